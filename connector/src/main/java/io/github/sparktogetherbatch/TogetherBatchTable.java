@@ -1,0 +1,86 @@
+package io.github.sparktogetherbatch;
+
+import io.github.sparktogetherbatch.config.ReadConfig;
+import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.read.ResultSchema;
+import io.github.sparktogetherbatch.read.TogetherScanBuilder;
+import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * A Together batch job: at a path (its manifest) or given by batch ids. Reading it yields one row
+ * per submitted request ({@link ResultSchema}); writing to it submits a DataFrame's rows as
+ * requests.
+ */
+final class TogetherBatchTable implements SupportsRead, SupportsWrite {
+  private final TogetherBatchDataSource.JobRef job;
+
+  TogetherBatchTable(TogetherBatchDataSource.JobRef job) {
+    this.job = job;
+  }
+
+  @Override
+  public String name() {
+    return "together-batch " + job;
+  }
+
+  @Override
+  public StructType schema() {
+    return ResultSchema.SCHEMA;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    return EnumSet.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE,
+        TableCapability.TRUNCATE, TableCapability.ACCEPT_ANY_SCHEMA);
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+    ReadConfig config = ReadConfig.parse(withJob(options), System::getenv, sparkVersion());
+    return new TogetherScanBuilder(config);
+  }
+
+  @Override
+  public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+    CaseInsensitiveStringMap options = info.options();
+    WriteConfig config = WriteConfig.parse(withJob(options), options.asCaseSensitiveMap(),
+        System::getenv, sparkVersion());
+    return new TogetherWriteBuilder(info, config);
+  }
+
+  /** The options, with the job's path or batch ids when the options themselves lack them. */
+  private CaseInsensitiveStringMap withJob(CaseInsensitiveStringMap options) {
+    java.util.Map<String, String> m = new java.util.HashMap<>(options.asCaseSensitiveMap());
+    if (job.path != null && !options.containsKey("path")) {
+      m.put("path", job.path);
+    }
+    if (job.batchIds != null && !options.containsKey("batchid")) {
+      m.put("batchId", job.batchIds);
+    }
+    return new CaseInsensitiveStringMap(m);
+  }
+
+  static String sparkVersion() {
+    try {
+      return SparkSession.active().version();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

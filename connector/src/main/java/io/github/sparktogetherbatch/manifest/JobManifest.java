@@ -1,0 +1,413 @@
+package io.github.sparktogetherbatch.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sparktogetherbatch.client.ConnectorVersion;
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The record of a job at its path: which batches exist (and over which input files), and which
+ * uploaded files are still waiting for a batch. Immutable; every change is written as a new
+ * numbered file {@code manifest-000001.json}, {@code manifest-000002.json}, ... (each written to a
+ * temporary name and renamed into place), so a crash at any point leaves the last complete
+ * version readable. Readers take the highest version that parses.
+ *
+ * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 1}):
+ * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
+ * connectorVersion}, {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId}]},
+ * {@code pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never written.
+ */
+public final class JobManifest implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(JobManifest.class);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static final String FORMAT = "spark-together-batch-manifest";
+  public static final int FORMAT_VERSION = 1;
+  static final Pattern FILE_NAME = Pattern.compile("manifest-(\\d{6,})\\.json");
+  /** Older versions beyond this many are pruned after a commit. */
+  static final int VERSIONS_KEPT = 20;
+
+  /** One batch of the job. */
+  public static final class BatchEntry implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String batchId;
+    private final String inputFileId;
+    private final long requests;
+    private final long bytes;
+    private final Instant createdAt;
+    private final String writeId;
+
+    public BatchEntry(String batchId, String inputFileId, long requests, long bytes,
+        Instant createdAt, String writeId) {
+      this.batchId = batchId;
+      this.inputFileId = inputFileId;
+      this.requests = requests;
+      this.bytes = bytes;
+      this.createdAt = createdAt;
+      this.writeId = writeId;
+    }
+
+    public String batchId() {
+      return batchId;
+    }
+
+    public String inputFileId() {
+      return inputFileId;
+    }
+
+    /** Requests (lines) in the input file. */
+    public long requests() {
+      return requests;
+    }
+
+    public long bytes() {
+      return bytes;
+    }
+
+    public Instant createdAt() {
+      return createdAt;
+    }
+
+    /** The Spark write (query id) that submitted it. */
+    public String writeId() {
+      return writeId;
+    }
+  }
+
+  /** An uploaded input file that has no batch yet (recorded before batches are created). */
+  public static final class PendingFile implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String inputFileId;
+    private final long requests;
+    private final long bytes;
+    private final String writeId;
+
+    public PendingFile(String inputFileId, long requests, long bytes, String writeId) {
+      this.inputFileId = inputFileId;
+      this.requests = requests;
+      this.bytes = bytes;
+      this.writeId = writeId;
+    }
+
+    public String inputFileId() {
+      return inputFileId;
+    }
+
+    public long requests() {
+      return requests;
+    }
+
+    public long bytes() {
+      return bytes;
+    }
+
+    public String writeId() {
+      return writeId;
+    }
+  }
+
+  private final long version;
+  private final String jobId;
+  private final Instant createdAt;
+  private final Instant updatedAt;
+  private final String endpoint;
+  private final String model;
+  private final List<BatchEntry> batches;
+  private final List<PendingFile> pendingFiles;
+
+  private JobManifest(long version, String jobId, Instant createdAt, Instant updatedAt,
+      String endpoint, String model, List<BatchEntry> batches, List<PendingFile> pendingFiles) {
+    this.version = version;
+    this.jobId = jobId;
+    this.createdAt = createdAt;
+    this.updatedAt = updatedAt;
+    this.endpoint = endpoint;
+    this.model = model;
+    this.batches = Collections.unmodifiableList(new ArrayList<>(batches));
+    this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
+  }
+
+  /** A new, not yet written job (version 0). */
+  public static JobManifest newJob(String endpoint, String model) {
+    Instant now = Instant.now();
+    return new JobManifest(0, UUID.randomUUID().toString(), now, now, endpoint, model,
+        List.of(), List.of());
+  }
+
+  /** The file version this was read from or written as (0: never written). */
+  public long version() {
+    return version;
+  }
+
+  public String jobId() {
+    return jobId;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public List<BatchEntry> batches() {
+    return batches;
+  }
+
+  public List<PendingFile> pendingFiles() {
+    return pendingFiles;
+  }
+
+  /** The batch ids, in creation order. */
+  public List<String> batchIds() {
+    List<String> ids = new ArrayList<>(batches.size());
+    for (BatchEntry b : batches) {
+      ids.add(b.batchId());
+    }
+    return ids;
+  }
+
+  /** The total number of submitted requests. */
+  public long totalRequests() {
+    long n = 0;
+    for (BatchEntry b : batches) {
+      n += b.requests();
+    }
+    return n;
+  }
+
+  public JobManifest withPendingFiles(List<PendingFile> more) {
+    List<PendingFile> p = new ArrayList<>(pendingFiles);
+    p.addAll(more);
+    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+  }
+
+  /** Adds a batch and drops its input file from the pending list. */
+  public JobManifest withBatch(BatchEntry batch) {
+    List<BatchEntry> b = new ArrayList<>(batches);
+    b.add(batch);
+    List<PendingFile> p = new ArrayList<>();
+    for (PendingFile f : pendingFiles) {
+      if (!f.inputFileId().equals(batch.inputFileId())) {
+        p.add(f);
+      }
+    }
+    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, b, p);
+  }
+
+  /** Drops pending files (e.g. after they were deleted on abort). */
+  public JobManifest withoutPendingFiles(List<String> inputFileIds) {
+    List<PendingFile> p = new ArrayList<>();
+    for (PendingFile f : pendingFiles) {
+      if (!inputFileIds.contains(f.inputFileId())) {
+        p.add(f);
+      }
+    }
+    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+  }
+
+  /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
+  public JobManifest replacedBy(String newEndpoint, String newModel) {
+    Instant now = Instant.now();
+    return new JobManifest(version, UUID.randomUUID().toString(), now, now, newEndpoint, newModel,
+        List.of(), List.of());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Storage
+
+  /** Whether {@code path} holds a job manifest. */
+  public static boolean exists(String path, Configuration conf) {
+    try {
+      Path dir = new Path(path);
+      FileSystem fs = dir.getFileSystem(conf);
+      return latestVersion(fs, dir) > 0;
+    } catch (IOException e) {
+      throw new TogetherBatchException("Cannot look for a job manifest at " + path + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The latest complete manifest at {@code path}, if any. */
+  public static Optional<JobManifest> read(String path, Configuration conf) {
+    Path dir = new Path(path);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      List<Long> versions = versions(fs, dir);
+      for (int i = versions.size() - 1; i >= 0; i--) {
+        long v = versions.get(i);
+        Path file = new Path(dir, fileName(v));
+        try (InputStream in = fs.open(file)) {
+          return Optional.of(fromJson(MAPPER.readTree(in), v));
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("Skipping unreadable job manifest {}: {}", file, e.getMessage());
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new TogetherBatchException("Cannot read the job manifest at " + path + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes this manifest as the next version at {@code path} and returns it with that version.
+   * Written to a temporary file first and renamed, so readers never see a partial manifest.
+   */
+  public JobManifest commit(String path, Configuration conf) {
+    Path dir = new Path(path);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      fs.mkdirs(dir);
+      long next = Math.max(version, latestVersion(fs, dir)) + 1;
+      JobManifest written = new JobManifest(next, jobId, createdAt, updatedAt, endpoint, model,
+          batches, pendingFiles);
+      Path tmp = new Path(dir, "." + fileName(next) + "." + UUID.randomUUID() + ".tmp");
+      try (OutputStream out = fs.create(tmp, false)) {
+        MAPPER.writeValue(out, written.toJson());
+      }
+      Path target = new Path(dir, fileName(next));
+      if (!fs.rename(tmp, target)) {
+        fs.delete(tmp, false);
+        throw new IOException("could not rename " + tmp + " to " + target
+            + " (another write to the same job path at the same time?)");
+      }
+      prune(fs, dir, next);
+      return written;
+    } catch (IOException e) {
+      throw new TogetherBatchException("Cannot write the job manifest at " + path + ": "
+          + e.getMessage() + ". The batches created so far are: " + batchIds(), e);
+    }
+  }
+
+  static String fileName(long version) {
+    return String.format("manifest-%06d.json", version);
+  }
+
+  private static long latestVersion(FileSystem fs, Path dir) throws IOException {
+    List<Long> v = versions(fs, dir);
+    return v.isEmpty() ? 0 : v.get(v.size() - 1);
+  }
+
+  private static List<Long> versions(FileSystem fs, Path dir) throws IOException {
+    List<Long> out = new ArrayList<>();
+    if (!fs.exists(dir)) {
+      return out;
+    }
+    for (FileStatus st : fs.listStatus(dir)) {
+      Matcher m = FILE_NAME.matcher(st.getPath().getName());
+      if (st.isFile() && m.matches()) {
+        out.add(Long.parseLong(m.group(1)));
+      }
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private static void prune(FileSystem fs, Path dir, long latest) {
+    try {
+      for (long v : versions(fs, dir)) {
+        if (v <= latest - VERSIONS_KEPT) {
+          fs.delete(new Path(dir, fileName(v)), false);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Could not prune old manifests at {}: {}", dir, e.getMessage());
+    }
+  }
+
+  ObjectNode toJson() {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("format", FORMAT);
+    n.put("formatVersion", FORMAT_VERSION);
+    n.put("jobId", jobId);
+    n.put("createdAt", createdAt.toString());
+    n.put("updatedAt", updatedAt.toString());
+    n.put("endpoint", endpoint);
+    n.put("model", model);
+    n.put("connectorVersion", ConnectorVersion.get());
+    ArrayNode b = n.putArray("batches");
+    for (BatchEntry e : batches) {
+      ObjectNode o = b.addObject();
+      o.put("batchId", e.batchId());
+      o.put("inputFileId", e.inputFileId());
+      o.put("requests", e.requests());
+      o.put("bytes", e.bytes());
+      o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
+      o.put("writeId", e.writeId());
+    }
+    ArrayNode p = n.putArray("pendingFiles");
+    for (PendingFile f : pendingFiles) {
+      ObjectNode o = p.addObject();
+      o.put("inputFileId", f.inputFileId());
+      o.put("requests", f.requests());
+      o.put("bytes", f.bytes());
+      o.put("writeId", f.writeId());
+    }
+    return n;
+  }
+
+  static JobManifest fromJson(JsonNode n, long version) throws IOException {
+    if (!FORMAT.equals(n.path("format").asText())) {
+      throw new IOException("not a spark-together-batch manifest");
+    }
+    int fv = n.path("formatVersion").asInt(-1);
+    if (fv > FORMAT_VERSION) {
+      throw new TogetherBatchException("The job manifest has format version " + fv + ", newer than "
+          + "this connector understands (" + FORMAT_VERSION + "): upgrade spark-together-batch.");
+    }
+    List<BatchEntry> batches = new ArrayList<>();
+    for (JsonNode b : n.path("batches")) {
+      batches.add(new BatchEntry(b.path("batchId").asText(), b.path("inputFileId").asText(null),
+          b.path("requests").asLong(-1), b.path("bytes").asLong(-1),
+          b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
+          b.path("writeId").asText(null)));
+    }
+    List<PendingFile> pending = new ArrayList<>();
+    for (JsonNode f : n.path("pendingFiles")) {
+      pending.add(new PendingFile(f.path("inputFileId").asText(), f.path("requests").asLong(-1),
+          f.path("bytes").asLong(-1), f.path("writeId").asText(null)));
+    }
+    return new JobManifest(version, n.path("jobId").asText(), Instant.parse(n.path("createdAt").asText()),
+        Instant.parse(n.path("updatedAt").asText()), n.path("endpoint").asText(null),
+        n.path("model").asText(null), batches, pending);
+  }
+
+  @Override
+  public String toString() {
+    return "JobManifest{version=" + version + ", jobId=" + jobId + ", batches=" + batchIds()
+        + ", pendingFiles=" + pendingFiles.size() + "}";
+  }
+}
