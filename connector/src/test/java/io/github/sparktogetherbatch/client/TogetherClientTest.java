@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Together client against the emulator as a real HTTP server, with faults armed. */
 class TogetherClientTest {
@@ -238,6 +240,34 @@ class TogetherClientTest {
     }
     assertEquals(1, EMULATOR.emulator().state().path("batches").size());
     assertEquals(1, count("POST /v1/batches"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {408, 409, 429, 500, 502, 503, 504})
+  void transientStatusesAreRetried(int status) {
+    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
+    assertEquals(List.of(), client.listBatches());
+    assertEquals(3, count("GET /v1/batches"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {400, 401, 402, 403, 404, 422})
+  void clientErrorsAreNotRetried(int status) {
+    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
+    TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
+    assertEquals(status, e.statusCode());
+    assertFalse(e.isRetryable());
+    assertEquals(1, count("GET /v1/batches"));
+  }
+
+  @Test
+  void aChecksumDuplicateConflictIsNotRetried() {
+    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":409,\"times\":2,"
+        + "\"body\":\"{\\\"message\\\":\\\"duplicate\\\",\\\"file_id\\\":\\\"file-1\\\"}\","
+        + "\"contentType\":\"application/json\"}");
+    TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listFiles());
+    assertEquals(409, e.statusCode());
+    assertEquals(1, count("GET /v1/files"));
   }
 
   @Test
