@@ -52,6 +52,30 @@ final class ExampleSupport {
     return o;
   }
 
+  /**
+   * Connection options for the two-step ETL examples, which run in separate JVMs and so cannot
+   * share an embedded emulator: the real API with {@code TOGETHER_API_KEY}, else the emulator at
+   * {@code TOGETHER_BASE_URL}.
+   */
+  static Map<String, String> standaloneConnection() {
+    Map<String, String> o = new TreeMap<>();
+    String key = System.getenv("TOGETHER_API_KEY");
+    String base = System.getenv("TOGETHER_BASE_URL");
+    if ((key == null || key.isBlank()) && (base == null || base.isBlank())) {
+      throw new IllegalStateException("Set TOGETHER_API_KEY for Together's API, or TOGETHER_BASE_URL "
+          + "to a running emulator (java -jar emulator/target/together-emulator.jar --port 8090, then "
+          + "TOGETHER_BASE_URL=http://127.0.0.1:8090/v1).");
+    }
+    if (base != null && !base.isBlank()) {
+      o.put("baseUrl", base);
+    }
+    if (key == null || key.isBlank()) {
+      o.put("apiKey", "emulator-key"); // the emulator takes any key; a real key stays in the environment
+    }
+    o.put("pollInterval", key == null || key.isBlank() ? "500ms" : "60s");
+    return o;
+  }
+
   static String model() {
     String m = System.getenv("TOGETHER_MODEL");
     return m == null || m.isBlank() ? DEFAULT_MODEL : m;
