@@ -531,7 +531,7 @@ final class ApiRouter implements HttpServerCore.Handler {
                 return new long[] {Math.max(0, len - suffix), len - 1};
             }
             long start = Long.parseLong(a);
-            long end = b.isEmpty() ? len - 1 : Long.parseLong(b);
+            long end = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (start < 0 || end < start) {
                 return new long[0];
             }
@@ -593,6 +593,7 @@ final class ApiRouter implements HttpServerCore.Handler {
         BatchRecord b = batches.create(input, endpoint, modelId);
         ObjectNode root = Json.object();
         root.set("job", b.toJson());
+        batches.start(b);
         if (!input.processed) {
             root.put("warning", "Input file " + inputFileId + " was not preprocessed; it is validated when the "
                     + "batch starts");

@@ -90,7 +90,7 @@ final class BatchEngine implements Closeable {
         this.validatingMillis = Math.max(0, millis);
     }
 
-    /** Creates and starts a batch over an uploaded input file. */
+    /** Creates a batch over an uploaded input file; {@link #start} runs it. */
     BatchRecord create(FileRecord input, String endpoint, String givenModelId) throws IOException {
         long n = seq.incrementAndGet();
         Path link = batchDir.resolve("b" + n + "-input.jsonl");
@@ -110,8 +110,12 @@ final class BatchEngine implements Closeable {
         BatchRecord b = new BatchRecord(UUID.randomUUID().toString(), n, userId, input.id, Files.size(link), created,
                 deadline, endpoint, givenModelId, model == null ? "" : model, link);
         batches.put(b.id, b);
-        submit(b, 0);
         return b;
+    }
+
+    /** Starts processing a created batch. */
+    void start(BatchRecord b) {
+        submit(b, 0);
     }
 
     /** body.model of the first line, or null. */
