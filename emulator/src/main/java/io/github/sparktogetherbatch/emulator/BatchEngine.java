@@ -90,7 +90,7 @@ final class BatchEngine implements Closeable {
         this.validatingMillis = Math.max(0, millis);
     }
 
-    /** Creates and starts a batch over an uploaded input file. */
+    /** Creates a batch over an uploaded input file; {@link #start} runs it. */
     BatchRecord create(FileRecord input, String endpoint, String givenModelId) throws IOException {
         long n = seq.incrementAndGet();
         Path link = batchDir.resolve("b" + n + "-input.jsonl");
@@ -110,15 +110,37 @@ final class BatchEngine implements Closeable {
         BatchRecord b = new BatchRecord(UUID.randomUUID().toString(), n, userId, input.id, Files.size(link), created,
                 deadline, endpoint, givenModelId, model == null ? "" : model, link);
         batches.put(b.id, b);
-        submit(b, 0);
         return b;
     }
 
-    /** body.model of the first line, or null. */
-    private static String peekModel(Path file) {
+    /** Starts processing a created batch. */
+    void start(BatchRecord b) {
+        submit(b, 0);
+    }
+
+    /** body.model of the first line, or null. Streams: a huge first line is skipped, not held. */
+    static String peekModel(Path file) {
         try (InputStream in = Files.newInputStream(file); JsonParser p = Json.FACTORY.createParser(in)) {
-            JsonNode first = Json.MAPPER.readTree(p);
-            return first == null ? null : Json.text(first.get("body"), "model");
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.getCurrentName();
+                JsonToken t = p.nextToken();
+                if ("body".equals(name) && t == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.getCurrentName();
+                        JsonToken v = p.nextToken();
+                        if ("model".equals(field)) {
+                            return v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        }
+                        p.skipChildren();
+                    }
+                    return null;
+                }
+                p.skipChildren();
+            }
+            return null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
