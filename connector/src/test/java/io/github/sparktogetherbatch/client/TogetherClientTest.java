@@ -271,6 +271,18 @@ class TogetherClientTest {
   }
 
   @Test
+  void aCreateAnsweredByAConnectionResetIsNotRepeated() throws Exception {
+    FileObject in = client.uploadFile(requests(3, null), "reset-create.jsonl");
+    // The emulator creates the batch, then resets the connection mid-answer.
+    EMULATOR.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"times\":1}");
+    BatchJob b = client.createBatch(in.id(), "/v1/chat/completions", null);
+    assertEquals(in.id(), b.inputFileId());
+    assertEquals(1, EMULATOR.emulator().state().path("batches").size());
+    assertEquals(1, count("POST /v1/batches"));
+    assertEquals(b.id(), EMULATOR.emulator().state().path("batches").get(0).path("id").asText());
+  }
+
+  @Test
   void givesUpAfterMaxAttemptsAndSaysSo() {
     EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":503,\"times\":100}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
