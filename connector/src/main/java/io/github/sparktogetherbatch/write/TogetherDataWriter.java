@@ -104,16 +104,27 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
       for (StagingFiles.Staged s : files) {
+        stopIfKilled();
         FileObject f = client.uploadFile(s.path(), s.fileName());
         uploaded.add(new TogetherWriterCommitMessage.UploadedFile(f.id(), s.fileName(),
             s.requests(), s.bytes()));
         bytesUploaded += s.bytes();
         filesUploaded++;
       }
+      // A job that failed elsewhere while this task uploaded has already run its driver-side
+      // clean-up; a killed task deletes its own files (abort) instead of reporting them.
+      stopIfKilled();
     }
     LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
         partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
     return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+  }
+
+  private static void stopIfKilled() {
+    TaskContext tc = TaskContext.get();
+    if (tc != null) {
+      tc.killTaskIfInterrupted();
+    }
   }
 
   /**
