@@ -69,9 +69,9 @@ public final class WriteConfig implements Serializable {
     }
     this.maxBytesPerBatch = OptionParsers.bytes(MAX_BYTES_PER_BATCH.name(),
         ClientSettings.orDefault(o, MAX_BYTES_PER_BATCH));
-    if (maxBytesPerBatch < 1024 || maxBytesPerBatch > LIMIT_BYTES) {
+    if (maxBytesPerBatch < 1000 || maxBytesPerBatch > LIMIT_BYTES) {
       throw new TogetherConfigException("Option 'maxBytesPerBatch' is " + maxBytesPerBatch
-          + " bytes; it must be between 1KB and Together's limit of 100MB (" + LIMIT_BYTES
+          + " bytes; it must be between 1KB (1000 bytes) and Together's limit of 100MB (" + LIMIT_BYTES
           + " bytes).");
     }
     this.stagingDir = ClientSettings.get(o, STAGING_DIR);

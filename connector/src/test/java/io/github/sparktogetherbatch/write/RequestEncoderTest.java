@@ -1,0 +1,320 @@
+package io.github.sparktogetherbatch.write;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Row → JSONL line, and the driver-side mapping checks; no Spark job, no server. */
+class RequestEncoderTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET_TEXT = "TOP-SECRET-PROMPT-TEXT";
+
+  static WriteConfig config(String... kv) {
+    Map<String, String> cs = new HashMap<>();
+    cs.put("apiKey", "k-test");
+    cs.put("path", "/tmp/job");
+    for (int i = 0; i < kv.length; i += 2) {
+      cs.put(kv[i], kv[i + 1]);
+    }
+    Map<String, String> lower = new HashMap<>();
+    cs.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+    return WriteConfig.parse(lower, cs, name -> null, null);
+  }
+
+  static StructType schema(String ddl) {
+    return StructType.fromDDL(ddl);
+  }
+
+  static InternalRow row(Object... values) {
+    Object[] v = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      v[i] = values[i] instanceof String ? UTF8String.fromString((String) values[i]) : values[i];
+    }
+    return new GenericInternalRow(v);
+  }
+
+  static JsonNode line(RequestEncoder e) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    e.writeLine(out);
+    byte[] b = out.toByteArray();
+    assertEquals(e.lineLength(), b.length);
+    assertEquals('\n', b[b.length - 1]);
+    String s = new String(b, StandardCharsets.UTF_8);
+    assertEquals(1, s.split("\n", -1).length - 1, "exactly one line");
+    return JSON.readTree(s);
+  }
+
+  @Test
+  void promptChatWithSystemPromptAndJsonBodyFields() throws IOException {
+    WriteConfig c = config("model", "m1", "systemPrompt", "Be brief.", "body.max_tokens", "200",
+        "body.temperature", "0.2", "body.response_format", "{\"type\":\"json_object\"}",
+        "body.stop", "END", "body.logprobs", "true", "body.seed", "null", "body.quoted", "\"7\"");
+    InputMapping m = InputMapping.resolve(schema("custom_id STRING, prompt STRING"), c);
+    RequestEncoder e = new RequestEncoder(m, 0);
+    e.encode(row("q-1", "Hello \"world\"\n\u00e9\u4e2d"), 0);
+    JsonNode n = line(e);
+    assertEquals("q-1", n.get("custom_id").asText());
+    JsonNode body = n.get("body");
+    assertEquals("m1", body.get("model").asText());
+    assertEquals(2, body.get("messages").size());
+    assertEquals("system", body.at("/messages/0/role").asText());
+    assertEquals("Be brief.", body.at("/messages/0/content").asText());
+    assertEquals("user", body.at("/messages/1/role").asText());
+    assertEquals("Hello \"world\"\n\u00e9\u4e2d", body.at("/messages/1/content").asText());
+    assertTrue(body.get("max_tokens").isIntegralNumber());
+    assertEquals(200, body.get("max_tokens").asInt());
+    assertEquals(0.2, body.get("temperature").asDouble());
+    assertEquals("json_object", body.at("/response_format/type").asText());
+    assertEquals("END", body.get("stop").asText());
+    assertTrue(body.get("logprobs").isBoolean());
+    assertTrue(body.get("seed").isNull());
+    assertEquals("7", body.get("quoted").asText());
+    assertEquals(IdDigest.of("q-1"), e.idDigest());
+  }
+
+  @Test
+  void completionsPromptAndIntegralIds() throws IOException {
+    WriteConfig c = config("model", "m2", "endpoint", "/v1/completions");
+    InputMapping m = InputMapping.resolve(schema("id BIGINT, prompt STRING"), c);
+    assertEquals(InputMapping.IdKind.INTEGRAL, m.idKind);
+    RequestEncoder e = new RequestEncoder(m, 3);
+    e.encode(row(1234567890123L, "Once upon"), 0);
+    JsonNode n = line(e);
+    assertEquals("1234567890123", n.get("custom_id").asText());
+    assertEquals("Once upon", n.at("/body/prompt").asText());
+    assertFalse(n.get("body").has("messages"));
+  }
+
+  @Test
+  void derivedIdsAreDeterministicAndBounded() throws IOException {
+    WriteConfig c = config("model", "m");
+    InputMapping m = InputMapping.resolve(schema("prompt STRING, other INT"), c);
+    assertTrue(m.idsDerived());
+    RequestEncoder a = new RequestEncoder(m, 7);
+    RequestEncoder b = new RequestEncoder(m, 7);
+    a.encode(row("same text", 1), 41);
+    b.encode(row("same text", 1), 41);
+    assertEquals(a.customId(), b.customId());
+    assertTrue(a.customId().matches("r-7-41-[0-9a-f]{8}"), a.customId());
+    b.encode(row("other text", 1), 41);
+    assertNotEquals(a.customId(), b.customId());
+    String longest = RequestEncoder.derivedId(Integer.MAX_VALUE, Long.MAX_VALUE, -1L);
+    assertTrue(longest.length() <= RequestEncoder.MAX_ID_CHARS, longest);
+    assertEquals(a.customId(), line(a).get("custom_id").asText());
+  }
+
+  @Test
+  void messagesColumnKeepsExtraFieldsAndPrependsSystem() throws IOException {
+    WriteConfig c = config("model", "m", "systemPrompt", "sys");
+    StructType s = schema("custom_id STRING, messages ARRAY<STRUCT<role: STRING, content: STRING, "
+        + "name: STRING>>");
+    InputMapping m = InputMapping.resolve(s, c);
+    assertEquals(InputMapping.Kind.MESSAGES, m.kind);
+    RequestEncoder e = new RequestEncoder(m, 0);
+    InternalRow msg1 = row("user", "hi", null);
+    InternalRow msg2 = row("assistant", "hello", "bot");
+    e.encode(row("a", new GenericArrayData(new Object[] {msg1, msg2})), 0);
+    JsonNode body = line(e).get("body");
+    assertEquals(3, body.get("messages").size());
+    assertEquals("sys", body.at("/messages/0/content").asText());
+    assertFalse(body.at("/messages/1").has("name"), "null fields are left out");
+    assertEquals("bot", body.at("/messages/2/name").asText());
+
+    TogetherDataException empty = assertThrows(TogetherDataException.class,
+        () -> e.encode(row("b", new GenericArrayData(new Object[0])), 1));
+    assertTrue(empty.getMessage().contains("'b'") && empty.getMessage().contains("messages"));
+    // the encoder is usable after a data error
+    e.encode(row("c", new GenericArrayData(new Object[] {msg1})), 2);
+    assertEquals("c", line(e).get("custom_id").asText());
+  }
+
+  @Test
+  void jsonBodyColumnIsVerbatimWithModelAndOptionsFilledIn() throws IOException {
+    WriteConfig c = config("model", "fallback", "bodyColumn", "req", "body.max_tokens", "5");
+    InputMapping m = InputMapping.resolve(schema("custom_id STRING, req STRING"), c);
+    assertEquals(InputMapping.Kind.BODY_JSON, m.kind);
+    RequestEncoder e = new RequestEncoder(m, 0);
+    e.encode(row("x", "{\"model\":\"own\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],"
+        + "\"max_tokens\":9,\"tools\":[{\"a\":1.5}]}"), 0);
+    JsonNode body = line(e).get("body");
+    assertEquals("own", body.get("model").asText());
+    assertEquals(9, body.get("max_tokens").asInt(), "the body's own field wins");
+    assertEquals(1.5, body.at("/tools/0/a").asDouble());
+    e.encode(row("y", "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"), 1);
+    body = line(e).get("body");
+    assertEquals("fallback", body.get("model").asText());
+    assertEquals(5, body.get("max_tokens").asInt());
+  }
+
+  @Test
+  void jsonBodyErrorsNameTheRowNotTheText() {
+    WriteConfig c = config("bodyColumn", "req");
+    InputMapping m = InputMapping.resolve(schema("custom_id STRING, req STRING"), c);
+    RequestEncoder e = new RequestEncoder(m, 0);
+    TogetherDataException bad = assertThrows(TogetherDataException.class,
+        () -> e.encode(row("r1", "{\"messages\": " + SECRET_TEXT), 0));
+    assertTrue(bad.getMessage().contains("'r1'") && bad.getMessage().contains("bodyColumn"));
+    assertFalse(bad.getMessage().contains(SECRET_TEXT), bad.getMessage());
+    TogetherDataException noModel = assertThrows(TogetherDataException.class, () -> e.encode(
+        row("r2", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET_TEXT + "\"}]}"), 1));
+    assertTrue(noModel.getMessage().contains("'r2'") && noModel.getMessage().contains("'model'"));
+    assertFalse(noModel.getMessage().contains(SECRET_TEXT));
+  }
+
+  @Test
+  void structBody() throws IOException {
+    WriteConfig c = config("bodyColumn", "b", "body.temperature", "0");
+    StructType s = schema("custom_id STRING, b STRUCT<model: STRING, messages: ARRAY<STRUCT<role: "
+        + "STRING, content: STRING>>, max_tokens: INT, temperature: DOUBLE, extra: MAP<STRING, "
+        + "BIGINT>>");
+    InputMapping m = InputMapping.resolve(s, c);
+    assertEquals(InputMapping.Kind.BODY_STRUCT, m.kind);
+    RequestEncoder e = new RequestEncoder(m, 0);
+    InternalRow msgs = row("user", "q");
+    e.encode(row("s1", row("mm", new GenericArrayData(new Object[] {msgs}), 7, null,
+        new org.apache.spark.sql.catalyst.util.ArrayBasedMapData(
+            new GenericArrayData(new Object[] {UTF8String.fromString("k")}),
+            new GenericArrayData(new Object[] {3L})))), 0);
+    JsonNode body = line(e).get("body");
+    assertEquals("mm", body.get("model").asText());
+    assertEquals(7, body.get("max_tokens").asInt());
+    assertEquals(0, body.get("temperature").asInt(), "a null struct field takes the option");
+    assertEquals(3, body.at("/extra/k").asInt());
+  }
+
+  @Test
+  void idAndPromptValidation() {
+    WriteConfig c = config("model", "m", "idColumn", "key");
+    InputMapping m = InputMapping.resolve(schema("key STRING, prompt STRING"), c);
+    RequestEncoder e = new RequestEncoder(m, 2);
+    TogetherDataException nullPrompt = assertThrows(TogetherDataException.class,
+        () -> e.encode(row("k1", null), 0));
+    assertTrue(nullPrompt.getMessage().contains("'k1'"));
+    assertTrue(nullPrompt.getMessage().contains("promptColumn"));
+    TogetherDataException blank = assertThrows(TogetherDataException.class,
+        () -> e.encode(row("k2", " \n\t"), 1));
+    assertTrue(blank.getMessage().contains("'k2'"));
+    TogetherDataException nullId = assertThrows(TogetherDataException.class,
+        () -> e.encode(row(null, SECRET_TEXT), 2));
+    assertTrue(nullId.getMessage().contains("'key'") && nullId.getMessage().contains("idColumn"));
+    String longId = "x".repeat(65);
+    TogetherDataException tooLong = assertThrows(TogetherDataException.class,
+        () -> e.encode(row(longId, SECRET_TEXT), 3));
+    assertTrue(tooLong.getMessage().contains("64") && tooLong.getMessage().contains("65"));
+    assertFalse(tooLong.getMessage().contains(SECRET_TEXT));
+    e.encode(row("x".repeat(64), "ok"), 4); // exactly 64 is fine
+  }
+
+  @Test
+  void mappingErrors() {
+    assertThrows(TogetherConfigException.class,
+        () -> InputMapping.resolve(schema("question STRING"), config("model", "m")));
+    TogetherConfigException two = assertThrows(TogetherConfigException.class, () -> InputMapping
+        .resolve(schema("p STRING, b STRING"), config("model", "m", "promptColumn", "p",
+            "bodyColumn", "b")));
+    assertTrue(two.getMessage().contains("promptColumn") && two.getMessage().contains("bodyColumn"));
+    TogetherDataException type = assertThrows(TogetherDataException.class,
+        () -> InputMapping.resolve(schema("prompt INT"), config("model", "m")));
+    assertTrue(type.getMessage().contains("'prompt'") && type.getMessage().contains("int"));
+    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
+        schema("messages ARRAY<STRING>"), config("model", "m")));
+    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
+        schema("prompt STRING, k DOUBLE"), config("model", "m", "idColumn", "k")));
+    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
+        schema("prompt STRING"), config("model", "m", "idColumn", "nope")));
+    TogetherConfigException model = assertThrows(TogetherConfigException.class,
+        () -> InputMapping.resolve(schema("prompt STRING"), config()));
+    assertTrue(model.getMessage().contains("'model'"));
+    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("prompt STRING"),
+        config("model", "m", "endpoint", "/v1/completions", "systemPrompt", "s")));
+    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("prompt STRING"),
+        config("model", "m", "body.messages", "[]")));
+    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("b STRING"),
+        config("model", "m", "bodyColumn", "b", "systemPrompt", "s")));
+    // a defaulted id column of another type is not used
+    assertTrue(InputMapping.resolve(schema("prompt STRING, id DOUBLE"), config("model", "m"))
+        .idsDerived());
+    // body.model counts as the model
+    assertEquals("bm", InputMapping.resolve(schema("prompt STRING"), config("body.model", "bm"))
+        .model);
+  }
+
+  @Test
+  void bodyFieldValues() {
+    assertEquals("200", InputMapping.toJson("200"));
+    assertEquals("true", InputMapping.toJson("true"));
+    assertEquals("{\"a\":[1,2]}", InputMapping.toJson(" {\"a\": [1, 2]} "));
+    assertEquals("\"hello\"", InputMapping.toJson("hello"));
+    assertEquals("\"2024-01-01\"", InputMapping.toJson("2024-01-01"));
+    assertEquals("\"{broken\"", InputMapping.toJson("{broken"));
+    assertEquals("null", InputMapping.toJson("null"));
+  }
+
+  @Test
+  void stagingRollsByRequestsAndBytes(@TempDir Path dir) throws IOException {
+    InputMapping m = InputMapping.resolve(schema("prompt STRING"), config("model", "m"));
+    RequestEncoder e = new RequestEncoder(m, 0);
+    e.encode(row("p"), 0);
+    int len = e.lineLength();
+    try (StagingFiles s = new StagingFiles(dir, "t", 3, 2L * len + len / 2)) {
+      for (int i = 0; i < 7; i++) {
+        e.encode(row("p"), 0);
+        s.append(e);
+      }
+      List<StagingFiles.Staged> files = s.finish();
+      assertEquals(4, files.size()); // 2 per file by bytes
+      long total = 0;
+      for (StagingFiles.Staged f : files) {
+        assertEquals(Files.size(f.path()), f.bytes());
+        assertTrue(f.bytes() <= 2L * len + len / 2);
+        total += f.requests();
+      }
+      assertEquals(7, total);
+    }
+    try (StagingFiles s = new StagingFiles(dir, "u", 3, 1_000_000)) {
+      for (int i = 0; i < 7; i++) {
+        e.encode(row("p"), 0);
+        s.append(e);
+      }
+      List<StagingFiles.Staged> files = s.finish();
+      assertEquals(List.of(3L, 3L, 1L), files.stream().map(StagingFiles.Staged::requests).toList());
+    }
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      assertEquals(0, left.count(), "close() deletes the staging");
+    }
+  }
+
+  @Test
+  void digests() {
+    long[] sorted = {1, 2, 2, 3, 5, 5, 5, 8};
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 5}, IdDigest.repeated(sorted));
+    assertTrue(IdDigest.intersects(new long[] {0, 5}, new long[] {2, 5}));
+    assertFalse(IdDigest.intersects(new long[] {0, 4}, new long[] {2, 5}));
+    assertNotEquals(IdDigest.of("a"), IdDigest.of("b"));
+  }
+}
