@@ -1,0 +1,228 @@
+package io.github.sparktogetherbatch.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Files on disk under the data directory; ids are mapped to generated names, never used as paths. */
+final class FileStore {
+    private static final int IO_BUFFER = 256 * 1024;
+
+    private final Path filesDir;
+    private final Path tmpDir;
+    private final AtomicLong seq = new AtomicLong();
+    private final ConcurrentHashMap<String, FileRecord> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, FileRecord> byUploadKey = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    FileStore(Path dataDir) throws IOException {
+        this.filesDir = Files.createDirectories(dataDir.resolve("files"));
+        this.tmpDir = Files.createDirectories(dataDir.resolve("tmp"));
+    }
+
+    Path newTempFile(String prefix) throws IOException {
+        return Files.createTempFile(tmpDir, prefix, ".part");
+    }
+
+    /** Registers a new, not yet uploaded file and returns it. */
+    FileRecord create(String filename, String purpose, String fileType) {
+        long n = seq.incrementAndGet();
+        String id = "file-" + UUID.randomUUID();
+        byte[] key = new byte[16];
+        random.nextBytes(key);
+        FileRecord r = new FileRecord(id, n, filename, purpose, fileType, System.currentTimeMillis() / 1000,
+                filesDir.resolve("f" + n + ".bin"), HexFormat.of().formatHex(key));
+        byId.put(id, r);
+        byUploadKey.put(r.uploadKey, r);
+        return r;
+    }
+
+    FileRecord get(String id) {
+        return id == null ? null : byId.get(id);
+    }
+
+    FileRecord byUploadKey(String key) {
+        return key == null ? null : byUploadKey.get(key);
+    }
+
+    List<FileRecord> list() {
+        List<FileRecord> out = new ArrayList<>(byId.values());
+        out.sort(Comparator.comparingLong(r -> r.seq));
+        return out;
+    }
+
+    boolean delete(String id) {
+        FileRecord r = id == null ? null : byId.remove(id);
+        if (r == null) {
+            return false;
+        }
+        byUploadKey.remove(r.uploadKey);
+        try {
+            Files.deleteIfExists(r.path);
+        } catch (IOException ignored) {
+            // best effort; the data directory is removed on close
+        }
+        return true;
+    }
+
+    void clear() {
+        for (String id : new ArrayList<>(byId.keySet())) {
+            delete(id);
+        }
+    }
+
+    /** Content written to a temp file, not yet attached to a file record. */
+    static final class Content {
+        final Path path;
+        final long bytes;
+        final long lines;
+        final String md5;
+
+        Content(Path path, long bytes, long lines, String md5) {
+            this.path = path;
+            this.bytes = bytes;
+            this.lines = lines;
+            this.md5 = md5;
+        }
+    }
+
+    /**
+     * Streams exactly {@code length} bytes (all of the stream when negative) into a temp file,
+     * counting lines and computing the MD5 (the upload's ETag) on the way.
+     */
+    Content writeTemp(InputStream in, long length) throws IOException {
+        Path tmp = newTempFile("up");
+        boolean ok = false;
+        try {
+            MessageDigest md5 = digest("MD5");
+            long lines = 0;
+            long total = 0;
+            byte last = '\n';
+            byte[] buf = new byte[IO_BUFFER];
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                while (length < 0 || total < length) {
+                    int want = length < 0 ? buf.length : (int) Math.min(buf.length, length - total);
+                    int n = in.read(buf, 0, want);
+                    if (n < 0) {
+                        if (length >= 0) {
+                            throw new java.io.EOFException("upload ended early");
+                        }
+                        break;
+                    }
+                    if (n == 0) {
+                        continue;
+                    }
+                    out.write(buf, 0, n);
+                    md5.update(buf, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            lines++;
+                        }
+                    }
+                    last = buf[n - 1];
+                    total += n;
+                }
+            }
+            if (total > 0 && last != '\n') {
+                lines++;
+            }
+            ok = true;
+            return new Content(tmp, total, lines, HexFormat.of().formatHex(md5.digest()));
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Makes written content the file's content, replacing any earlier content. */
+    void commit(FileRecord r, Content c) throws IOException {
+        try {
+            synchronized (r) {
+                Files.move(c.path, r.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                r.bytes = c.bytes;
+                r.lines = c.lines;
+                r.md5 = c.md5;
+                r.sha256 = null;
+                r.uploaded = true;
+            }
+        } finally {
+            Files.deleteIfExists(c.path);
+        }
+    }
+
+    /** Streams an upload into the file: an interrupted upload leaves the previous content. */
+    void storeUpload(FileRecord r, InputStream in, long length) throws IOException {
+        commit(r, writeTemp(in, length));
+    }
+
+    /** Registers generated content (a batch output or error file), moving it into the store. */
+    FileRecord registerGenerated(Path content, String filename, long lines) throws IOException {
+        FileRecord r = create(filename, "batch-generated", "jsonl");
+        Files.move(content, r.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        r.bytes = Files.size(r.path);
+        r.lines = lines;
+        r.uploaded = true;
+        r.processed = true;
+        byUploadKey.remove(r.uploadKey);
+        return r;
+    }
+
+    /** An uploaded file whose SHA-256 (hex, case-insensitive) matches, or null. Hashes lazily. */
+    FileRecord findBySha256(String hex) throws IOException {
+        for (FileRecord r : list()) {
+            if (!r.uploaded) {
+                continue;
+            }
+            String h = r.sha256;
+            if (h == null) {
+                h = sha256(r);
+            }
+            if (h != null && h.equalsIgnoreCase(hex)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private String sha256(FileRecord r) throws IOException {
+        synchronized (r) {
+            if (r.sha256 != null) {
+                return r.sha256;
+            }
+            MessageDigest sha = digest("SHA-256");
+            byte[] buf = new byte[IO_BUFFER];
+            try (InputStream in = Files.newInputStream(r.path)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha.update(buf, 0, n);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                return null;
+            }
+            r.sha256 = HexFormat.of().formatHex(sha.digest());
+            return r.sha256;
+        }
+    }
+
+    private static MessageDigest digest(String alg) {
+        try {
+            return MessageDigest.getInstance(alg);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
