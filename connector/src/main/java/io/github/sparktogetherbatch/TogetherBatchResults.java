@@ -50,15 +50,19 @@ public final class TogetherBatchResults {
         .equalTo(results.col(ResultSchema.CUSTOM_ID));
     List<Column> selected = new ArrayList<>();
     for (String n : input.columns()) {
-      selected.add(input.col(n));
+      selected.add(input.col(quote(n)));
     }
     for (String n : results.columns()) {
       if (n.equalsIgnoreCase(ResultSchema.CUSTOM_ID)) {
         continue;
       }
-      Column c = results.col(n);
+      Column c = results.col(quote(n));
       selected.add(inputNames.contains(n.toLowerCase(Locale.ROOT)) ? c.as(COLLISION_PREFIX + n) : c);
     }
     return input.join(results, condition, "left").select(selected.toArray(new Column[0]));
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 }
