@@ -43,7 +43,7 @@ final class BatchPoller {
     Map<String, BatchJob> state = new LinkedHashMap<>();
     long start = System.nanoTime();
     for (String id : batchIds) {
-      state.put(id, client.getBatch(id));
+      state.put(id, get(id));
     }
     logProgress(state, elapsedMillis(start));
     return state;
@@ -72,7 +72,7 @@ final class BatchPoller {
           e.setValue(client.getBatch(e.getKey()));
         } catch (TogetherApiException ex) {
           if (!ex.isRetryable()) {
-            throw ex;
+            throw cannotRead(e.getKey(), ex);
           }
           LOG.warn("Could not poll batch {} ({}); trying again at the next poll", e.getKey(),
               ex.getMessage());
@@ -100,6 +100,19 @@ final class BatchPoller {
             + String.join(", ", running) + " of " + job + ".", running, ie);
       }
     }
+  }
+
+  private BatchJob get(String batchId) {
+    try {
+      return client.getBatch(batchId);
+    } catch (TogetherApiException e) {
+      throw cannotRead(batchId, e);
+    }
+  }
+
+  private TogetherJobException cannotRead(String batchId, TogetherApiException e) {
+    return new TogetherJobException("Cannot get the status of batch " + batchId + " of " + job
+        + ": " + e.getMessage(), List.of(batchId), e);
   }
 
   /** The batches not (known to be) terminal. */

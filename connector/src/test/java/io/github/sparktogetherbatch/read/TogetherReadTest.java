@@ -86,6 +86,19 @@ class TogetherReadTest {
   }
 
   @Test
+  void schemaIsKnownWithoutAnyNetworkCallAndAMissingJobIsAClearError() {
+    String nowhere = tmp.resolve("no-job-here").toUri().toString();
+    Dataset<Row> df = spark.read().format("together-batch")
+        .option("baseUrl", "http://127.0.0.1:9/v1").option("apiKey", "k").load(nowhere);
+    assertEquals(ResultSchema.SCHEMA, df.schema());
+    assertEquals(List.of("custom_id", "content"),
+        List.of(df.select("custom_id", "content").schema().fieldNames()));
+    Exception e = assertThrows(Exception.class, df::collectAsList);
+    assertTrue(findCause(e, io.github.sparktogetherbatch.exceptions.TogetherConfigException.class)
+        .getMessage().contains(nowhere));
+  }
+
+  @Test
   void roundTripReturnsOneRowPerRequestWithDeterministicResults() throws Exception {
     Map<String, String> prompts = ReadFixtures.prompts("r", 40, 5);
     prompts.put("r-string", "please !!fail-string!! now");
