@@ -1,16 +1,61 @@
 package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.SupportsTruncate;
+import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
 
-/** Placeholder: the write side is being built (issue 3). */
-public final class TogetherWriteBuilder implements WriteBuilder {
+/**
+ * Builds the write on the driver and runs every check that needs no data: the input mapping
+ * against the DataFrame's schema (columns, types, model, endpoint; see {@link InputMapping}) and,
+ * when appending, that the existing job uses the same endpoint. {@link #truncate()} is
+ * SaveMode.Overwrite: the old job's unfinished batches are cancelled and its manifest replaced.
+ */
+public final class TogetherWriteBuilder implements SupportsTruncate {
   private final LogicalWriteInfo info;
   private final WriteConfig config;
+  private boolean truncate;
 
   public TogetherWriteBuilder(LogicalWriteInfo info, WriteConfig config) {
     this.info = info;
     this.config = config;
+  }
+
+  @Override
+  public WriteBuilder truncate() {
+    this.truncate = true;
+    return this;
+  }
+
+  @Override
+  public Write build() {
+    if (config.path() == null) {
+      throw new TogetherConfigException("A write needs a job path: use save(path) with a directory "
+          + "on any Hadoop filesystem (the option 'batchId' is for reading only).");
+    }
+    InputMapping mapping = InputMapping.resolve(info.schema(), config);
+    if (!truncate) {
+      Optional<JobManifest> existing =
+          JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      if (existing.isPresent() && existing.get().endpoint() != null
+          && !existing.get().endpoint().equals(mapping.endpoint)) {
+        throw new TogetherConfigException("The job at " + config.path() + " uses the endpoint "
+            + existing.get().endpoint() + ", but this write's 'endpoint' is " + mapping.endpoint
+            + ". A job has one endpoint: write to another path, or replace the job with "
+            + "mode(\"overwrite\").");
+      }
+    }
+    return new TogetherWrite(config, mapping, truncate);
+  }
+
+  @Override
+  public String toString() {
+    return "TogetherWriteBuilder{path=" + config.path() + (truncate ? ", overwrite" : "") + "}";
   }
 }

@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 final class Completions {
     private Completions() {}
 
-    /** A chat.completion or text_completion response body. */
+    /** A chat.completion or text.completion response body. */
     static ObjectNode responseBody(String endpoint, Answer a, String id, long created, long seed) {
         boolean chat = DeterministicModel.CHAT_COMPLETIONS.equals(endpoint);
         ObjectNode body = Json.object();
         body.put("id", id);
-        body.put("object", chat ? "chat.completion" : "text_completion");
+        body.put("object", chat ? "chat.completion" : "text.completion");
         body.put("created", created);
         body.put("model", a.model());
         body.putArray("prompt"); // Together sends an (usually empty) prompt array; clients must ignore it
@@ -24,10 +24,10 @@ final class Completions {
             message.put("role", "assistant");
             message.put("content", a.content());
             message.putArray("tool_calls");
+            choice.putNull("logprobs");
         } else {
             choice.put("text", a.content());
         }
-        choice.putNull("logprobs");
         choice.put("finish_reason", a.finishReason());
         choice.put("seed", seed);
         ObjectNode usage = body.putObject("usage");

@@ -49,7 +49,7 @@ final class Results {
             assertEquals(200, resp.get("status_code").asInt());
             JsonNode body = resp.get("body");
             boolean chat = endpoint.equals(DeterministicModel.CHAT_COMPLETIONS);
-            assertEquals(chat ? "chat.completion" : "text_completion", body.get("object").asText());
+            assertEquals(chat ? "chat.completion" : "text.completion", body.get("object").asText());
             assertEquals(a.model(), body.get("model").asText());
             JsonNode choice = body.get("choices").get(0);
             String content = chat ? choice.get("message").get("content").asText() : choice.get("text").asText();

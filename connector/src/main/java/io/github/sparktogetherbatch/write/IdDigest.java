@@ -1,0 +1,141 @@
+package io.github.sparktogetherbatch.write;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+
+/**
+ * 64-bit digests of {@code custom_id}s, to find duplicates across a whole write without holding
+ * the ids themselves: each task keeps one {@code long} per row, sorts them, and ships them in its
+ * commit message. Equal digests are only candidates; an exact check re-reads the ids from the
+ * JSONL (the staged file on the executor, the uploaded file on the driver) before anything is
+ * reported, so a digest collision never fails a write.
+ */
+final class IdDigest {
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  private long[] values = new long[1024];
+  private int size;
+
+  void add(long digest) {
+    if (size == values.length) {
+      values = Arrays.copyOf(values, values.length * 2);
+    }
+    values[size++] = digest;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The digests added so far, sorted (a copy). */
+  long[] sorted() {
+    long[] s = Arrays.copyOf(values, size);
+    Arrays.sort(s);
+    return s;
+  }
+
+  /** The digest of one custom_id: the hash of its JSON string literal's UTF-8 bytes. */
+  static long of(String customId) {
+    byte[] b = quoted(customId);
+    return hash64(b, 0, b.length);
+  }
+
+  /** FNV-1a over the bytes, then MurmurHash3's 64-bit finalizer for avalanche. */
+  static long hash64(byte[] b, int off, int len) {
+    long h = FNV_OFFSET;
+    for (int i = off; i < off + len; i++) {
+      h ^= b[i] & 0xff;
+      h *= FNV_PRIME;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** Values that occur more than once in a sorted array, each once, sorted. */
+  static long[] repeated(long[] sorted) {
+    long[] out = new long[0];
+    int n = 0;
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1] && (n == 0 || out[n - 1] != sorted[i])) {
+        if (n == out.length) {
+          out = Arrays.copyOf(out, Math.max(4, n * 2));
+        }
+        out[n++] = sorted[i];
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** Whether a sorted array holds {@code v}. */
+  static boolean contains(long[] sorted, long v) {
+    return Arrays.binarySearch(sorted, v) >= 0;
+  }
+
+  /** Whether two sorted arrays share a value. */
+  static boolean intersects(long[] a, long[] b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] == b[j]) {
+        return true;
+      } else if (a[i] < b[j]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Streams the custom_id of every line of a JSONL input file to {@code consumer} with the line's
+   * 1-based number. Reads with the streaming parser; only ids are kept.
+   */
+  static void forEachId(InputStream in, BiConsumer<String, Long> consumer) throws IOException {
+    JsonFactory f = new JsonFactory();
+    try (JsonParser p = f.createParser(in)) {
+      long line = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t != JsonToken.START_OBJECT) {
+          continue;
+        }
+        line++;
+        String id = null;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          if ("custom_id".equals(name)) {
+            id = p.getValueAsString();
+          } else {
+            p.skipChildren();
+          }
+        }
+        if (id != null) {
+          consumer.accept(id, line);
+        }
+      }
+    }
+  }
+
+  /** JSON string literal (quotes included) of {@code s}, UTF-8. */
+  static byte[] quoted(String s) {
+    byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+    byte[] out = new byte[body.length + 2];
+    out[0] = '"';
+    System.arraycopy(body, 0, out, 1, body.length);
+    out[out.length - 1] = '"';
+    return out;
+  }
+}

@@ -1,0 +1,374 @@
+package io.github.sparktogetherbatch.write;
+
+import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.client.BatchStatus;
+import io.github.sparktogetherbatch.client.FileObject;
+import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.exceptions.TogetherApiException;
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's half of a write, without Spark: checks custom_ids across tasks, records the
+ * uploaded files in the job manifest, creates one batch per file, and cleans up. One instance per
+ * write; it remembers which files got a batch (or were recorded as pending) so that an abort after a
+ * failed commit deletes only what nothing refers to.
+ *
+ * <p>Order of {@link #commit}, and what a failure at each point leaves:
+ *
+ * <ol>
+ *   <li>Duplicate custom_ids across tasks: every uploaded file is deleted, no batch, no manifest.
+ *   <li>Overwrite: the old job's unfinished batches are cancelled (a failure here leaves the old
+ *       manifest in place). Append: pending files of an earlier interrupted write get their batch
+ *       first ({@code findBatchForInputFile}, else create), each recorded at once.
+ *   <li>The manifest records this write's files as pending (the intent), then each batch is created
+ *       and recorded as it is created. A failure leaves a manifest naming every batch created and
+ *       every file still pending; the next append to the path resumes from there.
+ * </ol>
+ */
+final class JobCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(JobCommitter.class);
+  private static final int MAX_NAMED = 5;
+
+  private final Configuration conf;
+  private final String path;
+  private final InputMapping mapping;
+  private final String writeId;
+  private final boolean truncate;
+  private final AtomicLong batchesCreated;
+  /** Input files that have a batch recorded in the manifest. */
+  private final Set<String> batched = new HashSet<>();
+  /** Input files recorded as pending in the manifest (kept for a resume). */
+  private final Set<String> pending = new HashSet<>();
+
+  JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
+      boolean truncate, AtomicLong batchesCreated) {
+    this.conf = conf;
+    this.path = path;
+    this.mapping = mapping;
+    this.writeId = writeId;
+    this.truncate = truncate;
+    this.batchesCreated = batchesCreated;
+  }
+
+  /** Commits the write; returns the manifest as last written. */
+  JobManifest commit(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
+    List<TogetherWriterCommitMessage.UploadedFile> files = new ArrayList<>();
+    long requests = 0;
+    long bytes = 0;
+    for (TogetherWriterCommitMessage msg : messages) {
+      for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
+        files.add(f);
+        requests += f.requests();
+        bytes += f.bytes();
+      }
+    }
+    if (!mapping.idsDerived()) {
+      checkDuplicates(client, messages, files);
+    }
+
+    Optional<JobManifest> existing = JobManifest.read(path, conf);
+    JobManifest m;
+    List<String> created = new ArrayList<>();
+    boolean dirty;
+    if (existing.isPresent() && truncate) {
+      cancelOldJob(client, existing.get());
+      m = existing.get().replacedBy(mapping.endpoint, mapping.model);
+      dirty = true;
+    } else if (existing.isPresent()) {
+      m = resumePending(client, existing.get(), created);
+      dirty = false;
+    } else {
+      m = JobManifest.newJob(mapping.endpoint, mapping.model);
+      dirty = true;
+    }
+
+    if (!files.isEmpty()) {
+      List<JobManifest.PendingFile> intent = new ArrayList<>();
+      for (TogetherWriterCommitMessage.UploadedFile f : files) {
+        intent.add(new JobManifest.PendingFile(f.fileId(), f.requests(), f.bytes(), writeId));
+      }
+      m = m.withPendingFiles(intent).commit(path, conf);
+      for (TogetherWriterCommitMessage.UploadedFile f : files) {
+        pending.add(f.fileId());
+      }
+    } else if (dirty) {
+      m = m.commit(path, conf);
+    }
+
+    int done = 0;
+    for (TogetherWriterCommitMessage.UploadedFile f : files) {
+      BatchJob b;
+      try {
+        b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
+      } catch (RuntimeException e) {
+        throw incomplete(m, created, files.size() - done, e);
+      }
+      created.add(b.id());
+      batchesCreated.incrementAndGet();
+      LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
+          b.id(), f.fileId(), f.requests(), f.bytes(), path);
+      JobManifest next = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
+          f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
+      try {
+        m = next.commit(path, conf);
+      } catch (RuntimeException e) {
+        throw incomplete(next, created, files.size() - done - 1, e);
+      }
+      batched.add(f.fileId());
+      pending.remove(f.fileId());
+      done++;
+    }
+    sweepOrphans(client, batched);
+    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes; the job ({}) now has {} "
+        + "batch(es)", writeId, path, requests, files.size(), bytes, m.jobId(), m.batches().size());
+    return m;
+  }
+
+  /**
+   * After a failed write (or a failed commit): deletes the uploaded files that have no batch and
+   * are not recorded as pending in the manifest, and any other file of this write left in the
+   * account. Never throws.
+   */
+  void abort(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
+    int deleted = 0;
+    try {
+      for (TogetherWriterCommitMessage msg : messages) {
+        for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
+          if (!batched.contains(f.fileId()) && !pending.contains(f.fileId())) {
+            client.deleteQuietly(f.fileId());
+            deleted++;
+          }
+        }
+      }
+      Set<String> keep = new HashSet<>(batched);
+      keep.addAll(pending);
+      sweepOrphans(client, keep);
+    } catch (RuntimeException e) {
+      LOG.warn("Clean-up after the failed write {} to {} did not finish: {}", writeId, path,
+          e.getMessage());
+    }
+    LOG.info("Write {} to {} aborted: deleted {} uploaded input file(s){}", writeId, path, deleted,
+        pending.isEmpty() ? "" : "; " + pending.size() + " file(s) stay pending in the manifest "
+            + "for a resume");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Fails the write when a custom_id occurs in more than one task, after deleting every uploaded
+   * file. Equal digests are confirmed by reading the ids back from the uploaded files.
+   */
+  private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
+      List<TogetherWriterCommitMessage.UploadedFile> files) {
+    int total = 0;
+    for (TogetherWriterCommitMessage msg : messages) {
+      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
+    }
+    long[] all = new long[total];
+    int n = 0;
+    for (TogetherWriterCommitMessage msg : messages) {
+      if (msg.idDigests() != null) {
+        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
+        n += msg.idDigests().length;
+      }
+    }
+    java.util.Arrays.sort(all);
+    long[] repeated = IdDigest.repeated(all);
+    if (repeated.length == 0) {
+      return;
+    }
+    // Confirm: read the ids with a repeated digest back from the files that hold them.
+    Map<String, TreeSet<Integer>> partitions = new LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (TogetherWriterCommitMessage msg : messages) {
+      if (msg.idDigests() == null || !IdDigest.intersects(msg.idDigests(), repeated)) {
+        continue;
+      }
+      for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
+        try (InputStream in = client.openFileContent(f.fileId())) {
+          IdDigest.forEachId(in, (id, line) -> {
+            if (IdDigest.contains(repeated, IdDigest.of(id))) {
+              counts.merge(id, 1, Integer::sum);
+              partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
+            }
+          });
+        } catch (IOException e) {
+          deleteAll(client, files);
+          throw new TogetherBatchException("Could not read back input file " + f.fileId()
+              + " to confirm a possible duplicate custom_id: " + e.getMessage() + ". Nothing was "
+              + "submitted; the uploaded files were deleted. Run the write again.",
+              new UncheckedIOException(e));
+        }
+      }
+    }
+    List<String> dups = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      if (e.getValue() > 1) {
+        dups.add(e.getKey());
+      }
+    }
+    if (dups.isEmpty()) {
+      LOG.debug("{} custom_id digest collision(s) of distinct ids; no duplicates", repeated.length);
+      return;
+    }
+    int deleted = deleteAll(client, files);
+    StringBuilder named = new StringBuilder();
+    for (int i = 0; i < Math.min(MAX_NAMED, dups.size()); i++) {
+      String id = dups.get(i);
+      named.append(i == 0 ? "" : ", ").append('\'').append(id).append("' (partitions ")
+          .append(partitions.get(id)).append(')');
+    }
+    if (dups.size() > MAX_NAMED) {
+      named.append(" and ").append(dups.size() - MAX_NAMED).append(" more");
+    }
+    throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
+        + "' (option 'idColumn'): " + named + " appear(s) in more than one row of the write. "
+        + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
+        + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
+        + "submitted: no batch was created and the " + deleted + " uploaded input file(s) were "
+        + "deleted.");
+  }
+
+  private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
+    for (TogetherWriterCommitMessage.UploadedFile f : files) {
+      client.deleteQuietly(f.fileId());
+    }
+    sweepOrphans(client, Set.of());
+    return files.size();
+  }
+
+  /** Overwrite: cancels the old job's unfinished batches and drops its pending files. */
+  private void cancelOldJob(TogetherClient client, JobManifest old) {
+    List<String> cancelled = new ArrayList<>();
+    for (JobManifest.BatchEntry e : old.batches()) {
+      try {
+        BatchJob b = client.getBatch(e.batchId());
+        if (!b.isTerminal() && b.status() != BatchStatus.CANCELING) {
+          client.cancelBatch(b.id());
+          cancelled.add(b.id());
+        }
+      } catch (TogetherApiException ex) {
+        if (ex.statusCode() == 404) {
+          continue;
+        }
+        throw new TogetherJobException("Could not cancel batch " + e.batchId() + " of the job at "
+            + path + " that this write overwrites: " + ex.getMessage() + ". The old job's manifest "
+            + "is unchanged" + (cancelled.isEmpty() ? "" : " (batches cancelled so far: "
+            + cancelled + ")") + "; nothing new was submitted. Run the write again.",
+            old.batchIds(), ex);
+      }
+    }
+    for (JobManifest.PendingFile p : old.pendingFiles()) {
+      BatchJob b = client.findBatchForInputFile(p.inputFileId());
+      if (b == null) {
+        client.deleteQuietly(p.inputFileId());
+      } else if (!b.isTerminal() && b.status() != BatchStatus.CANCELING) {
+        client.cancelBatch(b.id());
+        cancelled.add(b.id());
+      }
+    }
+    LOG.info("Overwriting the job {} at {}: cancelled {} unfinished batch(es) {}", old.jobId(), path,
+        cancelled.size(), cancelled);
+  }
+
+  /**
+   * Append: gives each pending file of an earlier, interrupted write its batch — the one that
+   * already exists for it, else a new one — recording each in the manifest as it goes.
+   */
+  private JobManifest resumePending(TogetherClient client, JobManifest m, List<String> created) {
+    List<JobManifest.PendingFile> todo = new ArrayList<>(m.pendingFiles());
+    if (todo.isEmpty()) {
+      return m;
+    }
+    LOG.info("The job at {} has {} input file(s) without a batch from an interrupted write; "
+        + "creating their batches first", path, todo.size());
+    String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint;
+    int left = todo.size();
+    for (JobManifest.PendingFile p : todo) {
+      BatchJob b;
+      try {
+        b = client.findBatchForInputFile(p.inputFileId());
+        if (b != null) {
+          LOG.info("Recorded batch {}, which already existed for pending input file {}", b.id(),
+              p.inputFileId());
+        } else {
+          b = client.createBatch(p.inputFileId(), endpoint, null);
+          batchesCreated.incrementAndGet();
+          LOG.info("Created batch {} for pending input file {} ({} requests) of the job at {}",
+              b.id(), p.inputFileId(), p.requests(), path);
+        }
+      } catch (RuntimeException e) {
+        throw incomplete(m, created, left, e);
+      }
+      created.add(b.id());
+      m = m.withBatch(new JobManifest.BatchEntry(b.id(), p.inputFileId(), p.requests(), p.bytes(),
+          b.createdAt() == null ? Instant.now() : b.createdAt(), p.writeId())).commit(path, conf);
+      left--;
+    }
+    return m;
+  }
+
+  private TogetherJobException incomplete(JobManifest m, List<String> created, int stillPending,
+      RuntimeException cause) {
+    return new TogetherJobException("Creating the batches of the job at " + path + " stopped: "
+        + cause.getMessage() + " Batches created by this write: " + created + ". The job manifest "
+        + "at " + path + " records every batch created and the " + stillPending + " input file(s) "
+        + "still without a batch as pending. To finish the job, write to the same path again with "
+        + "mode(\"append\") (an empty DataFrame is enough): pending files get their batch first, "
+        + "never twice. To drop the job instead, write with mode(\"overwrite\").",
+        all(m.batchIds(), created), cause);
+  }
+
+  private static List<String> all(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    for (String s : b) {
+      if (!out.contains(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes this write's files that nothing refers to: files uploaded by task attempts whose
+   * results Spark dropped (e.g. a lost executor after its upload). Found by name ({@code
+   * stb-<writeId>-...}). Best effort.
+   */
+  private void sweepOrphans(TogetherClient client, Set<String> keep) {
+    String prefix = TogetherDataWriter.writePrefix(writeId);
+    int n = 0;
+    try {
+      for (FileObject f : client.listFiles()) {
+        if (f.filename() != null && f.filename().startsWith(prefix) && !keep.contains(f.id())) {
+          client.deleteQuietly(f.id());
+          n++;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not look for leftover input files of write {}: {}", writeId, e.getMessage());
+      return;
+    }
+    if (n > 0) {
+      LOG.info("Deleted {} input file(s) of write {} that no batch refers to", n, writeId);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.github.sparktogetherbatch.write;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task's rolling local JSONL files: lines go into the current file through a buffer, and a new
+ * file starts whenever the next line would take the current one past the request or byte limit of
+ * one batch. Each file becomes one batch input file. Files are named {@code <prefix>-NNN.jsonl}
+ * (the same name is used for the upload, so a write's files can be found in the account).
+ */
+final class StagingFiles implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
+  private static final int BUFFER = 256 * 1024;
+
+  /** One finished staged file. */
+  record Staged(Path path, String fileName, long requests, long bytes) {}
+
+  private final Path dir;
+  private final String prefix;
+  private final int maxRequests;
+  private final long maxBytes;
+  private final List<Staged> finished = new ArrayList<>();
+  private OutputStream out;
+  private Path current;
+  private String currentName;
+  private long requests;
+  private long bytes;
+  private boolean closed;
+
+  StagingFiles(Path dir, String prefix, int maxRequests, long maxBytes) {
+    this.dir = dir;
+    this.prefix = prefix;
+    this.maxRequests = maxRequests;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Whether a line of {@code lineBytes} fits an empty file at all. */
+  boolean fits(long lineBytes) {
+    return lineBytes <= maxBytes;
+  }
+
+  /** Appends the encoder's current line, first starting a new file if the limits require it. */
+  void append(RequestEncoder encoder) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("staging is closed");
+    }
+    int len = encoder.lineLength();
+    if (out != null && (requests + 1 > maxRequests || bytes + len > maxBytes)) {
+      roll();
+    }
+    if (out == null) {
+      open();
+    }
+    encoder.writeLine(out);
+    requests++;
+    bytes += len;
+  }
+
+  private void open() throws IOException {
+    Files.createDirectories(dir);
+    currentName = String.format("%s-%03d.jsonl", prefix, finished.size());
+    current = dir.resolve(currentName);
+    out = new BufferedOutputStream(Files.newOutputStream(current, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER);
+    requests = 0;
+    bytes = 0;
+  }
+
+  private void roll() throws IOException {
+    out.close();
+    out = null;
+    finished.add(new Staged(current, currentName, requests, bytes));
+    LOG.debug("Staged {} ({} requests, {} bytes)", currentName, requests, bytes);
+    current = null;
+  }
+
+  /** Closes the current file and returns every staged file, in order. */
+  List<Staged> finish() throws IOException {
+    if (out != null) {
+      roll();
+    }
+    return Collections.unmodifiableList(new ArrayList<>(finished));
+  }
+
+  /** Deletes every staged file (finished or not); never throws. */
+  void deleteAll() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // deleting anyway
+      }
+      out = null;
+    }
+    List<Path> paths = new ArrayList<>();
+    for (Staged s : finished) {
+      paths.add(s.path());
+    }
+    if (current != null) {
+      paths.add(current);
+    }
+    for (Path p : paths) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Could not delete staged file {}: {}", p, e.getMessage());
+      }
+    }
+    finished.clear();
+    current = null;
+  }
+
+  @Override
+  public void close() {
+    deleteAll();
+    closed = true;
+  }
+}

@@ -1,0 +1,96 @@
+package io.github.sparktogetherbatch.write;
+
+import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.write.BatchWrite;
+import org.apache.spark.sql.connector.write.DataWriterFactory;
+import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch write: executors stage and upload (see {@link TogetherDataWriter}), then the driver
+ * creates one batch per uploaded file and records the job (see {@link JobCommitter}). Uses Spark's
+ * commit coordinator, so only one attempt per partition uploads.
+ */
+final class TogetherBatchWrite implements BatchWrite {
+  private static final Logger LOG = LoggerFactory.getLogger(TogetherBatchWrite.class);
+
+  private final WriteConfig config;
+  private final InputMapping mapping;
+  private final String writeId;
+  private final boolean truncate;
+  private final AtomicLong batchesCreated;
+  private JobCommitter committer;
+
+  TogetherBatchWrite(WriteConfig config, InputMapping mapping, String writeId, boolean truncate,
+      AtomicLong batchesCreated) {
+    this.config = config;
+    this.mapping = mapping;
+    this.writeId = writeId;
+    this.truncate = truncate;
+    this.batchesCreated = batchesCreated;
+  }
+
+  @Override
+  public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
+    LOG.debug("Write {} to {}: {} partition(s), {}", writeId, config.path(), info.numPartitions(),
+        mapping);
+    return new TogetherDataWriterFactory(config, mapping, writeId);
+  }
+
+  @Override
+  public boolean useCommitCoordinator() {
+    return true;
+  }
+
+  @Override
+  public void commit(WriterCommitMessage[] messages) {
+    try (TogetherClient client = new TogetherClient(config.client())) {
+      committer().commit(client, ours(messages));
+    }
+  }
+
+  @Override
+  public void abort(WriterCommitMessage[] messages) {
+    try (TogetherClient client = new TogetherClient(config.client())) {
+      committer().abort(client, ours(messages));
+    } catch (RuntimeException e) {
+      LOG.warn("Clean-up after the failed write {} to {} failed: {}", writeId, config.path(),
+          e.getMessage());
+    }
+  }
+
+  private synchronized JobCommitter committer() {
+    if (committer == null) {
+      committer = new JobCommitter(HadoopConfs.forSession(SparkSession.active()), config.path(),
+          mapping, writeId, truncate, batchesCreated);
+    }
+    return committer;
+  }
+
+  /** The non-null messages (Spark passes null for tasks that did not commit). */
+  private static List<TogetherWriterCommitMessage> ours(WriterCommitMessage[] messages) {
+    List<TogetherWriterCommitMessage> out = new ArrayList<>();
+    if (messages != null) {
+      for (WriterCommitMessage m : messages) {
+        if (m instanceof TogetherWriterCommitMessage) {
+          out.add((TogetherWriterCommitMessage) m);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "TogetherBatchWrite{write=" + writeId + ", path=" + config.path() + ", endpoint="
+        + mapping.endpoint + (truncate ? ", overwrite" : "") + "}";
+  }
+}

@@ -1,0 +1,185 @@
+package io.github.sparktogetherbatch.write;
+
+import io.github.sparktogetherbatch.client.FileObject;
+import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.write.DataWriter;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's writer. {@link #write} encodes each row into a rolling local staging file and checks
+ * it (null or empty input, id, line size); nothing leaves the executor. {@link #commit} — which
+ * Spark calls only after the commit coordinator authorised this attempt — checks the task's
+ * custom_ids for duplicates, then uploads each staged file and reports the file ids. {@link #abort}
+ * deletes what this attempt uploaded and its staging; {@link #close} always deletes the staging.
+ */
+final class TogetherDataWriter implements DataWriter<InternalRow> {
+  private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
+  static final String STAGING_SUBDIR = "spark-together-batch";
+
+  private final WriteConfig config;
+  private final InputMapping mapping;
+  private final int partitionId;
+  private final long taskId;
+  private final int attempt;
+  private final RequestEncoder encoder;
+  private final StagingFiles staging;
+  private final IdDigest digests;
+  private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
+  private TogetherClient client;
+  private long rows;
+  private long bytesUploaded;
+  private long filesUploaded;
+
+  TogetherDataWriter(WriteConfig config, InputMapping mapping, String writeId, int partitionId,
+      long taskId) {
+    this.config = config;
+    this.mapping = mapping;
+    this.partitionId = partitionId;
+    this.taskId = taskId;
+    TaskContext tc = TaskContext.get();
+    this.attempt = tc == null ? 0 : tc.attemptNumber();
+    this.encoder = new RequestEncoder(mapping, partitionId);
+    this.staging = new StagingFiles(stagingDir(config), filePrefix(writeId, partitionId, attempt),
+        config.maxRequestsPerBatch(), config.maxBytesPerBatch());
+    this.digests = mapping.idsDerived() ? null : new IdDigest();
+  }
+
+  static Path stagingDir(WriteConfig config) {
+    String base = config.stagingDir() != null ? config.stagingDir()
+        : System.getProperty("java.io.tmpdir");
+    return Paths.get(base, STAGING_SUBDIR);
+  }
+
+  /** Names of a write's files start with {@code stb-<writeId>-}. */
+  static String filePrefix(String writeId, int partitionId, int attempt) {
+    return String.format("%sp%05d-a%d", writePrefix(writeId), partitionId, attempt);
+  }
+
+  static String writePrefix(String writeId) {
+    return "stb-" + writeId + "-";
+  }
+
+  @Override
+  public void write(InternalRow row) throws IOException {
+    encoder.encode(row, rows);
+    int len = encoder.lineLength();
+    if (!staging.fits(len)) {
+      throw new TogetherDataException("The request of " + encoder.where() + " is " + len
+          + " bytes as a JSONL line, more than 'maxBytesPerBatch' (" + config.maxBytesPerBatch()
+          + " bytes), so it fits in no batch input file. Shorten its input (column '"
+          + mapping.inputColumn + "', option '" + mapping.inputOption + "') or the body.<field> "
+          + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
+    }
+    staging.append(encoder);
+    if (digests != null) {
+      digests.add(encoder.idDigest());
+    }
+    rows++;
+  }
+
+  @Override
+  public WriterCommitMessage commit() throws IOException {
+    List<StagingFiles.Staged> files = staging.finish();
+    long[] sorted = null;
+    if (digests != null) {
+      sorted = digests.sorted();
+      checkDuplicates(sorted, files);
+    }
+    if (!files.isEmpty()) {
+      client = new TogetherClient(config.client());
+      for (StagingFiles.Staged s : files) {
+        FileObject f = client.uploadFile(s.path(), s.fileName());
+        uploaded.add(new TogetherWriterCommitMessage.UploadedFile(f.id(), s.fileName(),
+            s.requests(), s.bytes()));
+        bytesUploaded += s.bytes();
+        filesUploaded++;
+      }
+    }
+    LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
+        partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
+    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+  }
+
+  /**
+   * Fails when two rows of this task share a custom_id. Equal digests are confirmed by re-reading
+   * the staged ids, so only a real duplicate fails.
+   */
+  private void checkDuplicates(long[] sorted, List<StagingFiles.Staged> files) throws IOException {
+    long[] repeated = IdDigest.repeated(sorted);
+    if (repeated.length == 0) {
+      return;
+    }
+    Map<String, Long> firstSeen = new HashMap<>();
+    for (StagingFiles.Staged s : files) {
+      try (InputStream in = Files.newInputStream(s.path())) {
+        IdDigest.forEachId(in, (id, line) -> {
+          if (IdDigest.contains(repeated, IdDigest.of(id)) && firstSeen.putIfAbsent(id, line) != null) {
+            throw duplicate(id);
+          }
+        });
+      }
+    }
+  }
+
+  private TogetherDataException duplicate(String id) {
+    return new TogetherDataException("custom_id '" + id + "' (column '" + mapping.idColumn
+        + "', option 'idColumn') appears more than once in partition " + partitionId + ". custom_id "
+        + "values must be unique across the whole write: deduplicate the rows (e.g. "
+        + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
+        + "submitted.");
+  }
+
+  @Override
+  public void abort() {
+    try {
+      if (client != null) {
+        for (TogetherWriterCommitMessage.UploadedFile f : uploaded) {
+          client.deleteQuietly(f.fileId());
+        }
+        if (!uploaded.isEmpty()) {
+          LOG.info("Partition {} (attempt {}) aborted: deleted {} uploaded file(s)", partitionId,
+              attempt, uploaded.size());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Partition {}: clean-up of uploaded files failed: {}", partitionId, e.getMessage());
+    } finally {
+      uploaded.clear();
+      staging.deleteAll();
+    }
+  }
+
+  @Override
+  public void close() {
+    staging.close();
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return new CustomTaskMetric[] {
+        WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
+        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED, bytesUploaded),
+        WriteMetrics.value(WriteMetrics.FILES_UPLOADED, filesUploaded)
+    };
+  }
+}

@@ -1,0 +1,63 @@
+package io.github.sparktogetherbatch.write;
+
+import io.github.sparktogetherbatch.config.WriteConfig;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.write.BatchWrite;
+import org.apache.spark.sql.connector.write.Write;
+
+/** A planned write of a DataFrame as Together batches to one job path. */
+final class TogetherWrite implements Write {
+  private final WriteConfig config;
+  private final InputMapping mapping;
+  private final boolean truncate;
+  private final String writeId = UUID.randomUUID().toString();
+  private final AtomicLong batchesCreated = new AtomicLong();
+  private TogetherBatchWrite batchWrite;
+
+  TogetherWrite(WriteConfig config, InputMapping mapping, boolean truncate) {
+    this.config = config;
+    this.mapping = mapping;
+    this.truncate = truncate;
+  }
+
+  @Override
+  public String description() {
+    return "together-batch " + (truncate ? "overwrite of " : "write to ") + config.path() + " ("
+        + mapping.endpoint + (mapping.model == null ? "" : ", model " + mapping.model) + ")";
+  }
+
+  @Override
+  public synchronized BatchWrite toBatch() {
+    if (batchWrite == null) {
+      batchWrite = new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated);
+    }
+    return batchWrite;
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return WriteMetrics.supported();
+  }
+
+  /**
+   * Driver-side metric values (batches created). Spark 4.x declares and calls this method on
+   * {@code Write}; on Spark 3.5 it is a plain method (hence no {@code @Override}).
+   */
+  public CustomTaskMetric[] reportDriverMetrics() {
+    return new CustomTaskMetric[] {
+        WriteMetrics.value(WriteMetrics.BATCHES_CREATED, batchesCreated.get())
+    };
+  }
+
+  String writeId() {
+    return writeId;
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}

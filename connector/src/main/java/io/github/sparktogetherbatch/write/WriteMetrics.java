@@ -1,0 +1,103 @@
+package io.github.sparktogetherbatch.write;
+
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomSumMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+
+/**
+ * The write's Spark UI metrics (DSv2 custom metrics, shown on the write node of the SQL tab).
+ * Per task: requests encoded, bytes uploaded, files uploaded. On the driver: batches created
+ * (reported through {@code Write.reportDriverMetrics()}, which Spark 4.x calls; Spark 3.5 shows
+ * the metric without a value). Public with no-argument constructors: Spark instantiates them by
+ * class name.
+ */
+public final class WriteMetrics {
+  private WriteMetrics() {}
+
+  public static final String REQUESTS_ENCODED = "requestsEncoded";
+  public static final String BYTES_UPLOADED = "bytesUploaded";
+  public static final String FILES_UPLOADED = "filesUploaded";
+  public static final String BATCHES_CREATED = "batchesCreated";
+
+  /** Rows encoded into request lines. */
+  public static final class RequestsEncoded extends CustomSumMetric {
+    @Override
+    public String name() {
+      return REQUESTS_ENCODED;
+    }
+
+    @Override
+    public String description() {
+      return "requests encoded";
+    }
+  }
+
+  /** Bytes of JSONL uploaded as batch input files. */
+  public static final class BytesUploaded extends CustomSumMetric {
+    @Override
+    public String name() {
+      return BYTES_UPLOADED;
+    }
+
+    @Override
+    public String description() {
+      return "bytes uploaded";
+    }
+  }
+
+  /** Batch input files uploaded. */
+  public static final class FilesUploaded extends CustomSumMetric {
+    @Override
+    public String name() {
+      return FILES_UPLOADED;
+    }
+
+    @Override
+    public String description() {
+      return "files uploaded";
+    }
+  }
+
+  /** Batches created on the driver (this write's and any resumed from an interrupted one). */
+  public static final class BatchesCreated extends CustomSumMetric {
+    @Override
+    public String name() {
+      return BATCHES_CREATED;
+    }
+
+    @Override
+    public String description() {
+      return "batches created";
+    }
+  }
+
+  static CustomMetric[] supported() {
+    return new CustomMetric[] {
+        new RequestsEncoded(), new BytesUploaded(), new FilesUploaded(), new BatchesCreated()
+    };
+  }
+
+  static CustomTaskMetric value(String name, long value) {
+    return new Value(name, value);
+  }
+
+  private static final class Value implements CustomTaskMetric {
+    private final String name;
+    private final long value;
+
+    Value(String name, long value) {
+      this.name = name;
+      this.value = value;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public long value() {
+      return value;
+    }
+  }
+}
