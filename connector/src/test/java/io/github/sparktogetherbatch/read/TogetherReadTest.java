@@ -169,6 +169,46 @@ class TogetherReadTest {
   }
 
   @Test
+  void writtenByTheWriterReadsBackOneRowPerInputRow() {
+    List<Row> inputRows = new ArrayList<>();
+    Map<String, String> prompts = ReadFixtures.prompts("w", 30, 6);
+    int i = 0;
+    ReadFixtures.Job expected = new ReadFixtures.Job(tmp.resolve("written").toUri().toString());
+    for (String prompt : prompts.values()) {
+      inputRows.add(RowFactory.create(1000L + i, prompt));
+      expected.prompts.put(String.valueOf(1000L + i), prompt);
+      i++;
+    }
+    Dataset<Row> input = spark.createDataFrame(inputRows, new StructType()
+        .add("id", DataTypes.LongType).add("question", DataTypes.StringType)).repartition(3);
+    input.write().format("together-batch")
+        .option("baseUrl", EMULATOR.baseUrl()).option("apiKey", EmulatorExtension.TEST_API_KEY)
+        .option("model", ReadFixtures.MODEL).option("promptColumn", "question")
+        .option("idColumn", "id").option("maxRequestsPerBatch", "12")
+        .save(expected.path);
+
+    Dataset<Row> results = fx.reader(spark).load(expected.path);
+    List<Row> rows = results.collectAsList();
+    assertEquals(30, rows.size());
+    assertEquals(expected.prompts.keySet(), byId(rows).keySet());
+    Set<String> batches = new HashSet<>();
+    for (Row r : rows) {
+      expected.batchOf.put(r.getAs("custom_id"), r.getAs("batch_id"));
+      batches.add(r.getAs("batch_id"));
+      assertResult(expected, r);
+    }
+    assertTrue(batches.size() >= 3, "split by maxRequestsPerBatch: " + batches);
+    assertEquals(5, rows.stream().filter(r -> "failed".equals(r.getAs("status"))).count());
+
+    List<Row> joined = TogetherBatchResults.joinWithInput(input, results, "id").collectAsList();
+    assertEquals(30, joined.size());
+    for (Row r : joined) {
+      DeterministicModel.Answer a = expected.expected(String.valueOf((Long) r.getAs("id")));
+      assertEquals(a.content(), r.getAs("content"));
+    }
+  }
+
+  @Test
   void jobInSeveralBatchesReadsWholeAndByBatchIdEqualsByPath() {
     ReadFixtures.Job job = fx.createJob(ReadFixtures.prompts("a", 12, 4),
         ReadFixtures.prompts("b", 7, 0), ReadFixtures.prompts("c", 9, 3));
