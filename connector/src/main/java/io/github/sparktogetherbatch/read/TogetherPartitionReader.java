@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -83,6 +84,9 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private final UTF8String restMessage;
 
   private Phase phase = Phase.START;
+  /** The input stream was advanced once by {@link #start()}; {@link #peekedMore} is its answer. */
+  private boolean peeked;
+  private boolean peekedMore;
   /** Submitted custom_id → whether it has a row yet; null when the input file is unknown. */
   private LinkedHashMap<String, Boolean> ids;
   /** Ids seen in result files when the input is unknown (no reconciliation possible). */
@@ -145,10 +149,15 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
           break;
         case STREAM_IDS:
           boolean more;
-          try {
-            more = inputIds.next();
-          } catch (IOException e) {
-            throw downloadFailed("input", part.inputFileId(), e);
+          if (peeked) {
+            more = peekedMore;
+            peeked = false;
+          } else {
+            try {
+              more = inputIds.next();
+            } catch (IOException e) {
+              throw downloadFailed("input", part.inputFileId(), e);
+            }
           }
           if (more) {
             String id = inputIds.id();
@@ -205,12 +214,25 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     LOG.debug("Reading batch {} ({}, mode {}): input {}, output {}, error {}, columns {}",
         part.batchId(), part.batchStatus(), part.mode(), part.inputFileId(), part.outputFileId(),
         part.errorFileId(), columns.length);
+    boolean pendingMode = part.mode() == TogetherInputPartition.Mode.PENDING;
+    boolean inputKnown = part.inputFileId() != null;
     if (idsOnly) {
-      inputIds = new ResultDecoder.InputIds(open(part.inputFileId(), "input"));
-      phase = Phase.STREAM_IDS;
-      return;
-    }
-    if (part.inputFileId() != null) {
+      try {
+        // Jackson reads the first bytes on creation.
+        inputIds = new ResultDecoder.InputIds(open(part.inputFileId(), "input"));
+        // Read the first request now, so that a deleted input file falls back to the results.
+        peekedMore = inputIds.next();
+        peeked = true;
+        phase = Phase.STREAM_IDS;
+        return;
+      } catch (IOException e) {
+        closeInput();
+        if (pendingMode || !isGone(e)) {
+          throw downloadFailed("input", part.inputFileId(), e);
+        }
+        inputKnown = false;
+      }
+    } else if (inputKnown) {
       ids = new LinkedHashMap<>();
       try (ResultDecoder.InputIds in = new ResultDecoder.InputIds(open(part.inputFileId(), "input"))) {
         while (in.next()) {
@@ -220,16 +242,22 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
             ids.put(in.id(), Boolean.FALSE);
           }
         }
+        LOG.debug("Batch {}: {} submitted requests", part.batchId(), ids.size());
       } catch (IOException e) {
-        throw downloadFailed("input", part.inputFileId(), e);
+        if (pendingMode || !isGone(e)) {
+          throw downloadFailed("input", part.inputFileId(), e);
+        }
+        ids = null;
+        inputKnown = false;
       }
-      LOG.debug("Batch {}: {} submitted requests", part.batchId(), ids.size());
-    } else {
-      LOG.warn("Batch {} has no known input file: its results are returned without reconciliation "
-          + "(no missing rows can be reported)", part.batchId());
+    }
+    if (!inputKnown) {
+      LOG.warn("Batch {}: its input file {} is unknown or no longer exists at Together; its results "
+          + "are returned without reconciliation (no missing rows can be reported)", part.batchId(),
+          part.inputFileId() == null ? "(none given)" : part.inputFileId());
       seenWithoutInput = new java.util.HashSet<>();
     }
-    if (part.mode() == TogetherInputPartition.Mode.PENDING) {
+    if (pendingMode) {
       // No input file known: nothing to list as pending.
       phase = Phase.DONE;
       return;
@@ -417,7 +445,23 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         64 * 1024);
   }
 
+  /** Whether the file is gone (HTTP 404/410), not merely unreachable. */
+  private static boolean isGone(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof TogetherApiException) {
+        int code = ((TogetherApiException) c).statusCode();
+        return code == 404 || code == 410;
+      }
+    }
+    return false;
+  }
+
   private TogetherBatchException downloadFailed(String kind, String fileId, IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException
+        || e.getMessage() != null && e.getMessage().endsWith("is not a JSON object")) {
+      return new TogetherBatchException("The " + kind + " file " + fileId + " of batch "
+          + part.batchId() + " is not valid JSONL: " + e.getMessage(), e);
+    }
     return new TogetherBatchException("Reading the " + kind + " file " + fileId + " of batch "
         + part.batchId() + " failed: " + e.getMessage() + ". The batch's results stay at Together; "
         + "run the read again.", e);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +78,4 @@ class SeparateJvmReadTest {
       return "(no log: " + e + ")";
     }
   }
-
-  @SuppressWarnings("unused")
-  private static final char SEP = File.pathSeparatorChar;
 }

@@ -2,9 +2,11 @@ package io.github.sparktogetherbatch.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -200,6 +202,27 @@ class TogetherPartitionReaderTest {
       assertTrue(((String) r.get("error_message")).contains("batch-3"));
     }
     assertEquals(2, metrics.get(ReadMetrics.ROWS_FAILED));
+  }
+
+  @Test
+  void aDeletedInputFileFallsBackToTheResults() throws IOException {
+    String in = upload("in.jsonl", input("a"), input("b"), input("c"));
+    String outFile = upload("out.jsonl", ok("a", "A", 1, 1), ok("b", "B", 1, 1));
+    assertTrue(fx.client().deleteFile(in));
+    TogetherInputPartition part = new TogetherInputPartition("batch-5", in, outFile, null,
+        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
+    Map<String, Long> metrics = new HashMap<>();
+    assertEquals(List.of("a", "b"), read(part, ALL, metrics).stream()
+        .map(r -> r.get("custom_id")).toList());
+    assertEquals(List.of("a", "b"), read(part, new int[] {0}, metrics).stream()
+        .map(r -> r.get("custom_id")).toList());
+    // A malformed input file is a clear error naming the batch and the file.
+    String bad = upload("bad.jsonl", input("a"), "[1,2]");
+    TogetherInputPartition badPart = new TogetherInputPartition("batch-6", bad, outFile, null,
+        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
+    TogetherBatchException e = assertThrows(TogetherBatchException.class,
+        () -> read(badPart, ALL, metrics));
+    assertTrue(e.getMessage().contains("batch-6") && e.getMessage().contains(bad), e.getMessage());
   }
 
   @Test

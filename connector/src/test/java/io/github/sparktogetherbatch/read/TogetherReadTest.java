@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -379,12 +378,4 @@ class TogetherReadTest {
     return out;
   }
 
-  @SuppressWarnings("unused")
-  private static Map<String, Long> countByStatus(List<Row> rows) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Row r : rows) {
-      out.merge(r.getAs("status"), 1L, Long::sum);
-    }
-    return out;
-  }
 }
