@@ -35,7 +35,9 @@
  * <p>Memory per partition (one batch): the set of the batch's custom_ids (about 100–150 bytes
  * each; Together allows at most 50,000 requests per batch, so a few MB) and one result line at a
  * time. Files are streamed, and downloads resume with {@code Range} after a broken connection.
- * If a batch's input file is unknown or was deleted, its results are returned without
+ * When a query needs only {@code custom_id} and {@code batch_id} (e.g. {@code count()}), only the
+ * input files are read: the rows are exactly the submitted ids, and the row-status and token
+ * metrics stay at zero. If a batch's input file is unknown or was deleted, its results are returned without
  * reconciliation (no {@code missing} rows possible), with a WARN.
  */
 package io.github.sparktogetherbatch.read;

@@ -377,5 +377,4 @@ class TogetherReadTest {
     out.sort(Comparator.comparing(r -> (String) r.getAs("custom_id")));
     return out;
   }
-
 }
