@@ -121,6 +121,9 @@ class ShadedJarIT {
     assertEquals(ItSupport.required("it.spark.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION());
     assertTrue(scala.util.Properties.versionNumberString().startsWith(ItSupport.required("it.scala.binary.version") + "."),
         "Scala " + scala.util.Properties.versionNumberString());
+    System.out.println("Runtime: Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+        + " | Scala " + scala.util.Properties.versionNumberString() + " | Jackson " + versionOf(mapper)
+        + " | shaded Jackson " + versionOf(shadedMapper) + " | Java " + System.getProperty("java.version"));
   }
 
   @Test
