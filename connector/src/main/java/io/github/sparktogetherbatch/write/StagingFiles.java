@@ -37,6 +37,8 @@ final class StagingFiles implements Closeable {
   private long requests;
   private long bytes;
   private boolean closed;
+  private int opened;
+  private long totalBytes;
 
   StagingFiles(Path dir, String prefix, int maxRequests, long maxBytes) {
     this.dir = dir;
@@ -65,6 +67,17 @@ final class StagingFiles implements Closeable {
     encoder.writeLine(out);
     requests++;
     bytes += len;
+    totalBytes += len;
+  }
+
+  /** Files started so far (each becomes one upload). */
+  int filesStarted() {
+    return opened;
+  }
+
+  /** Bytes staged so far, over all files. */
+  long bytesStaged() {
+    return totalBytes;
   }
 
   private void open() throws IOException {
@@ -75,6 +88,7 @@ final class StagingFiles implements Closeable {
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER);
     requests = 0;
     bytes = 0;
+    opened++;
   }
 
   private void roll() throws IOException {

@@ -185,12 +185,19 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     }
   }
 
+  /**
+   * Spark 3.5 reads these for the last time just before {@link #commit}, so bytes and files are
+   * reported as staged: Spark sums the values of successful tasks only, and a successful task
+   * uploads exactly what it staged, so the write's totals are the bytes and files uploaded.
+   */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     return new CustomTaskMetric[] {
         WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
-        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED, bytesUploaded),
-        WriteMetrics.value(WriteMetrics.FILES_UPLOADED, filesUploaded)
+        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED,
+            Math.max(bytesUploaded, staging.bytesStaged())),
+        WriteMetrics.value(WriteMetrics.FILES_UPLOADED,
+            Math.max(filesUploaded, staging.filesStarted()))
     };
   }
 }

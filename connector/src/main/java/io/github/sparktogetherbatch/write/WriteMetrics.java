@@ -6,7 +6,11 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
 /**
  * The write's Spark UI metrics (DSv2 custom metrics, shown on the write node of the SQL tab).
- * Per task: requests encoded, bytes uploaded, files uploaded. On the driver: batches created
+ * Per task: requests encoded, bytes uploaded, files uploaded (bytes and files are counted as a
+ * task stages them, since Spark 3.5 reads task metrics just before the task's commit uploads; Spark
+ * sums successful tasks only, and a successful task uploads exactly what it staged, so the totals
+ * are what was uploaded). Spark 3.5 shows them for append and overwrite; for the create path
+ * (ErrorIfExists, Ignore) it attaches no DSv2 custom metrics to the plan. On the driver: batches created
  * (reported through {@code Write.reportDriverMetrics()}, which Spark 4.x calls; Spark 3.5 shows
  * the metric without a value). Public with no-argument constructors: Spark instantiates them by
  * class name.
