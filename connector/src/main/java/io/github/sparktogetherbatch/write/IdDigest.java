@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.write;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,10 @@ import java.util.function.BiConsumer;
 final class IdDigest {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+
+  /** Read limits for request lines: one line may be as large as a batch input file. */
+  static final StreamReadConstraints LARGE_INPUT = StreamReadConstraints.builder()
+      .maxStringLength(Integer.MAX_VALUE).maxNumberLength(100_000).build();
 
   private long[] values = new long[1024];
   private int size;
@@ -103,7 +108,7 @@ final class IdDigest {
    * 1-based number. Reads with the streaming parser; only ids are kept.
    */
   static void forEachId(InputStream in, BiConsumer<String, Long> consumer) throws IOException {
-    JsonFactory f = new JsonFactory();
+    JsonFactory f = new JsonFactory().setStreamReadConstraints(LARGE_INPUT);
     try (JsonParser p = f.createParser(in)) {
       long line = 0;
       JsonToken t;

@@ -94,6 +94,8 @@ final class RequestEncoder {
     this.m = mapping;
     this.partitionId = partitionId;
     this.factory = mapper.getFactory();
+    // a body may be as large as a batch file (100 MB); Jackson's default caps strings at 20M chars
+    factory.setStreamReadConstraints(IdDigest.LARGE_INPUT);
     this.gen = newGenerator();
     this.model = mapping.model == null ? null : new SerializedString(mapping.model);
     this.systemPrompt = mapping.systemPrompt == null ? null
