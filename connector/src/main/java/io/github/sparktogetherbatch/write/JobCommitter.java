@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,7 +192,7 @@ final class JobCommitter {
         n += msg.idDigests().length;
       }
     }
-    java.util.Arrays.sort(all);
+    Arrays.sort(all);
     long[] repeated = IdDigest.repeated(all);
     if (repeated.length == 0) {
       return;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -21,6 +23,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -67,7 +70,9 @@ final class RequestEncoder {
   private final InputMapping m;
   private final int partitionId;
   private final Buffer body = new Buffer();
-  private final ObjectMapper mapper = new ObjectMapper();
+  /** Parses JSON-string bodies: exactly one value per cell, nothing after it. */
+  private final ObjectMapper mapper =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final JsonFactory factory;
   private JsonGenerator gen;
   private final SerializedString model;
@@ -117,8 +122,7 @@ final class RequestEncoder {
       this.structFields = el.fields().length;
       this.roleOrdinal = InputMapping.find(el, "role");
       this.contentOrdinal = InputMapping.find(el, "content");
-      this.contentIsString = el.fields()[contentOrdinal].dataType()
-          instanceof org.apache.spark.sql.types.StringType;
+      this.contentIsString = el.fields()[contentOrdinal].dataType() instanceof StringType;
       this.structModel = -1;
       this.structInput = -1;
     } else if (mapping.kind == InputMapping.Kind.BODY_STRUCT) {
@@ -358,7 +362,7 @@ final class RequestEncoder {
     }
     if (node == null || !node.isObject()) {
       throw emptyInput(node == null || node.isMissingNode() ? "is empty"
-          : "is JSON but not an object (" + node.getNodeType().name().toLowerCase() + ")");
+          : "is JSON but not an object (" + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
     }
     ObjectNode obj = (ObjectNode) node;
     JsonNode mn = obj.get("model");
