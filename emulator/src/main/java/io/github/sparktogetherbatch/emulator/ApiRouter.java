@@ -546,7 +546,16 @@ final class ApiRouter implements HttpServerCore.Handler {
 
     // ------------------------------------------------------------------ batches
 
+    /** JSON routes require a JSON media type, as every SDK sends; never more lenient than the real API. */
+    private static boolean isJson(HttpRequest req) {
+        String mt = req.mediaType();
+        return mt.equals("application/json") || mt.endsWith("+json");
+    }
+
     private HttpResponse createBatch(HttpRequest req) throws IOException {
+        if (!isJson(req)) {
+            return batchError(400, "Content-Type must be application/json");
+        }
         JsonNode body = Json.parseOrNull(readBody(req, MAX_JSON));
         if (body == null || !body.isObject()) {
             return batchError(400, "Invalid request body: expected a JSON object");
@@ -633,6 +642,9 @@ final class ApiRouter implements HttpServerCore.Handler {
     // ------------------------------------------------------------------ live completions
 
     private HttpResponse liveCompletion(HttpRequest req, String endpoint) throws IOException {
+        if (!isJson(req)) {
+            return filesError(400, "Content-Type must be application/json", null, "invalid_request");
+        }
         JsonNode body = Json.parseOrNull(readBody(req, MAX_JSON));
         if (body == null || !body.isObject()) {
             return filesError(400, "Invalid request body: expected a JSON object", null, "invalid_request");

@@ -118,11 +118,29 @@ final class BatchEngine implements Closeable {
         submit(b, 0);
     }
 
-    /** body.model of the first line, or null. */
-    private static String peekModel(Path file) {
+    /** body.model of the first line, or null. Streams: a huge first line is skipped, not held. */
+    static String peekModel(Path file) {
         try (InputStream in = Files.newInputStream(file); JsonParser p = Json.FACTORY.createParser(in)) {
-            JsonNode first = Json.MAPPER.readTree(p);
-            return first == null ? null : Json.text(first.get("body"), "model");
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.getCurrentName();
+                JsonToken t = p.nextToken();
+                if ("body".equals(name) && t == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.getCurrentName();
+                        JsonToken v = p.nextToken();
+                        if ("model".equals(field)) {
+                            return v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        }
+                        p.skipChildren();
+                    }
+                    return null;
+                }
+                p.skipChildren();
+            }
+            return null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -34,9 +34,15 @@ final class HttpRequest {
         this.target = target;
         this.version = version;
         this.headers = headers;
-        int q = target.indexOf('?');
-        this.rawPath = q < 0 ? target : target.substring(0, q);
-        this.rawQuery = q < 0 ? null : target.substring(q + 1);
+        String t = target;
+        if (t.regionMatches(true, 0, "http://", 0, 7) || t.regionMatches(true, 0, "https://", 0, 8)) {
+            // absolute-form (RFC 9112 section 3.2.2): keep path and query
+            int slash = t.indexOf('/', t.indexOf("//") + 2);
+            t = slash < 0 ? "/" : t.substring(slash);
+        }
+        int q = t.indexOf('?');
+        this.rawPath = q < 0 ? t : t.substring(0, q);
+        this.rawQuery = q < 0 ? null : t.substring(q + 1);
         this.contentLength = contentLength;
         this.chunked = chunked;
         String expect = header("expect");

@@ -67,6 +67,12 @@ final class HttpServerCore implements Closeable {
             } catch (IOException e) {
                 if (!closed) {
                     LOG.log(Level.WARNING, "accept failed", e);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 continue;
             }

@@ -62,6 +62,17 @@ final class Api {
         }
     }
 
+    HttpResponse<java.io.InputStream> send2(HttpRequest req) {
+        try {
+            return http.send(req, BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpRequest.Builder req(String pathOrUrl) {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : pathOrUrl.startsWith("/_") ? root + pathOrUrl
                 : base + pathOrUrl;

@@ -176,6 +176,12 @@ class BatchLifecycleTest {
         assertBatchError(api.postJson("/batches", Api.M.createObjectNode().put("input_file_id", file)
                 .put("endpoint", "/v1/chat/completions").put("completion_window", "48h")), 400, "24h");
         assertBatchError(api.post("/batches", "application/json", "{not json"), 400, "JSON");
+        assertBatchError(api.post("/batches", "application/x-www-form-urlencoded", "{\"input_file_id\":\"" + file
+                + "\",\"endpoint\":\"/v1/chat/completions\"}"), 400, "Content-Type");
+        assertBatchError(api.post("/batches", null, "{\"input_file_id\":\"" + file
+                + "\",\"endpoint\":\"/v1/chat/completions\"}"), 400, "Content-Type");
+        assertEquals(201, api.post("/batches", "application/json; charset=utf-8", "{\"input_file_id\":\"" + file
+                + "\",\"endpoint\":\"/v1/chat/completions\"}").statusCode());
         // an input file with another purpose
         HttpResponse<byte[]> init = api.post("/files", "application/x-www-form-urlencoded",
                 "purpose=fine-tune&file_name=f.jsonl&file_type=jsonl");
@@ -274,11 +280,11 @@ class BatchLifecycleTest {
 
     @Test
     void validatingDelayAndRuntimeSpeedChange() {
-        emu.setValidatingMillis(300);
+        emu.setValidatingMillis(1000);
         emu.setRequestsPerSecond(0.0001);
         String id = api.createBatch(api.upload(Api.jsonl(numbered(20, "emulator/echo"))), "/v1/chat/completions")
                 .get("id").asText();
-        Api.sleep(150);
+        Api.sleep(50);
         assertEquals("VALIDATING", api.batch(id).get("status").asText());
         JsonNode running = api.waitFor(id, Set.of("IN_PROGRESS"), Duration.ofSeconds(5));
         assertEquals(0.0, running.get("progress").asDouble());

@@ -183,14 +183,14 @@ class FaultsTest {
 
     @Test
     void delaySlowsTheAnswer() {
-        emu.armFault("{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":400}");
+        emu.armFault("{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1200}");
         long t0 = System.nanoTime();
         assertEquals(200, api.get("/files").statusCode());
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 390, "took " + ms);
+        assertTrue(ms >= 1190, "took " + ms);
         long t1 = System.nanoTime();
         api.get("/files");
-        assertTrue((System.nanoTime() - t1) / 1_000_000 < 300, "only once");
+        assertTrue((System.nanoTime() - t1) / 1_000_000 < 1000, "only once");
         // a client timeout shorter than the delay
         emu.armFault("{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1500,\"phase\":\"response\"}");
         assertThrows(UncheckedIOException.class, () -> api.send(api.req("/files")

@@ -232,6 +232,39 @@ class UploadFlowTest {
     }
 
     @Test
+    void rawProtocolEdges() throws Exception {
+        try (RawHttp raw = new RawHttp(emu.port())) {
+            // absolute-form target, then pipelined requests on one connection
+            raw.write("GET http://127.0.0.1:" + emu.port() + "/v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n"
+                    + "GET /v1/batches HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n");
+            assertEquals(200, raw.read().status);
+            RawHttp.Response second = raw.read();
+            assertEquals(200, second.status);
+            assertEquals("[]", second.text());
+            // chunked request body with an extension and a trailer
+            String chunked = "POST /v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "11;ext=1\r\npurpose=batch-api\r\n"
+                    + "12\r\n&file_name=a.jsonl\r\n0\r\nX-Trailer: y\r\n\r\n";
+            raw.write(chunked);
+            assertEquals(302, raw.read().status);
+            // HTTP/1.0 closes after the response
+            raw.write("GET /v1/files HTTP/1.0\r\nAuthorization: Bearer k\r\n\r\n");
+            RawHttp.Response last = raw.read();
+            assertEquals(200, last.status);
+            assertEquals("close", last.header("connection"));
+        }
+        try (RawHttp raw = new RawHttp(emu.port())) {
+            raw.write("BROKEN\r\n\r\n");
+            assertEquals(400, raw.read().status);
+        }
+        try (RawHttp raw = new RawHttp(emu.port())) {
+            raw.write("GET /v1/files HTTP/2.0\r\n\r\n");
+            assertEquals(505, raw.read().status);
+        }
+    }
+
+    @Test
     void missingOrInvalidFields() {
         HttpResponse<byte[]> noPurpose = api.post("/files", "application/x-www-form-urlencoded", "file_name=a.jsonl");
         assertEquals(400, noPurpose.statusCode());
