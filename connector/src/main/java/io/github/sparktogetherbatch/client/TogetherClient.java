@@ -348,7 +348,7 @@ public final class TogetherClient implements Closeable {
     checkId("file", fileId, op);
     try {
       return execute(op, () -> new HttpDelete(url("files", fileId)), response -> {
-        JsonNode body = readJsonOrEmpty(response);
+        JsonNode body = readJsonOrEmpty(response, op);
         return !body.has("deleted") || body.path("deleted").asBoolean(true);
       }, null);
     } catch (TogetherApiException e) {
@@ -506,7 +506,7 @@ public final class TogetherClient implements Closeable {
   public List<BatchJob> listBatches() {
     String op = "GET /batches";
     return execute(op, () -> new HttpGet(url("batches")), response -> {
-      JsonNode body = readJsonOrEmpty(response);
+      JsonNode body = readJsonOrEmpty(response, op);
       JsonNode data = body.isArray() ? body : body.path("data");
       if (!data.isArray()) {
         return Collections.<BatchJob>emptyList();
@@ -580,13 +580,14 @@ public final class TogetherClient implements Closeable {
         if (code < 400) {
           T result = reader.read(response);
           if (!keepOpen) {
-            response.close();
+            // The call succeeded: a failure to release the connection must not turn into a retry.
+            closeQuietly(response);
           }
           return result;
         }
         failure = toApiException(op, response);
         serverDelay = serverDelayMillis(response);
-        response.close();
+        closeQuietly(response);
       } catch (TogetherApiException e) {
         closeQuietly(response);
         throw e;
@@ -832,6 +833,27 @@ public final class TogetherClient implements Closeable {
     try (InputStream in = entity.getContent()) {
       bytes = in.readAllBytes();
     }
+    return parseJson(bytes, response, op);
+  }
+
+  /** JSON, with an empty body or a literal null read as NullNode. */
+  private JsonNode readJsonOrEmpty(ClassicHttpResponse response, String op) throws IOException {
+    HttpEntity entity = response.getEntity();
+    if (entity == null) {
+      return MAPPER.nullNode();
+    }
+    byte[] bytes;
+    try (InputStream in = entity.getContent()) {
+      bytes = in.readAllBytes();
+    }
+    if (bytes.length == 0) {
+      return MAPPER.nullNode();
+    }
+    return parseJson(bytes, response, op);
+  }
+
+  /** Parses a complete body; content that is not JSON is the server's answer, not a fault to retry. */
+  private JsonNode parseJson(byte[] bytes, ClassicHttpResponse response, String op) {
     try {
       JsonNode n = MAPPER.readTree(bytes);
       if (n == null || n.isMissingNode()) {
@@ -845,23 +867,6 @@ public final class TogetherClient implements Closeable {
           + " with a body that is not JSON. Check that 'baseUrl' points at Together's API.", op,
           response.getCode(), false, requestId(response), null, redact(sample), null);
     }
-  }
-
-  /** JSON, with an empty body or a literal null read as NullNode. */
-  private static JsonNode readJsonOrEmpty(ClassicHttpResponse response) throws IOException {
-    HttpEntity entity = response.getEntity();
-    if (entity == null) {
-      return MAPPER.nullNode();
-    }
-    byte[] bytes;
-    try (InputStream in = entity.getContent()) {
-      bytes = in.readAllBytes();
-    }
-    if (bytes.length == 0) {
-      return MAPPER.nullNode();
-    }
-    JsonNode n = MAPPER.readTree(bytes);
-    return n == null ? MAPPER.nullNode() : n;
   }
 
   private static byte[] writeJson(JsonNode node) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * Every option of the {@code together-batch} source: its name, side, default and a one-line
@@ -136,7 +137,9 @@ public final class TogetherBatchOptions {
    * path}, {@code paths}) and {@code body.<field>} are accepted.
    */
   public static void checkNames(Map<String, String> options) {
-    for (String raw : options.keySet()) {
+    Map<String, String> named = options instanceof CaseInsensitiveStringMap
+        ? ((CaseInsensitiveStringMap) options).asCaseSensitiveMap() : options;
+    for (String raw : named.keySet()) {
       String k = raw.toLowerCase(Locale.ROOT);
       if (k.equals("paths") || k.startsWith(BODY_PREFIX) || k.startsWith("__")) {
         continue;
@@ -173,7 +176,7 @@ public final class TogetherBatchOptions {
     if (best != null && bestD <= Math.max(2, best.key().length() / 3)) {
       return " Did you mean '" + best.name() + "'?";
     }
-    if (!k.startsWith(BODY_PREFIX) && k.contains("token") || k.contains("temperature")) {
+    if (k.contains("token") || k.contains("temperature") || k.contains("top_p")) {
       return " Request fields go under body., e.g. 'body." + k + "'.";
     }
     return "";
