@@ -1,0 +1,498 @@
+package io.github.sparktogetherbatch.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Decodes one line of a batch's output or error file into the fields of a result row, with
+ * Jackson's streaming parser: no tree is built, fields may come in any order, unknown fields are
+ * skipped, and the assistant content and raw response body are only materialised when asked for.
+ *
+ * <p>Line shapes (see {@code together-batch-api.md} §5):
+ *
+ * <ul>
+ *   <li>success: {@code {"custom_id", "response": {"status_code": 200, "body": {"model", "choices":
+ *       [{"message": {"content"}, "text", "finish_reason"}], "usage": {...}}}}} → {@code
+ *       succeeded}; the content is {@code choices[0].message.content} (chat) or {@code
+ *       choices[0].text} (completions);
+ *   <li>{@code {"custom_id", "error": {"message", "code"}}} → {@code failed} with that code ({@code
+ *       type} when there is no code) and message;
+ *   <li>{@code {"custom_id", "error": "text"}} → {@code failed}, the text as message, no code;
+ *   <li>{@code {"custom_id", "response": {"status_code": 4xx/5xx, "body": {"error": {...}}}}} →
+ *       {@code failed} with the body error's code (else its type, else {@code http_<status>}) and
+ *       message;
+ *   <li>a line with neither a response nor an error → {@code failed} with code {@value
+ *       #UNRECOGNIZED_CODE}.
+ * </ul>
+ *
+ * A null {@code error} (OpenAI style success lines) counts as no error. Not thread-safe; one per
+ * partition reader.
+ */
+final class ResultDecoder {
+  static final String UNRECOGNIZED_CODE = "unrecognized_result";
+
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  /** The outcome of decoding a line. */
+  enum Outcome {
+    /** A result for {@link Result#customId}. */
+    OK,
+    /** Valid JSON object without a usable {@code custom_id}. */
+    NO_CUSTOM_ID,
+    /** Not a JSON object. */
+    MALFORMED
+  }
+
+  /** The fields of one decoded line; reused from line to line. */
+  static final class Result {
+    String customId;
+    boolean failed;
+    String model;
+    String content;
+    String finishReason;
+    Integer promptTokens;
+    Integer completionTokens;
+    Integer totalTokens;
+    String errorCode;
+    String errorMessage;
+    /** The raw response body JSON (only when asked for). */
+    String response;
+
+    void clear() {
+      customId = null;
+      failed = false;
+      model = null;
+      content = null;
+      finishReason = null;
+      promptTokens = null;
+      completionTokens = null;
+      totalTokens = null;
+      errorCode = null;
+      errorMessage = null;
+      response = null;
+    }
+  }
+
+  private final boolean wantContent;
+  private final boolean wantResponse;
+
+  // Per-line scratch state.
+  private boolean topErrorPresent;
+  private String topErrorCode;
+  private String topErrorType;
+  private String topErrorMessage;
+  private boolean responsePresent;
+  private int statusCode;
+  private boolean bodyErrorPresent;
+  private String bodyErrorCode;
+  private String bodyErrorType;
+  private String bodyErrorMessage;
+
+  /**
+   * @param wantContent whether to materialise the assistant content / completion text
+   * @param wantResponse whether to keep the raw response body JSON
+   */
+  ResultDecoder(boolean wantContent, boolean wantResponse) {
+    this.wantContent = wantContent;
+    this.wantResponse = wantResponse;
+  }
+
+  /** Decodes {@code line} into {@code out} (cleared first). Never throws on bad input. */
+  Outcome decode(String line, Result out) {
+    out.clear();
+    topErrorPresent = false;
+    topErrorCode = null;
+    topErrorType = null;
+    topErrorMessage = null;
+    responsePresent = false;
+    statusCode = -1;
+    bodyErrorPresent = false;
+    bodyErrorCode = null;
+    bodyErrorType = null;
+    bodyErrorMessage = null;
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Outcome.MALFORMED;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "custom_id":
+            out.customId = scalarText(p, t);
+            break;
+          case "error":
+            readTopError(p, t, line);
+            break;
+          case "response":
+            readResponse(p, t, line, out);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      return Outcome.MALFORMED;
+    } catch (IOException e) {
+      return Outcome.MALFORMED;
+    }
+    if (out.customId == null || out.customId.isEmpty()) {
+      return Outcome.NO_CUSTOM_ID;
+    }
+    if (out.totalTokens == null && out.promptTokens != null && out.completionTokens != null) {
+      out.totalTokens = out.promptTokens + out.completionTokens;
+    }
+    if (topErrorPresent) {
+      out.failed = true;
+      out.errorCode = topErrorCode != null ? topErrorCode : topErrorType;
+      out.errorMessage = topErrorMessage;
+      out.content = null;
+    } else if (responsePresent) {
+      boolean httpError = statusCode >= 0 && (statusCode < 200 || statusCode >= 300);
+      if (httpError || bodyErrorPresent) {
+        out.failed = true;
+        out.errorCode = bodyErrorCode != null ? bodyErrorCode
+            : bodyErrorType != null ? bodyErrorType
+            : statusCode >= 0 ? "http_" + statusCode : null;
+        out.errorMessage = bodyErrorMessage != null ? bodyErrorMessage
+            : "The request failed with HTTP " + statusCode + ".";
+        out.content = null;
+      }
+    } else {
+      out.failed = true;
+      out.errorCode = UNRECOGNIZED_CODE;
+      out.errorMessage = "The result line has neither a response nor an error.";
+    }
+    return Outcome.OK;
+  }
+
+  private void readTopError(JsonParser p, JsonToken t, String line) throws IOException {
+    switch (t) {
+      case VALUE_NULL:
+      case VALUE_FALSE:
+        return;
+      case VALUE_STRING:
+        topErrorPresent = true;
+        topErrorMessage = p.getText();
+        return;
+      case START_OBJECT: {
+        topErrorPresent = true;
+        int start = offset(p.currentTokenLocation().getCharOffset());
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          switch (name) {
+            case "message":
+              topErrorMessage = valueText(p, v, line);
+              break;
+            case "code":
+              topErrorCode = scalarText(p, v);
+              break;
+            case "type":
+              topErrorType = scalarText(p, v);
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+        if (topErrorMessage == null) {
+          topErrorMessage = span(line, start, p);
+        }
+        return;
+      }
+      default: {
+        topErrorPresent = true;
+        topErrorMessage = valueText(p, t, line);
+      }
+    }
+  }
+
+  private void readResponse(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    responsePresent = true;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if ("status_code".equals(name)) {
+        if (v.isNumeric() || v == JsonToken.VALUE_STRING) {
+          try {
+            statusCode = p.getValueAsInt(-1);
+          } catch (IOException e) {
+            statusCode = -1;
+          }
+        }
+      } else if ("body".equals(name)) {
+        if (v == JsonToken.START_OBJECT) {
+          readBody(p, line, out);
+        } else if (v == JsonToken.VALUE_STRING) {
+          // A body sent as a JSON string: keep it as is.
+          if (wantResponse) {
+            out.response = p.getText();
+          }
+        } else {
+          p.skipChildren();
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private void readBody(JsonParser p, String line, Result out) throws IOException {
+    int start = offset(p.currentTokenLocation().getCharOffset());
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "model":
+          out.model = scalarText(p, v);
+          break;
+        case "choices":
+          readChoices(p, v, line, out);
+          break;
+        case "usage":
+          readUsage(p, v, out);
+          break;
+        case "error":
+          readBodyError(p, v, line);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (wantResponse) {
+      out.response = span(line, start, p);
+    }
+  }
+
+  private void readChoices(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    boolean first = true;
+    JsonToken e;
+    while ((e = p.nextToken()) != JsonToken.END_ARRAY && e != null) {
+      if (!first || e != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      first = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "message":
+            readMessage(p, v, line, out);
+            break;
+          case "text":
+            if (wantContent && out.content == null) {
+              out.content = valueText(p, v, line);
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case "finish_reason":
+            out.finishReason = scalarText(p, v);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    }
+  }
+
+  private void readMessage(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if ("content".equals(name) && wantContent) {
+        out.content = valueText(p, v, line);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void readUsage(JsonParser p, JsonToken t, Result out) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "prompt_tokens":
+          out.promptTokens = intValue(p, v);
+          break;
+        case "completion_tokens":
+          out.completionTokens = intValue(p, v);
+          break;
+        case "total_tokens":
+          out.totalTokens = intValue(p, v);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+  }
+
+  private void readBodyError(JsonParser p, JsonToken t, String line) throws IOException {
+    switch (t) {
+      case VALUE_NULL:
+      case VALUE_FALSE:
+        return;
+      case START_OBJECT: {
+        bodyErrorPresent = true;
+        int start = offset(p.currentTokenLocation().getCharOffset());
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          switch (name) {
+            case "message":
+              bodyErrorMessage = valueText(p, v, line);
+              break;
+            case "code":
+              bodyErrorCode = scalarText(p, v);
+              break;
+            case "type":
+              bodyErrorType = scalarText(p, v);
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+        if (bodyErrorMessage == null) {
+          bodyErrorMessage = span(line, start, p);
+        }
+        return;
+      }
+      default:
+        bodyErrorPresent = true;
+        bodyErrorMessage = valueText(p, t, line);
+    }
+  }
+
+  /** The text of a scalar (numbers too), null for null and for objects/arrays (skipped). */
+  private static String scalarText(JsonParser p, JsonToken t) throws IOException {
+    if (t == null || t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t.isScalarValue()) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /** A scalar's text, or an object's/array's raw JSON. */
+  private static String valueText(JsonParser p, JsonToken t, String line) throws IOException {
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      int start = offset(p.currentTokenLocation().getCharOffset());
+      p.skipChildren();
+      return span(line, start, p);
+    }
+    return scalarText(p, t);
+  }
+
+  private static Integer intValue(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT
+        || t == JsonToken.VALUE_STRING) {
+      try {
+        long v = p.getValueAsLong(Long.MIN_VALUE);
+        if (v != Long.MIN_VALUE && v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+          return (int) v;
+        }
+      } catch (IOException e) {
+        return null;
+      }
+      return null;
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /** The raw text from {@code start} to the end of the current token (an object or array end). */
+  private static String span(String line, int start, JsonParser p) {
+    int end = offset(p.currentLocation().getCharOffset());
+    if (start < 0 || end < start || end > line.length()) {
+      return null;
+    }
+    return line.substring(start, end);
+  }
+
+  private static int offset(long charOffset) {
+    return charOffset > Integer.MAX_VALUE ? -1 : (int) charOffset;
+  }
+
+  /**
+   * Streams a batch input file (JSONL requests), one request at a time, giving each request's
+   * {@code custom_id} and skipping its body without materialising it: only Jackson's buffer is
+   * held, whatever the size of a line. Not thread-safe.
+   */
+  static final class InputIds implements java.io.Closeable {
+    private final JsonParser parser;
+    private long requests;
+    private String id;
+
+    InputIds(InputStream in) throws IOException {
+      this.parser = JSON.createParser(in);
+    }
+
+    /**
+     * Moves to the next request.
+     *
+     * @return false at the end of the file
+     * @throws IOException on a read error or a line that is not a JSON object
+     */
+    boolean next() throws IOException {
+      JsonToken t = parser.nextToken();
+      if (t == null) {
+        return false;
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw new IOException("request " + (requests + 1) + " is not a JSON object");
+      }
+      String found = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken v = parser.nextToken();
+        if ("custom_id".equals(name)) {
+          found = scalarText(parser, v);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      requests++;
+      id = found;
+      return true;
+    }
+
+    /** The current request's custom_id, or null when it has none. */
+    String id() {
+      return id;
+    }
+
+    /** Requests read so far. */
+    long requests() {
+      return requests;
+    }
+
+    @Override
+    public void close() throws IOException {
+      parser.close();
+    }
+  }
+}

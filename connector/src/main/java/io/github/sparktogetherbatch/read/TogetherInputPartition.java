@@ -1,0 +1,94 @@
+package io.github.sparktogetherbatch.read;
+
+import io.github.sparktogetherbatch.client.TogetherClientConfig;
+import org.apache.spark.sql.connector.read.InputPartition;
+
+/**
+ * One batch of a job, as planned on the driver: where its requests and results are, how it ended,
+ * and how the executor turns it into rows. Holds the parsed client config (its {@code toString}
+ * hides the key).
+ */
+final class TogetherInputPartition implements InputPartition {
+  private static final long serialVersionUID = 1L;
+
+  /** How the executor produces this batch's rows. */
+  enum Mode {
+    /**
+     * A finished batch (COMPLETED, EXPIRED, CANCELLED): its output and error files, then a
+     * {@code missing} row for every request in neither.
+     */
+    RESULTS,
+    /**
+     * A FAILED batch in a job where other batches completed: whatever result files it has, then a
+     * {@code failed} row ({@code batch_failed}, the batch's error) for every other request.
+     */
+    FAILED_BATCH,
+    /** A batch still running ({@code wait=false}): one {@code pending} row per request. */
+    PENDING
+  }
+
+  private final String batchId;
+  private final String inputFileId;
+  private final String outputFileId;
+  private final String errorFileId;
+  private final String batchStatus;
+  private final String batchError;
+  private final Mode mode;
+  private final TogetherClientConfig client;
+
+  TogetherInputPartition(String batchId, String inputFileId, String outputFileId,
+      String errorFileId, String batchStatus, String batchError, Mode mode,
+      TogetherClientConfig client) {
+    this.batchId = batchId;
+    this.inputFileId = inputFileId;
+    this.outputFileId = outputFileId;
+    this.errorFileId = errorFileId;
+    this.batchStatus = batchStatus;
+    this.batchError = batchError;
+    this.mode = mode;
+    this.client = client;
+  }
+
+  String batchId() {
+    return batchId;
+  }
+
+  /** The batch's input file (the submitted requests), or null when unknown. */
+  String inputFileId() {
+    return inputFileId;
+  }
+
+  /** Null when the batch has no output file. */
+  String outputFileId() {
+    return outputFileId;
+  }
+
+  /** Null when the batch has no error file. */
+  String errorFileId() {
+    return errorFileId;
+  }
+
+  /** The batch's status as Together reported it when planning. */
+  String batchStatus() {
+    return batchStatus;
+  }
+
+  /** The batch's own error message (FAILED), or null. */
+  String batchError() {
+    return batchError;
+  }
+
+  Mode mode() {
+    return mode;
+  }
+
+  TogetherClientConfig client() {
+    return client;
+  }
+
+  @Override
+  public String toString() {
+    return "TogetherInputPartition{batch=" + batchId + ", status=" + batchStatus + ", mode=" + mode
+        + ", input=" + inputFileId + ", output=" + outputFileId + ", error=" + errorFileId + "}";
+  }
+}

@@ -1,0 +1,215 @@
+package io.github.sparktogetherbatch.read;
+
+import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.client.BatchStatus;
+import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.config.ReadConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on the
+ * driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits for
+ * them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
+ *
+ * <ul>
+ *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
+ *       {@code succeeded}, {@code failed}, or {@code missing});
+ *   <li>{@code EXPIRED}, {@code CANCELLED}: the same: the requests it finished, and a {@code
+ *       missing} row (error_code {@code batch_expired} / {@code batch_cancelled}) for each other;
+ *   <li>{@code FAILED}: if no batch of the job COMPLETED, the read fails with a {@link
+ *       TogetherJobException} naming every failed batch with its own error message. If another
+ *       batch of the job COMPLETED, the read goes on: the failed batch's requests come back as
+ *       {@code failed} rows with error_code {@code batch_failed} and the batch's error as
+ *       error_message (results it did produce, if any, are returned as they are);
+ *   <li>still running ({@code wait=false} only): one {@code pending} row per submitted request.
+ * </ul>
+ */
+final class TogetherScan implements Scan, Batch {
+  private static final Logger LOG = LoggerFactory.getLogger(TogetherScan.class);
+
+  private final ReadConfig config;
+  private final StructType schema;
+  private final int[] columns;
+  private InputPartition[] planned;
+
+  TogetherScan(ReadConfig config, StructType schema, int[] columns) {
+    this.config = config;
+    this.schema = schema;
+    this.columns = columns.clone();
+  }
+
+  @Override
+  public StructType readSchema() {
+    return schema;
+  }
+
+  @Override
+  public String description() {
+    return "together-batch " + jobLabel() + " [wait=" + config.waitForCompletion()
+        + ", pollInterval=" + BatchPoller.formatDuration(config.pollInterval().toMillis())
+        + ", waitTimeout=" + BatchPoller.formatDuration(config.waitTimeout().toMillis()) + "]";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ReadMetrics.supported();
+  }
+
+  @Override
+  public synchronized InputPartition[] planInputPartitions() {
+    if (planned == null) {
+      planned = plan();
+    }
+    return planned.clone();
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new TogetherPartitionReaderFactory(columns);
+  }
+
+  private String jobLabel() {
+    if (config.path() != null && config.batchIds().isEmpty()) {
+      return "job at " + config.path();
+    }
+    return "batch(es) " + String.join(", ", config.batchIds());
+  }
+
+  /** A batch to read: its id, and its input file when the manifest knows it. */
+  private static final class Target {
+    final String batchId;
+    final String inputFileId;
+
+    Target(String batchId, String inputFileId) {
+      this.batchId = batchId;
+      this.inputFileId = inputFileId;
+    }
+  }
+
+  private InputPartition[] plan() {
+    String job = jobLabel();
+    List<Target> targets = resolve();
+    if (targets.isEmpty()) {
+      LOG.warn("The {} has no batches: the read returns no rows", job);
+      return new InputPartition[0];
+    }
+    List<String> ids = new ArrayList<>();
+    for (Target t : targets) {
+      ids.add(t.batchId);
+    }
+    LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
+    Map<String, BatchJob> state;
+    try (TogetherClient client = new TogetherClient(config.client())) {
+      BatchPoller poller = new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
+      state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
+    }
+
+    List<String> failedIds = new ArrayList<>();
+    boolean anyCompleted = false;
+    for (BatchJob b : state.values()) {
+      if (b.status() == BatchStatus.FAILED) {
+        failedIds.add(b.id());
+      } else if (b.status() == BatchStatus.COMPLETED) {
+        anyCompleted = true;
+      }
+    }
+    if (!failedIds.isEmpty() && !anyCompleted) {
+      StringBuilder sb = new StringBuilder();
+      for (String id : failedIds) {
+        String err = state.get(id).error();
+        sb.append(sb.length() == 0 ? "" : "; ").append("batch ").append(id).append(" FAILED: ")
+            .append(err == null || err.isBlank() ? "Together gave no reason" : err);
+      }
+      throw new TogetherJobException("The " + job + " failed and no batch of it completed: " + sb
+          + ". Fix the cause (often the input file, the model or the endpoint) and write the job "
+          + "again.", failedIds);
+    }
+
+    List<InputPartition> parts = new ArrayList<>();
+    for (Target t : targets) {
+      BatchJob b = state.get(t.batchId);
+      TogetherInputPartition.Mode mode;
+      if (!b.isTerminal()) {
+        mode = TogetherInputPartition.Mode.PENDING;
+      } else if (b.status() == BatchStatus.FAILED) {
+        mode = TogetherInputPartition.Mode.FAILED_BATCH;
+        LOG.warn("Batch {} FAILED ({}); other batches of the {} completed, so its requests are "
+            + "returned as failed rows with error_code {}", b.id(), b.error(), job,
+            TogetherPartitionReader.BATCH_FAILED_CODE);
+      } else {
+        mode = TogetherInputPartition.Mode.RESULTS;
+        if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {
+          LOG.warn("Batch {} ended {}: the requests it finished are returned, the others as "
+              + "missing rows", b.id(), b.status());
+        }
+      }
+      String input = t.inputFileId != null ? t.inputFileId : b.inputFileId();
+      parts.add(new TogetherInputPartition(b.id(), input, emptyToNull(b.outputFileId()),
+          emptyToNull(b.errorFileId()), b.rawStatus(), b.error(), mode, config.client()));
+    }
+    return parts.toArray(new InputPartition[0]);
+  }
+
+  /** The batches to read: the option batchId (input files from the manifest when known), or the manifest's. */
+  private List<Target> resolve() {
+    Optional<JobManifest> manifest = Optional.empty();
+    if (config.path() != null) {
+      manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      if (manifest.isEmpty() && config.batchIds().isEmpty()) {
+        throw new TogetherConfigException("There is no together-batch job at " + config.path()
+            + " (no manifest-*.json there). Check the path, write a job there first with "
+            + "df.write().format(\"together-batch\").save(path), or read batches directly with "
+            + "the option 'batchId'.");
+      }
+    }
+    List<Target> out = new ArrayList<>();
+    if (!config.batchIds().isEmpty()) {
+      Map<String, String> inputs = new HashMap<>();
+      manifest.ifPresent(m -> m.batches().forEach(b -> inputs.put(b.batchId(), b.inputFileId())));
+      for (String id : config.batchIds()) {
+        out.add(new Target(id, inputs.get(id)));
+      }
+      return out;
+    }
+    JobManifest m = manifest.get();
+    if (!m.pendingFiles().isEmpty()) {
+      LOG.warn("The job at {} lists {} uploaded input file(s) without a batch (an interrupted "
+          + "write?); they are not part of the read", config.path(), m.pendingFiles().size());
+    }
+    for (JobManifest.BatchEntry b : m.batches()) {
+      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId())));
+    }
+    return out;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}
