@@ -138,6 +138,7 @@ public final class TogetherClient implements Closeable {
 
   private static PoolingHttpClientConnectionManager pool(Timeout connect, Timeout socket, int max) {
     return PoolingHttpClientConnectionManagerBuilder.create()
+        .setConnectionFactory(QuietConnection.Factory.INSTANCE)
         .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(socket).setTcpNoDelay(true).build())
         .setDefaultConnectionConfig(ConnectionConfig.custom()
             .setConnectTimeout(connect)

@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
+import io.github.sparktogetherbatch.testing.LogCapture;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,11 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configurator;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.Dataset;
@@ -52,36 +48,11 @@ class ApiKeyLeakTest {
   @TempDir
   Path tmp;
 
-  /** Collects every log event's message and stack trace. */
-  static final class Capture extends AbstractAppender {
-    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-    Capture() {
-      super("key-leak-capture", null, null, true, Property.EMPTY_ARRAY);
-    }
-
-    @Override
-    public void append(LogEvent event) {
-      lines.add(event.getLoggerName() + " " + event.getMessage().getFormattedMessage());
-      if (event.getThrown() != null) {
-        lines.add(stackTrace(event.getThrown()));
-      }
-    }
-  }
-
-  static String stackTrace(Throwable t) {
-    StringWriter sw = new StringWriter();
-    t.printStackTrace(new PrintWriter(sw));
-    return sw.toString();
-  }
-
   @Test
   void theKeyAppearsNowhere() throws Exception {
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-    Capture capture = new Capture();
-    capture.start();
-    ctx.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+    LogCapture capture = LogCapture.attach();
     Level rootBefore = ctx.getConfiguration().getRootLogger().getLevel();
     Configurator.setRootLevel(Level.INFO);
     Configurator.setLevel("io.github.sparktogetherbatch", Level.DEBUG);
@@ -96,7 +67,7 @@ class ApiKeyLeakTest {
       @Override
       public void onFailure(String funcName, QueryExecution qe, Exception exception) {
         record(qe);
-        seen.add(stackTrace(exception));
+        seen.add(LogCapture.stackTrace(exception));
       }
 
       private void record(QueryExecution qe) {
@@ -140,12 +111,12 @@ class ApiKeyLeakTest {
       // 4. failures: bad data on an executor, a bad option on the driver, a duplicate id
       Dataset<Row> bad = spark.range(0, 5, 1, 1).selectExpr("id",
           "CASE WHEN id = 3 THEN NULL ELSE 'q' END AS prompt");
-      seen.add(stackTrace(assertThrows(Exception.class,
+      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
           () -> writer(bad, EMU).save(tmp.resolve("bad").toString()))));
-      seen.add(stackTrace(assertThrows(Exception.class,
+      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
           () -> writer(good, EMU).option("modle", "x").save(tmp.resolve("bad2").toString()))));
       Dataset<Row> dup = spark.range(0, 4, 1, 2).selectExpr("id % 2 AS id", "'q' AS prompt");
-      seen.add(stackTrace(assertThrows(Exception.class,
+      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
           () -> writer(dup, EMU).save(tmp.resolve("bad3").toString()))));
       // 5. the write side's objects
       WriteConfig config = RequestEncoderTest.config("apiKey", KEY, "model", "m");
@@ -164,7 +135,7 @@ class ApiKeyLeakTest {
     } finally {
       spark.listenerManager().unregister(plans);
       spark.sparkContext().removeSparkListener(sqlEvents);
-      ctx.getConfiguration().getRootLogger().removeAppender(capture.getName());
+      capture.close();
       Configurator.setRootLevel(rootBefore);
       Configurator.setLevel("io.github.sparktogetherbatch", Level.INFO);
       ctx.updateLoggers();
