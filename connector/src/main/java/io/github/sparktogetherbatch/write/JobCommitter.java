@@ -102,6 +102,12 @@ final class JobCommitter {
       dirty = true;
     }
 
+    if (files.isEmpty() && created.isEmpty()) {
+      LOG.warn("The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
+          + "created{}", path, existing.isPresent() && !truncate
+              ? " (the job there keeps its " + m.batches().size() + " batch(es))"
+              : "; the job there has no batches (a read returns no rows)");
+    }
     if (!files.isEmpty()) {
       List<JobManifest.PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
