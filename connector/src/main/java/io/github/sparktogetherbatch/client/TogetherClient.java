@@ -258,7 +258,15 @@ public final class TogetherClient implements Closeable {
             op, code, false, requestId(response), null, null, null);
       }
       String fileId = checkId("file", id.getValue().trim(), op);
-      return new UploadTarget(fileId, checkUploadLocation(loc.getValue(), op));
+      URI location;
+      try {
+        location = checkUploadLocation(loc.getValue(), op);
+      } catch (TogetherApiException refused) {
+        // Together made a file record; nothing will ever be uploaded to it.
+        deleteQuietly(fileId);
+        throw refused;
+      }
+      return new UploadTarget(fileId, location);
     }, null);
   }
 

@@ -532,6 +532,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         ReadMetrics.task(ReadMetrics.TOTAL_TOKENS, totalTokens),
         ReadMetrics.task(ReadMetrics.BYTES_DOWNLOADED, client.stats().bytesDownloaded()),
         ReadMetrics.task(ReadMetrics.DOWNLOAD_RESUMES, client.stats().downloadResumes()),
+        ReadMetrics.task(ReadMetrics.HTTP_RETRIES, client.stats().retries()),
     };
   }
 

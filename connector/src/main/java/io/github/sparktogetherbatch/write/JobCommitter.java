@@ -55,6 +55,7 @@ final class JobCommitter {
   private final String writeId;
   private final boolean truncate;
   private final AtomicLong batchesCreated;
+  private final AtomicLong httpRetries;
   /** Input files that have a batch recorded in the manifest. */
   private final Set<String> batched = new HashSet<>();
   /** Input files recorded as pending in the manifest (kept for a resume). */
@@ -62,12 +63,18 @@ final class JobCommitter {
 
   JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
       boolean truncate, AtomicLong batchesCreated) {
+    this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong());
+  }
+
+  JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
+      boolean truncate, AtomicLong batchesCreated, AtomicLong httpRetries) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
     this.writeId = writeId;
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
+    this.httpRetries = httpRetries;
   }
 
   /** Commits the write; returns the manifest as last written. */
@@ -102,6 +109,12 @@ final class JobCommitter {
       dirty = true;
     }
 
+    if (files.isEmpty() && created.isEmpty()) {
+      LOG.warn("The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
+          + "created{}", path, existing.isPresent() && !truncate
+              ? " (the job there keeps its " + m.batches().size() + " batch(es))"
+              : "; the job there has no batches (a read returns no rows)");
+    }
     if (!files.isEmpty()) {
       List<JobManifest.PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
@@ -139,8 +152,14 @@ final class JobCommitter {
       done++;
     }
     sweepOrphans(client, batched);
-    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes; the job ({}) now has {} "
-        + "batch(es)", writeId, path, requests, files.size(), bytes, m.jobId(), m.batches().size());
+    long retries = client.stats().retries();
+    for (TogetherWriterCommitMessage msg : messages) {
+      retries += msg.httpRetries();
+    }
+    httpRetries.set(retries);
+    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes, {} HTTP retries; the job ({}) "
+        + "now has {} batch(es)", writeId, path, requests, files.size(), bytes, retries, m.jobId(),
+        m.batches().size());
     return m;
   }
 

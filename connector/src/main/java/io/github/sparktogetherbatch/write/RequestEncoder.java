@@ -293,12 +293,12 @@ final class RequestEncoder {
       gen.writeFieldName(ROLE);
       gen.writeString(USER);
       gen.writeFieldName(CONTENT);
-      gen.writeUTF8String(b, 0, b.length);
+      JsonValueWriter.writeUtf8(gen, b);
       gen.writeEndObject();
       gen.writeEndArray();
     } else {
       gen.writeFieldName(PROMPT);
-      gen.writeUTF8String(b, 0, b.length);
+      JsonValueWriter.writeUtf8(gen, b);
     }
     writeBodyFields(null);
     gen.writeEndObject();

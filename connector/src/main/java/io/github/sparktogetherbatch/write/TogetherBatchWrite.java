@@ -27,15 +27,17 @@ final class TogetherBatchWrite implements BatchWrite {
   private final String writeId;
   private final boolean truncate;
   private final AtomicLong batchesCreated;
+  private final AtomicLong httpRetries;
   private JobCommitter committer;
 
   TogetherBatchWrite(WriteConfig config, InputMapping mapping, String writeId, boolean truncate,
-      AtomicLong batchesCreated) {
+      AtomicLong batchesCreated, AtomicLong httpRetries) {
     this.config = config;
     this.mapping = mapping;
     this.writeId = writeId;
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
+    this.httpRetries = httpRetries;
   }
 
   @Override
@@ -70,7 +72,7 @@ final class TogetherBatchWrite implements BatchWrite {
   private synchronized JobCommitter committer() {
     if (committer == null) {
       committer = new JobCommitter(HadoopConfs.forSession(SparkSession.active()), config.path(),
-          mapping, writeId, truncate, batchesCreated);
+          mapping, writeId, truncate, batchesCreated, httpRetries);
     }
     return committer;
   }

@@ -117,7 +117,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     }
     LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
         partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
-    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
+        client == null ? 0 : client.stats().retries());
   }
 
   private static void stopIfKilled() {

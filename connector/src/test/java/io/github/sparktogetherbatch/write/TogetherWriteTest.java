@@ -299,7 +299,7 @@ class TogetherWriteTest {
 
     // The driver metric, and the metric declarations Spark instantiates by class name.
     TogetherWrite write = new TogetherWrite(config, mapping, false);
-    assertEquals(4, write.supportedCustomMetrics().length);
+    assertEquals(5, write.supportedCustomMetrics().length);
     for (org.apache.spark.sql.connector.metric.CustomMetric cm : write.supportedCustomMetrics()) {
       assertNotNull(cm.getClass().getConstructor().newInstance().name());
       assertEquals("7", cm.aggregateTaskMetrics(new long[] {3, 4}));
