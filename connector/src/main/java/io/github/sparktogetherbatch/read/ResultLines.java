@@ -3,6 +3,9 @@ package io.github.sparktogetherbatch.read;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ResultLines implements Closeable {
   private static final int INITIAL = 64 * 1024;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+      ByteOrder.LITTLE_ENDIAN);
 
   private final InputStream in;
   private byte[] buf = new byte[INITIAL];
@@ -44,15 +49,13 @@ final class ResultLines implements Closeable {
     }
     int scan = start;
     while (true) {
-      for (int i = scan; i < end; i++) {
-        byte b = buf[i];
-        if (b == '\n' || b == '\r') {
-          lineStart = start;
-          lineLength = i - start;
-          start = i + 1;
-          skipLf = b == '\r';
-          return true;
-        }
+      int i = endOfLine(buf, scan, end);
+      if (i < end) {
+        lineStart = start;
+        lineLength = i - start;
+        start = i + 1;
+        skipLf = buf[i] == '\r';
+        return true;
       }
       scan = end - start; // relative: fill() moves the unread data to the front
       if (!fill()) {
@@ -66,6 +69,31 @@ final class ResultLines implements Closeable {
       }
       scan += start;
     }
+  }
+
+  /**
+   * The index of the first {@code \n} or {@code \r} in {@code b[from, to)}, or {@code to}. Looks at
+   * eight bytes at a time (a word has such a byte when {@code word ^ 0x0A0A...} or {@code word ^
+   * 0x0D0D...} has a zero byte): a byte-at-a-time loop was a sixth of the decoding time.
+   */
+  static int endOfLine(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      if (hasZeroByte(w ^ 0x0A0A0A0A0A0A0A0AL) || hasZeroByte(w ^ 0x0D0D0D0D0D0D0D0DL)) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n' || b[i] == '\r') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  private static boolean hasZeroByte(long v) {
+    return ((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0;
   }
 
   /** Reads more bytes after the unread ones (moved to the front, the buffer grown if full). */
