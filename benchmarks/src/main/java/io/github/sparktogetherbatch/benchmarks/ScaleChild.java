@@ -70,9 +70,7 @@ final class ScaleChild {
     String path = job.toUri().toString();
     double w = Bench.time("scale-write-" + rows, () -> Workloads.connectorWrite(df, baseUrl, path, false));
     long hwmAfterWrite = Workloads.peakRssKb() / 1024;
-    long t0 = System.nanoTime();
-    Workloads.awaitBatchesDone(baseUrl);
-    double p = (System.nanoTime() - t0) / 1e9;
+    double p = Workloads.awaitBatchesDone(baseUrl).seconds();
     List<Row>[] got = new List[1];
     double rd = Bench.time("scale-read-" + rows, () -> got[0] = Workloads.connectorRead(spark, baseUrl, path));
     long total = 0;

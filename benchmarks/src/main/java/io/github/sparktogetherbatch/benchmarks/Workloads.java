@@ -171,19 +171,29 @@ final class Workloads {
     }
   }
 
-  /** Waits until every batch the emulator knows is terminal; returns the requests they hold. */
-  static long awaitBatchesDone(String baseUrl) {
+  /** What {@link #awaitBatchesDone} saw. */
+  record Processing(long requests, double seconds) {}
+
+  /**
+   * Waits until every batch the emulator knows is terminal; returns the requests they hold and the
+   * seconds from the first time a batch was seen past VALIDATING (processing) until then.
+   */
+  static Processing awaitBatchesDone(String baseUrl) {
     long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
+    long processingSince = -1;
     while (true) {
       JsonNode s = state(baseUrl);
       boolean done = true;
       long requests = 0;
       for (JsonNode b : s.path("batches")) {
         String st = b.path("status").asText();
+        if (processingSince < 0 && !st.equals("VALIDATING")) {
+          processingSince = System.nanoTime();
+        }
         if (!st.equals("COMPLETED") && !st.equals("FAILED") && !st.equals("EXPIRED")
             && !st.equals("CANCELLED")) {
           done = false;
-          break;
+          continue;
         }
         if (!st.equals("COMPLETED")) {
           throw new IllegalStateException("batch " + b.path("id").asText() + " ended " + st
@@ -192,7 +202,8 @@ final class Workloads {
         requests += b.path("requests").asLong();
       }
       if (done) {
-        return requests;
+        long now = System.nanoTime();
+        return new Processing(requests, (now - (processingSince < 0 ? now : processingSince)) / 1e9);
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the emulator did not finish its batches in 30 minutes");

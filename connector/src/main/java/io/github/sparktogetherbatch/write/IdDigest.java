@@ -42,8 +42,45 @@ final class IdDigest {
   /** The digests added so far, sorted (a copy). */
   long[] sorted() {
     long[] s = Arrays.copyOf(values, size);
-    Arrays.sort(s);
+    sort(s);
     return s;
+  }
+
+  private static final int RADIX_BITS = 11;
+  private static final int RADIX_PASSES = 6; // 6 x 11 bits cover 64; an even count ends in place
+
+  /**
+   * Sorts like {@link Arrays#sort(long[])} (signed order), with a least-significant-digit radix sort
+   * for large arrays: digests are uniformly spread, and quicksort of a task's 500,000 digests was a
+   * tenth of the writer's CPU time; this is several times faster.
+   */
+  static void sort(long[] a) {
+    int n = a.length;
+    if (n < 10_000) {
+      Arrays.sort(a);
+      return;
+    }
+    long[] src = a;
+    long[] dst = new long[n];
+    int[] count = new int[(1 << RADIX_BITS) + 1];
+    int mask = (1 << RADIX_BITS) - 1;
+    for (int pass = 0; pass < RADIX_PASSES; pass++) {
+      int shift = pass * RADIX_BITS;
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) (((src[i] ^ Long.MIN_VALUE) >>> shift) & mask) + 1]++;
+      }
+      for (int d = 0; d < mask + 1; d++) {
+        count[d + 1] += count[d];
+      }
+      for (int i = 0; i < n; i++) {
+        long v = src[i];
+        dst[count[(int) (((v ^ Long.MIN_VALUE) >>> shift) & mask)]++] = v;
+      }
+      long[] t = src;
+      src = dst;
+      dst = t;
+    }
   }
 
   /** The digest of one custom_id: the hash of its JSON string literal's UTF-8 bytes. */
@@ -136,6 +173,21 @@ final class IdDigest {
 
   /** JSON string literal (quotes included) of {@code s}, UTF-8. */
   static byte[] quoted(String s) {
+    int n = s.length();
+    byte[] plain = new byte[n + 2];
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+        return quotedEscaped(s); // rare in ids: let Jackson escape and encode
+      }
+      plain[i + 1] = (byte) c;
+    }
+    plain[0] = '"';
+    plain[n + 1] = '"';
+    return plain;
+  }
+
+  private static byte[] quotedEscaped(String s) {
     byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
     byte[] out = new byte[body.length + 2];
     out[0] = '"';

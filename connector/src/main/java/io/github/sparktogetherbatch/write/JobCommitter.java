@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,7 +216,7 @@ final class JobCommitter {
         n += msg.idDigests().length;
       }
     }
-    Arrays.sort(all);
+    IdDigest.sort(all);
     long[] repeated = IdDigest.repeated(all);
     if (repeated.length == 0) {
       return;
@@ -288,7 +287,7 @@ final class JobCommitter {
         n += msg.idDigests().length;
       }
     }
-    Arrays.sort(all);
+    IdDigest.sort(all);
     return all;
   }
 
