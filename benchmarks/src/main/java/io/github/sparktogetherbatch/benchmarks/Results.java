@@ -147,8 +147,11 @@ final class Results {
           .append(stat(rate, "%,.0f", " requests/s")).append(" (each W1 write's batches; they "
               + "stay VALIDATING for " + Bench.VALIDATING_MILLIS / 1000 + " s first, so that this "
               + "work, Together's servers' in real life, stays out of W1's time); takes uploads at ").append(stat(get("E1.upMBs"), "%.0f",
-                  " MB/s")).append(" and serves downloads at ").append(stat(get("E1.downMBs"),
-                      "%.0f", " MB/s")).append(" (the connector's own client, loopback).");
+                  " MB/s")).append(" (with S3-style MD5 ETags, off in this benchmark: ")
+          .append(stat(get("E1.upMd5MBs"), "%.0f", " MB/s")).append(")")
+          .append(" and serves downloads at ").append(stat(get("E1.downMBs"),
+                      "%.0f", " MB/s")).append(" (the connector's own client, loopback, one "
+                      + "stream).");
       double up = median(get("E1.upMBs"));
       double down = median(get("E1.downMBs"));
       if (baselineBytes > 0 && !Double.isNaN(up) && !get("W1").isEmpty()) {
@@ -175,8 +178,10 @@ final class Results {
       sb.append("R1 aggregate (connector = baseline): ").append(r1Connector).append('\n');
     }
     if (!small.isEmpty() || !big.isEmpty()) {
-      sb.append("\nChild JVM runs (M1/S1):\n\n| rows | write s | emulator s (untimed) | read s | "
-          + "peak RSS after write MB | peak RSS MB | peak heap MB |\n|---|---|---|---|---|---|---|\n");
+      sb.append("\nChild JVM runs (M1/S1; live heap = heap used after a full GC at the end of "
+          + "the write, and of the read):\n\n| rows | write s | emulator s (untimed) | read s | "
+          + "peak RSS after write MB | peak RSS MB | peak heap MB | live heap MB |\n"
+          + "|---|---|---|---|---|---|---|---|\n");
       List<ScaleChild.Result> all = new ArrayList<>();
       if (m1 != null) {
         all.add(m1);
@@ -185,11 +190,11 @@ final class Results {
       all.addAll(big);
       for (ScaleChild.Result r : all) {
         if (r.ok()) {
-          sb.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %d | %d | %d |\n",
+          sb.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %d | %d | %d | %d, %d |\n",
               r.rows, r.writeSeconds, r.processSeconds, r.readSeconds, r.rssAfterWriteMb,
-              r.rssPeakMb, r.heapPeakMb));
+              r.rssPeakMb, r.heapPeakMb, r.liveAfterWriteMb, r.liveAfterReadMb));
         } else {
-          sb.append(String.format(Locale.ROOT, "| %,d | failed: %s | | | | | |\n", r.rows,
+          sb.append(String.format(Locale.ROOT, "| %,d | failed: %s | | | | | | |\n", r.rows,
               r.error));
         }
       }

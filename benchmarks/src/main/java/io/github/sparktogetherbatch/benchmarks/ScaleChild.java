@@ -70,6 +70,7 @@ final class ScaleChild {
     String path = job.toUri().toString();
     double w = Bench.time("scale-write-" + rows, () -> Workloads.connectorWrite(df, baseUrl, path, false));
     long hwmAfterWrite = Workloads.peakRssKb() / 1024;
+    long liveAfterWrite = liveHeapMb();
     double p = Workloads.awaitBatchesDone(baseUrl).seconds();
     List<Row>[] got = new List[1];
     double rd = Bench.time("scale-read-" + rows, () -> got[0] = Workloads.connectorRead(spark, baseUrl, path));
@@ -77,6 +78,7 @@ final class ScaleChild {
     for (Row row : got[0]) {
       total += row.getLong(1);
     }
+    long liveAfterRead = liveHeapMb();
     if (total != rows) {
       throw new IllegalStateException("read " + total + " rows, wrote " + rows + ": " + got[0]);
     }
@@ -87,7 +89,15 @@ final class ScaleChild {
       r.processSeconds = p;
       r.readSeconds = rd;
       r.rssAfterWriteMb = hwmAfterWrite;
+      r.liveAfterWriteMb = liveAfterWrite;
+      r.liveAfterReadMb = liveAfterRead;
     }
+  }
+
+  /** Heap in use after a full collection: what the JVM holds on to, not what it may use. */
+  private static long liveHeapMb() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1_000_000;
   }
 
   private static void reset(String baseUrl) throws Exception {
@@ -106,6 +116,8 @@ final class ScaleChild {
     long rssPeakMb;
     long heapMaxMb;
     long heapPeakMb;
+    long liveAfterWriteMb;
+    long liveAfterReadMb;
     String error;
 
     static Result failed(long rows, String error) {
@@ -117,8 +129,9 @@ final class ScaleChild {
 
     String line() {
       return String.format(Locale.ROOT, RESULT + "rows=%d write=%.3f process=%.3f read=%.3f "
-          + "rssAfterWriteMb=%d rssPeakMb=%d heapMaxMb=%d heapPeakMb=%d", rows, writeSeconds,
-          processSeconds, readSeconds, rssAfterWriteMb, rssPeakMb, heapMaxMb, heapPeakMb);
+          + "rssAfterWriteMb=%d rssPeakMb=%d heapMaxMb=%d heapPeakMb=%d liveAfterWriteMb=%d "
+          + "liveAfterReadMb=%d", rows, writeSeconds, processSeconds, readSeconds, rssAfterWriteMb,
+          rssPeakMb, heapMaxMb, heapPeakMb, liveAfterWriteMb, liveAfterReadMb);
     }
 
     static Result parse(String line) {
@@ -136,6 +149,8 @@ final class ScaleChild {
       r.rssPeakMb = Long.parseLong(kv.get("rssPeakMb"));
       r.heapMaxMb = Long.parseLong(kv.get("heapMaxMb"));
       r.heapPeakMb = Long.parseLong(kv.get("heapPeakMb"));
+      r.liveAfterWriteMb = Long.parseLong(kv.get("liveAfterWriteMb"));
+      r.liveAfterReadMb = Long.parseLong(kv.get("liveAfterReadMb"));
       return r;
     }
 

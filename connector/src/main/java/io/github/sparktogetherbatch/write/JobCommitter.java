@@ -150,9 +150,11 @@ final class JobCommitter {
   void commitDryRun(List<TogetherWriterCommitMessage> messages) {
     long ids = 0;
     if (!mapping.idsDerived()) {
-      long[] all = allDigests(messages);
-      ids = all.length;
-      long[] repeated = IdDigest.repeated(all);
+      List<long[]> digests = digests(messages);
+      for (long[] d : digests) {
+        ids += d.length;
+      }
+      long[] repeated = IdDigest.repeatedAcross(digests);
       if (repeated.length > 0) {
         throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
             + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
@@ -204,20 +206,7 @@ final class JobCommitter {
    */
   private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
       List<TogetherWriterCommitMessage.UploadedFile> files) {
-    int total = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
-    }
-    long[] all = new long[total];
-    int n = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (msg.idDigests() != null) {
-        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
-        n += msg.idDigests().length;
-      }
-    }
-    IdDigest.sort(all);
-    long[] repeated = IdDigest.repeated(all);
+    long[] repeated = IdDigest.repeatedAcross(digests(messages));
     if (repeated.length == 0) {
       return;
     }
@@ -273,22 +262,15 @@ final class JobCommitter {
         + "deleted.");
   }
 
-  /** Every task's custom_id digests, sorted. */
-  private static long[] allDigests(List<TogetherWriterCommitMessage> messages) {
-    int total = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
-    }
-    long[] all = new long[total];
-    int n = 0;
+  /** Every task's sorted custom_id digests. */
+  private static List<long[]> digests(List<TogetherWriterCommitMessage> messages) {
+    List<long[]> out = new ArrayList<>();
     for (TogetherWriterCommitMessage msg : messages) {
       if (msg.idDigests() != null) {
-        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
-        n += msg.idDigests().length;
+        out.add(msg.idDigests());
       }
     }
-    IdDigest.sort(all);
-    return all;
+    return out;
   }
 
   private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {

@@ -38,19 +38,42 @@ class IdDigestTest {
   }
 
   @Test
-  void radixSortSortsLikeArraysSort() {
+  void sortedSortsLikeArraysSort() {
     Random rnd = new Random(5);
     for (int n : new int[] {0, 1, 9_999, 10_000, 10_001, 123_457}) {
-      long[] a = new long[n];
+      IdDigest d = new IdDigest();
+      long[] expected = new long[n];
       for (int i = 0; i < n; i++) {
         int kind = rnd.nextInt(10);
-        a[i] = kind == 0 ? Long.MIN_VALUE : kind == 1 ? Long.MAX_VALUE : kind == 2 ? -1
+        long v = kind == 0 ? Long.MIN_VALUE : kind == 1 ? Long.MAX_VALUE : kind == 2 ? -1
             : kind == 3 ? rnd.nextInt(100) - 50 : rnd.nextLong();
+        expected[i] = v;
+        d.add(v);
       }
-      long[] expected = a.clone();
       java.util.Arrays.sort(expected);
-      IdDigest.sort(a);
-      assertArrayEquals(expected, a, "n=" + n);
+      assertArrayEquals(expected, d.sorted(), "n=" + n);
+      assertThrows(IllegalStateException.class, () -> d.add(1));
+    }
+  }
+
+  @Test
+  void repeatedAcrossIsRepeatedOfEverythingSorted() {
+    Random rnd = new Random(8);
+    for (int round = 0; round < 300; round++) {
+      java.util.List<long[]> arrays = new java.util.ArrayList<>();
+      java.util.List<Long> all = new java.util.ArrayList<>();
+      for (int k = rnd.nextInt(6); k > 0; k--) {
+        long[] a = new long[rnd.nextInt(50)];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = rnd.nextInt(round % 3 == 0 ? 1000 : 60) - 30;
+          all.add(a[i]);
+        }
+        java.util.Arrays.sort(a);
+        arrays.add(a);
+      }
+      long[] everything = all.stream().mapToLong(Long::longValue).sorted().toArray();
+      assertArrayEquals(IdDigest.repeated(everything), IdDigest.repeatedAcross(arrays),
+          "round " + round);
     }
   }
 }
