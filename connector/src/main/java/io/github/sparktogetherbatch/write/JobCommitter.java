@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,6 +163,33 @@ final class JobCommitter {
   }
 
   /**
+   * A dry run's commit: nothing was uploaded, so only the custom_ids are checked across tasks, by
+   * their digests (the ids themselves stayed on the executors), and nothing is recorded.
+   */
+  void commitDryRun(List<TogetherWriterCommitMessage> messages) {
+    long ids = 0;
+    if (!mapping.idsDerived()) {
+      List<long[]> digests = digests(messages);
+      for (long[] d : digests) {
+        ids += d.length;
+      }
+      long[] repeated = IdDigest.repeatedAcross(digests);
+      if (repeated.length > 0) {
+        throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
+            + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
+            + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
+            + "name them: run the check df.groupBy(\"" + mapping.idColumn + "\").count()"
+            + ".filter(\"count > 1\")). custom_id values must be unique across the whole write: "
+            + "deduplicate the rows (e.g. dropDuplicates(\"" + mapping.idColumn + "\")) or choose "
+            + "another 'idColumn'.");
+      }
+    }
+    LOG.info("Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
+        + "uploaded, no batch created and no manifest written", writeId, path, messages.size(),
+        mapping.idsDerived() ? "" : " (" + ids + " custom_ids, no duplicates)");
+  }
+
+  /**
    * After a failed write (or a failed commit): deletes the uploaded files that have no batch and
    * are not recorded as pending in the manifest, and any other file of this write left in the
    * account. Never throws.
@@ -199,20 +225,7 @@ final class JobCommitter {
    */
   private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
       List<TogetherWriterCommitMessage.UploadedFile> files) {
-    int total = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
-    }
-    long[] all = new long[total];
-    int n = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (msg.idDigests() != null) {
-        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
-        n += msg.idDigests().length;
-      }
-    }
-    Arrays.sort(all);
-    long[] repeated = IdDigest.repeated(all);
+    long[] repeated = IdDigest.repeatedAcross(digests(messages));
     if (repeated.length == 0) {
       return;
     }
@@ -266,6 +279,17 @@ final class JobCommitter {
         + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
         + "submitted: no batch was created and the " + deleted + " uploaded input file(s) were "
         + "deleted.");
+  }
+
+  /** Every task's sorted custom_id digests. */
+  private static List<long[]> digests(List<TogetherWriterCommitMessage> messages) {
+    List<long[]> out = new ArrayList<>();
+    for (TogetherWriterCommitMessage msg : messages) {
+      if (msg.idDigests() != null) {
+        out.add(msg.idDigests());
+      }
+    }
+    return out;
   }
 
   private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {

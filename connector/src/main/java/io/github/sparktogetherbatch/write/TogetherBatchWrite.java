@@ -54,6 +54,10 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
+    if (config.dryRun()) {
+      committer().commitDryRun(ours(messages));
+      return;
+    }
     try (TogetherClient client = new TogetherClient(config.client())) {
       committer().commit(client, ours(messages));
     }
@@ -61,6 +65,9 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
+    if (config.dryRun()) {
+      return; // nothing was uploaded; executors delete their own staging
+    }
     try (TogetherClient client = new TogetherClient(config.client())) {
       committer().abort(client, ours(messages));
     } catch (RuntimeException e) {
