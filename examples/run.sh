@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds what the examples need and runs one of them (default: QuickStart).
 #   examples/run.sh                      # QuickStart, 300 questions, embedded emulator
+#   examples/run.sh 1000                 # QuickStart with 1,000 questions
 #   TOGETHER_API_KEY=... examples/run.sh # the same against Together's API
 #   examples/run.sh SubmitJob /tmp/job   # another main, with its arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
-main="${1:-QuickStart}"
-[ $# -gt 0 ] && shift
+main=QuickStart
+case "${1:-}" in
+  ""|[0-9]*) ;;                 # no main given: QuickStart, with any numeric argument
+  *) main="$1"; shift ;;
+esac
 case "$main" in *.*) ;; *) main="io.github.sparktogetherbatch.examples.$main" ;; esac
 
 mvn -B -q -pl examples -am -DskipTests package dependency:build-classpath \

@@ -24,10 +24,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.classic.methods.HttpDelete;
@@ -138,6 +138,7 @@ public final class TogetherClient implements Closeable {
 
   private static PoolingHttpClientConnectionManager pool(Timeout connect, Timeout socket, int max) {
     return PoolingHttpClientConnectionManagerBuilder.create()
+        .setConnectionFactory(QuietConnection.Factory.INSTANCE)
         .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(socket).setTcpNoDelay(true).build())
         .setDefaultConnectionConfig(ConnectionConfig.custom()
             .setConnectTimeout(connect)
@@ -257,7 +258,15 @@ public final class TogetherClient implements Closeable {
             op, code, false, requestId(response), null, null, null);
       }
       String fileId = checkId("file", id.getValue().trim(), op);
-      return new UploadTarget(fileId, checkUploadLocation(loc.getValue(), op));
+      URI location;
+      try {
+        location = checkUploadLocation(loc.getValue(), op);
+      } catch (TogetherApiException refused) {
+        // Together made a file record; nothing will ever be uploaded to it.
+        deleteQuietly(fileId);
+        throw refused;
+      }
+      return new UploadTarget(fileId, location);
     }, null);
   }
 
@@ -325,14 +334,18 @@ public final class TogetherClient implements Closeable {
 
   /** {@code GET /files}: every file of the account. */
   public List<FileObject> listFiles() {
-    String op = "GET /files";
-    return execute(op, () -> new HttpGet(url("files")), response -> {
-      JsonNode body = readJson(response, op);
+    return list("GET /files", "files", TogetherClient::parseFile);
+  }
+
+  /** A list answer: a bare array, {@code {"data": [...]}}, or an empty body / literal null. */
+  private <T> List<T> list(String op, String resource, BiFunction<JsonNode, String, T> parse) {
+    return execute(op, () -> new HttpGet(url(resource)), response -> {
+      JsonNode body = readJsonOrEmpty(response, op);
       JsonNode data = body.isArray() ? body : body.path("data");
-      List<FileObject> out = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       if (data.isArray()) {
-        for (JsonNode f : data) {
-          out.add(parseFile(f, op));
+        for (JsonNode n : data) {
+          out.add(parse.apply(n, op));
         }
       }
       return out;
@@ -504,19 +517,7 @@ public final class TogetherClient implements Closeable {
 
   /** {@code GET /batches}: every batch of the account, newest first (an empty list may be null). */
   public List<BatchJob> listBatches() {
-    String op = "GET /batches";
-    return execute(op, () -> new HttpGet(url("batches")), response -> {
-      JsonNode body = readJsonOrEmpty(response, op);
-      JsonNode data = body.isArray() ? body : body.path("data");
-      if (!data.isArray()) {
-        return Collections.<BatchJob>emptyList();
-      }
-      List<BatchJob> out = new ArrayList<>(data.size());
-      for (JsonNode b : data) {
-        out.add(parseBatch(b, op));
-      }
-      return out;
-    }, null);
+    return list("GET /batches", "batches", TogetherClient::parseBatch);
   }
 
   /** {@code POST /batches/{id}/cancel}; the batch is CANCELING right after, CANCELLED later. */

@@ -116,6 +116,8 @@ public final class TogetherBatchOptions {
       "Bytes per batch input file (Together's limit: 100 MB = 100,000,000 bytes).");
   public static final Option STAGING_DIR = define("stagingDir", Side.WRITE, "the JVM's temp dir",
       "Local directory where executors stage JSONL files before upload.");
+  public static final Option DRY_RUN = define("dryRun", Side.WRITE, "false",
+      "Encode, check and stage every row, then upload nothing, create no batch, write no manifest.");
 
   // Read
   public static final Option WAIT = define("wait", Side.READ, "true",

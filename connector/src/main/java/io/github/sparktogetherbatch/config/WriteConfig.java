@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.config;
 
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BODY_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.DRY_RUN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ENDPOINT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES_PER_BATCH;
@@ -48,6 +49,7 @@ public final class WriteConfig implements Serializable {
   private final int maxRequestsPerBatch;
   private final long maxBytesPerBatch;
   private final String stagingDir;
+  private final boolean dryRun;
 
   private WriteConfig(TogetherClientConfig client, Map<String, String> o, Map<String, String> body) {
     this.client = client;
@@ -75,6 +77,7 @@ public final class WriteConfig implements Serializable {
           + " bytes).");
     }
     this.stagingDir = ClientSettings.get(o, STAGING_DIR);
+    this.dryRun = OptionParsers.bool(DRY_RUN.name(), ClientSettings.orDefault(o, DRY_RUN));
   }
 
   /**
@@ -170,10 +173,18 @@ public final class WriteConfig implements Serializable {
     return stagingDir;
   }
 
+  /**
+   * Whether this is a dry run: every row is encoded, checked and staged as in a real write, but
+   * nothing is uploaded, no batch is created and no manifest is written.
+   */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
   @Override
   public String toString() {
     return "WriteConfig{path=" + path + ", model=" + model + ", endpoint=" + endpoint
         + ", maxRequestsPerBatch=" + maxRequestsPerBatch + ", maxBytesPerBatch=" + maxBytesPerBatch
-        + ", " + client + "}";
+        + (dryRun ? ", dryRun" : "") + ", " + client + "}";
   }
 }

@@ -25,13 +25,16 @@ public final class ReadMetrics {
   static final String TOTAL_TOKENS = "totalTokens";
   static final String BYTES_DOWNLOADED = "bytesDownloaded";
   static final String DOWNLOAD_RESUMES = "downloadResumes";
+  static final String HTTP_RETRIES = "httpRetries";
+  static final String DRIVER_HTTP_RETRIES = "driverHttpRetries";
 
   /** The metrics a scan declares, in display order. */
   static CustomMetric[] supported() {
     return new CustomMetric[] {
         new RowsSucceeded(), new RowsFailed(), new RowsMissing(), new RowsPending(),
         new UnknownResults(), new DuplicateResults(), new PromptTokens(), new CompletionTokens(),
-        new TotalTokens(), new BytesDownloaded(), new DownloadResumes(),
+        new TotalTokens(), new BytesDownloaded(), new DownloadResumes(), new HttpRetries(),
+        new DriverHttpRetries(),
     };
   }
 
@@ -200,6 +203,32 @@ public final class ReadMetrics {
     @Override
     public String description() {
       return "download resumes";
+    }
+  }
+
+  /** HTTP requests the read tasks repeated after a transient fault (downloads). */
+  public static final class HttpRetries extends CustomSumMetric {
+    @Override
+    public String name() {
+      return HTTP_RETRIES;
+    }
+
+    @Override
+    public String description() {
+      return "HTTP retries (executors)";
+    }
+  }
+
+  /** HTTP requests the driver repeated after a transient fault while waiting (status polls). */
+  public static final class DriverHttpRetries extends CustomSumMetric {
+    @Override
+    public String name() {
+      return DRIVER_HTTP_RETRIES;
+    }
+
+    @Override
+    public String description() {
+      return "HTTP retries (driver)";
     }
   }
 }

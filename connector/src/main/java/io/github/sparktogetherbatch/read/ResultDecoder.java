@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes one line of a batch's output or error file into the fields of a result row, with
@@ -80,6 +81,11 @@ final class ResultDecoder {
   private final boolean wantContent;
   private final boolean wantResponse;
 
+  // The line being decoded.
+  private byte[] lineBytes;
+  private int lineOffset;
+  private int lineLength;
+
   // Per-line scratch state.
   private boolean topErrorPresent;
   private String topErrorCode;
@@ -103,6 +109,27 @@ final class ResultDecoder {
 
   /** Decodes {@code line} into {@code out} (cleared first). Never throws on bad input. */
   Outcome decode(String line, Result out) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return decode(b, 0, b.length, out);
+  }
+
+  /**
+   * Decodes the UTF-8 line {@code bytes[offset, offset + length)} into {@code out} (cleared first),
+   * with Jackson's byte-based parser straight over the buffer. Never throws on bad input; bytes
+   * that are not UTF-8 make the line {@link Outcome#MALFORMED} (see {@link ResultLines}).
+   */
+  Outcome decode(byte[] bytes, int offset, int length, Result out) {
+    lineBytes = bytes;
+    lineOffset = offset;
+    lineLength = length;
+    try {
+      return decodeLine(out);
+    } finally {
+      lineBytes = null;
+    }
+  }
+
+  private Outcome decodeLine(Result out) {
     out.clear();
     topErrorPresent = false;
     topErrorCode = null;
@@ -114,7 +141,7 @@ final class ResultDecoder {
     bodyErrorCode = null;
     bodyErrorType = null;
     bodyErrorMessage = null;
-    try (JsonParser p = JSON.createParser(line)) {
+    try (JsonParser p = JSON.createParser(lineBytes, lineOffset, lineLength)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Outcome.MALFORMED;
       }
@@ -126,10 +153,10 @@ final class ResultDecoder {
             out.customId = scalarText(p, t);
             break;
           case "error":
-            readTopError(p, t, line);
+            readTopError(p, t);
             break;
           case "response":
-            readResponse(p, t, line, out);
+            readResponse(p, t, out);
             break;
           default:
             p.skipChildren();
@@ -170,7 +197,7 @@ final class ResultDecoder {
     return Outcome.OK;
   }
 
-  private void readTopError(JsonParser p, JsonToken t, String line) throws IOException {
+  private void readTopError(JsonParser p, JsonToken t) throws IOException {
     switch (t) {
       case VALUE_NULL:
       case VALUE_FALSE:
@@ -181,13 +208,13 @@ final class ResultDecoder {
         return;
       case START_OBJECT: {
         topErrorPresent = true;
-        int start = offset(p.currentTokenLocation().getCharOffset());
+        int start = offset(p.currentTokenLocation().getByteOffset());
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonToken v = p.nextToken();
           switch (name) {
             case "message":
-              topErrorMessage = valueText(p, v, line);
+              topErrorMessage = valueText(p, v);
               break;
             case "code":
               topErrorCode = scalarText(p, v);
@@ -200,18 +227,18 @@ final class ResultDecoder {
           }
         }
         if (topErrorMessage == null) {
-          topErrorMessage = span(line, start, p);
+          topErrorMessage = span(start, p);
         }
         return;
       }
       default: {
         topErrorPresent = true;
-        topErrorMessage = valueText(p, t, line);
+        topErrorMessage = valueText(p, t);
       }
     }
   }
 
-  private void readResponse(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+  private void readResponse(JsonParser p, JsonToken t, Result out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -230,7 +257,7 @@ final class ResultDecoder {
         }
       } else if ("body".equals(name)) {
         if (v == JsonToken.START_OBJECT) {
-          readBody(p, line, out);
+          readBody(p, out);
         } else if (v == JsonToken.VALUE_STRING) {
           // A body sent as a JSON string: keep it as is.
           if (wantResponse) {
@@ -245,8 +272,8 @@ final class ResultDecoder {
     }
   }
 
-  private void readBody(JsonParser p, String line, Result out) throws IOException {
-    int start = offset(p.currentTokenLocation().getCharOffset());
+  private void readBody(JsonParser p, Result out) throws IOException {
+    int start = offset(p.currentTokenLocation().getByteOffset());
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -255,24 +282,24 @@ final class ResultDecoder {
           out.model = scalarText(p, v);
           break;
         case "choices":
-          readChoices(p, v, line, out);
+          readChoices(p, v, out);
           break;
         case "usage":
           readUsage(p, v, out);
           break;
         case "error":
-          readBodyError(p, v, line);
+          readBodyError(p, v);
           break;
         default:
           p.skipChildren();
       }
     }
     if (wantResponse) {
-      out.response = span(line, start, p);
+      out.response = span(start, p);
     }
   }
 
-  private void readChoices(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+  private void readChoices(JsonParser p, JsonToken t, Result out) throws IOException {
     if (t != JsonToken.START_ARRAY) {
       p.skipChildren();
       return;
@@ -290,11 +317,11 @@ final class ResultDecoder {
         JsonToken v = p.nextToken();
         switch (name) {
           case "message":
-            readMessage(p, v, line, out);
+            readMessage(p, v, out);
             break;
           case "text":
             if (wantContent && out.content == null) {
-              out.content = valueText(p, v, line);
+              out.content = valueText(p, v);
             } else {
               p.skipChildren();
             }
@@ -309,7 +336,7 @@ final class ResultDecoder {
     }
   }
 
-  private void readMessage(JsonParser p, JsonToken t, String line, Result out) throws IOException {
+  private void readMessage(JsonParser p, JsonToken t, Result out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -318,7 +345,7 @@ final class ResultDecoder {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       if ("content".equals(name) && wantContent) {
-        out.content = valueText(p, v, line);
+        out.content = valueText(p, v);
       } else {
         p.skipChildren();
       }
@@ -349,20 +376,20 @@ final class ResultDecoder {
     }
   }
 
-  private void readBodyError(JsonParser p, JsonToken t, String line) throws IOException {
+  private void readBodyError(JsonParser p, JsonToken t) throws IOException {
     switch (t) {
       case VALUE_NULL:
       case VALUE_FALSE:
         return;
       case START_OBJECT: {
         bodyErrorPresent = true;
-        int start = offset(p.currentTokenLocation().getCharOffset());
+        int start = offset(p.currentTokenLocation().getByteOffset());
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonToken v = p.nextToken();
           switch (name) {
             case "message":
-              bodyErrorMessage = valueText(p, v, line);
+              bodyErrorMessage = valueText(p, v);
               break;
             case "code":
               bodyErrorCode = scalarText(p, v);
@@ -375,13 +402,13 @@ final class ResultDecoder {
           }
         }
         if (bodyErrorMessage == null) {
-          bodyErrorMessage = span(line, start, p);
+          bodyErrorMessage = span(start, p);
         }
         return;
       }
       default:
         bodyErrorPresent = true;
-        bodyErrorMessage = valueText(p, t, line);
+        bodyErrorMessage = valueText(p, t);
     }
   }
 
@@ -398,11 +425,11 @@ final class ResultDecoder {
   }
 
   /** A scalar's text, or an object's/array's raw JSON. */
-  private static String valueText(JsonParser p, JsonToken t, String line) throws IOException {
+  private String valueText(JsonParser p, JsonToken t) throws IOException {
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-      int start = offset(p.currentTokenLocation().getCharOffset());
+      int start = offset(p.currentTokenLocation().getByteOffset());
       p.skipChildren();
-      return span(line, start, p);
+      return span(start, p);
     }
     return scalarText(p, t);
   }
@@ -425,16 +452,16 @@ final class ResultDecoder {
   }
 
   /** The raw text from {@code start} to the end of the current token (an object or array end). */
-  private static String span(String line, int start, JsonParser p) {
-    int end = offset(p.currentLocation().getCharOffset());
-    if (start < 0 || end < start || end > line.length()) {
+  private String span(int start, JsonParser p) {
+    int end = offset(p.currentLocation().getByteOffset());
+    if (start < 0 || end < start || end > lineLength) {
       return null;
     }
-    return line.substring(start, end);
+    return new String(lineBytes, lineOffset + start, end - start, StandardCharsets.UTF_8);
   }
 
-  private static int offset(long charOffset) {
-    return charOffset > Integer.MAX_VALUE ? -1 : (int) charOffset;
+  private static int offset(long byteOffset) {
+    return byteOffset > Integer.MAX_VALUE ? -1 : (int) byteOffset;
   }
 
   /**

@@ -4,11 +4,8 @@ import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -92,7 +89,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   /** Ids seen in result files when the input is unknown (no reconciliation possible). */
   private java.util.HashSet<String> seenWithoutInput;
   private ResultDecoder.InputIds inputIds;
-  private BufferedReader lines;
+  private ResultLines lines;
   private Iterator<Map.Entry<String, Boolean>> rest;
   private InternalRow current;
 
@@ -273,19 +270,23 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     }
     String kind = phase == Phase.OUTPUT ? "output" : "error";
     while (true) {
-      String line;
       try {
-        line = lines.readLine();
+        if (!lines.next()) {
+          return false;
+        }
       } catch (IOException e) {
         throw downloadFailed(kind, phase == Phase.OUTPUT ? part.outputFileId() : part.errorFileId(), e);
       }
-      if (line == null) {
-        return false;
-      }
-      if (line.isBlank()) {
+      if (lines.isBlank()) {
         continue;
       }
-      ResultDecoder.Outcome outcome = decoder.decode(line, result);
+      ResultDecoder.Outcome outcome = decoder.decode(lines.bytes(), lines.offset(),
+          lines.length(), result);
+      if (outcome == ResultDecoder.Outcome.MALFORMED) {
+        // Bytes that are not UTF-8 fail the byte parser; decoded with replacement characters,
+        // as a text reader would, the line may still be a result.
+        outcome = decoder.decode(lines.asString(), result);
+      }
       if (outcome != ResultDecoder.Outcome.OK) {
         unreadable++;
         if (LOG.isDebugEnabled()) {
@@ -441,8 +442,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       lines = null;
       return;
     }
-    lines = new BufferedReader(new InputStreamReader(open(fileId, kind), StandardCharsets.UTF_8),
-        64 * 1024);
+    lines = new ResultLines(open(fileId, kind));
   }
 
   /** Whether the file is gone (HTTP 404/410), not merely unreachable. */
@@ -532,6 +532,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         ReadMetrics.task(ReadMetrics.TOTAL_TOKENS, totalTokens),
         ReadMetrics.task(ReadMetrics.BYTES_DOWNLOADED, client.stats().bytesDownloaded()),
         ReadMetrics.task(ReadMetrics.DOWNLOAD_RESUMES, client.stats().downloadResumes()),
+        ReadMetrics.task(ReadMetrics.HTTP_RETRIES, client.stats().retries()),
     };
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -48,6 +49,8 @@ final class TogetherScan implements Scan, Batch {
   private final StructType schema;
   private final int[] columns;
   private InputPartition[] planned;
+  /** HTTP retries of the driver's client while planning (status polls). */
+  private volatile long driverRetries;
 
   TogetherScan(ReadConfig config, StructType schema, int[] columns) {
     this.config = config;
@@ -83,6 +86,14 @@ final class TogetherScan implements Scan, Batch {
       planned = plan();
     }
     return planned.clone();
+  }
+
+  /** The driver's metrics, which Spark reads once the partitions are planned. */
+  @Override
+  public CustomTaskMetric[] reportDriverMetrics() {
+    return new CustomTaskMetric[] {
+        ReadMetrics.task(ReadMetrics.DRIVER_HTTP_RETRIES, driverRetries)
+    };
   }
 
   @Override
@@ -123,7 +134,11 @@ final class TogetherScan implements Scan, Batch {
     Map<String, BatchJob> state;
     try (TogetherClient client = new TogetherClient(config.client())) {
       BatchPoller poller = new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
-      state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
+      try {
+        state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
+      } finally {
+        driverRetries = client.stats().retries();
+      }
     }
 
     List<String> failedIds = new ArrayList<>();

@@ -54,6 +54,7 @@ final class JobCommitter {
   private final String writeId;
   private final boolean truncate;
   private final AtomicLong batchesCreated;
+  private final AtomicLong httpRetries;
   /** Input files that have a batch recorded in the manifest. */
   private final Set<String> batched = new HashSet<>();
   /** Input files recorded as pending in the manifest (kept for a resume). */
@@ -61,12 +62,18 @@ final class JobCommitter {
 
   JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
       boolean truncate, AtomicLong batchesCreated) {
+    this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong());
+  }
+
+  JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
+      boolean truncate, AtomicLong batchesCreated, AtomicLong httpRetries) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
     this.writeId = writeId;
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
+    this.httpRetries = httpRetries;
   }
 
   /** Commits the write; returns the manifest as last written. */
@@ -101,6 +108,12 @@ final class JobCommitter {
       dirty = true;
     }
 
+    if (files.isEmpty() && created.isEmpty()) {
+      LOG.warn("The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
+          + "created{}", path, existing.isPresent() && !truncate
+              ? " (the job there keeps its " + m.batches().size() + " batch(es))"
+              : "; the job there has no batches (a read returns no rows)");
+    }
     if (!files.isEmpty()) {
       List<JobManifest.PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
@@ -138,9 +151,42 @@ final class JobCommitter {
       done++;
     }
     sweepOrphans(client, batched);
-    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes; the job ({}) now has {} "
-        + "batch(es)", writeId, path, requests, files.size(), bytes, m.jobId(), m.batches().size());
+    long retries = client.stats().retries();
+    for (TogetherWriterCommitMessage msg : messages) {
+      retries += msg.httpRetries();
+    }
+    httpRetries.set(retries);
+    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes, {} HTTP retries; the job ({}) "
+        + "now has {} batch(es)", writeId, path, requests, files.size(), bytes, retries, m.jobId(),
+        m.batches().size());
     return m;
+  }
+
+  /**
+   * A dry run's commit: nothing was uploaded, so only the custom_ids are checked across tasks, by
+   * their digests (the ids themselves stayed on the executors), and nothing is recorded.
+   */
+  void commitDryRun(List<TogetherWriterCommitMessage> messages) {
+    long ids = 0;
+    if (!mapping.idsDerived()) {
+      List<long[]> digests = digests(messages);
+      for (long[] d : digests) {
+        ids += d.length;
+      }
+      long[] repeated = IdDigest.repeatedAcross(digests);
+      if (repeated.length > 0) {
+        throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
+            + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
+            + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
+            + "name them: run the check df.groupBy(\"" + mapping.idColumn + "\").count()"
+            + ".filter(\"count > 1\")). custom_id values must be unique across the whole write: "
+            + "deduplicate the rows (e.g. dropDuplicates(\"" + mapping.idColumn + "\")) or choose "
+            + "another 'idColumn'.");
+      }
+    }
+    LOG.info("Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
+        + "uploaded, no batch created and no manifest written", writeId, path, messages.size(),
+        mapping.idsDerived() ? "" : " (" + ids + " custom_ids, no duplicates)");
   }
 
   /**
@@ -179,20 +225,7 @@ final class JobCommitter {
    */
   private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
       List<TogetherWriterCommitMessage.UploadedFile> files) {
-    int total = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      total += msg.idDigests() == null ? 0 : msg.idDigests().length;
-    }
-    long[] all = new long[total];
-    int n = 0;
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (msg.idDigests() != null) {
-        System.arraycopy(msg.idDigests(), 0, all, n, msg.idDigests().length);
-        n += msg.idDigests().length;
-      }
-    }
-    java.util.Arrays.sort(all);
-    long[] repeated = IdDigest.repeated(all);
+    long[] repeated = IdDigest.repeatedAcross(digests(messages));
     if (repeated.length == 0) {
       return;
     }
@@ -246,6 +279,17 @@ final class JobCommitter {
         + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
         + "submitted: no batch was created and the " + deleted + " uploaded input file(s) were "
         + "deleted.");
+  }
+
+  /** Every task's sorted custom_id digests. */
+  private static List<long[]> digests(List<TogetherWriterCommitMessage> messages) {
+    List<long[]> out = new ArrayList<>();
+    for (TogetherWriterCommitMessage msg : messages) {
+      if (msg.idDigests() != null) {
+        out.add(msg.idDigests());
+      }
+    }
+    return out;
   }
 
   private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {

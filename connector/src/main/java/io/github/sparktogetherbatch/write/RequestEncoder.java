@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -21,7 +23,9 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -67,7 +71,9 @@ final class RequestEncoder {
   private final InputMapping m;
   private final int partitionId;
   private final Buffer body = new Buffer();
-  private final ObjectMapper mapper = new ObjectMapper();
+  /** Parses JSON-string bodies: exactly one value per cell, nothing after it. */
+  private final ObjectMapper mapper =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final JsonFactory factory;
   private JsonGenerator gen;
   private final SerializedString model;
@@ -85,6 +91,14 @@ final class RequestEncoder {
   private final int structInput;
   private final int[] fieldInStruct;
 
+  /**
+   * Prompt bodies: everything Jackson writes before and after the prompt text (model, system
+   * message, role, body.* fields are the same in every row), so that a row only adds its escaped
+   * prompt; null for other inputs.
+   */
+  private final byte[] promptPrefix;
+  private final byte[] promptSuffix;
+
   private long rowIndex;
   private String customId;
   private byte[] quotedId;
@@ -94,6 +108,8 @@ final class RequestEncoder {
     this.m = mapping;
     this.partitionId = partitionId;
     this.factory = mapper.getFactory();
+    // a body may be as large as a batch file (100 MB); Jackson's default caps strings at 20M chars
+    factory.setStreamReadConstraints(IdDigest.LARGE_INPUT);
     this.gen = newGenerator();
     this.model = mapping.model == null ? null : new SerializedString(mapping.model);
     this.systemPrompt = mapping.systemPrompt == null ? null
@@ -115,8 +131,7 @@ final class RequestEncoder {
       this.structFields = el.fields().length;
       this.roleOrdinal = InputMapping.find(el, "role");
       this.contentOrdinal = InputMapping.find(el, "content");
-      this.contentIsString = el.fields()[contentOrdinal].dataType()
-          instanceof org.apache.spark.sql.types.StringType;
+      this.contentIsString = el.fields()[contentOrdinal].dataType() instanceof StringType;
       this.structModel = -1;
       this.structInput = -1;
     } else if (mapping.kind == InputMapping.Kind.BODY_STRUCT) {
@@ -140,6 +155,53 @@ final class RequestEncoder {
       this.contentIsString = false;
       this.structModel = -1;
       this.structInput = -1;
+    }
+    if (mapping.kind == InputMapping.Kind.PROMPT && model != null) {
+      byte[][] t = promptTemplate();
+      this.promptPrefix = t[0];
+      this.promptSuffix = t[1];
+    } else {
+      this.promptPrefix = null;
+      this.promptSuffix = null;
+    }
+  }
+
+  /**
+   * Jackson's prompt body around an empty prompt, cut between the two quotes of {@code ""}: the
+   * same calls as the generator path of {@link #encodePrompt}, so the bytes are the same.
+   */
+  private byte[][] promptTemplate() {
+    try {
+      Buffer b = new Buffer();
+      JsonGenerator g = factory.createGenerator(b);
+      g.setRootValueSeparator(null);
+      g.writeStartObject();
+      g.writeFieldName(MODEL);
+      g.writeString(model);
+      if (m.chat) {
+        g.writeFieldName(MESSAGES);
+        g.writeStartArray();
+        writeSystem(g);
+        g.writeStartObject();
+        g.writeFieldName(ROLE);
+        g.writeString(USER);
+        g.writeFieldName(CONTENT);
+      } else {
+        g.writeFieldName(PROMPT);
+      }
+      g.writeString("");
+      g.flush();
+      int cut = b.size - 1;
+      if (m.chat) {
+        g.writeEndObject();
+        g.writeEndArray();
+      }
+      writeBodyFields(g, null);
+      g.writeEndObject();
+      g.flush();
+      return new byte[][] {Arrays.copyOfRange(b.buf, 0, cut), Arrays.copyOfRange(b.buf, cut, b.size)};
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -272,9 +334,31 @@ final class RequestEncoder {
       throw emptyInput("is null");
     }
     UTF8String p = row.getUTF8String(o);
-    byte[] b = p.getBytes();
-    if (isBlank(b)) {
-      throw emptyInput(b.length == 0 ? "is empty" : "is blank (whitespace only)");
+    if (isBlank(p)) {
+      throw emptyInput(p.numBytes() == 0 ? "is empty" : "is blank (whitespace only)");
+    }
+    if (promptPrefix != null) {
+      body.write(promptPrefix, 0, promptPrefix.length);
+      Object base = p.getBaseObject();
+      byte[] arr;
+      int off;
+      int len = p.numBytes();
+      if (base instanceof byte[]) {
+        arr = (byte[]) base;
+        off = (int) (p.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET);
+      } else {
+        arr = p.getBytes();
+        off = 0;
+      }
+      if (!JsonValueWriter.isValidUtf8(arr, off, len)) {
+        // As Spark decodes it (U+FFFD for malformed bytes): invalid UTF-8 would fail the whole batch.
+        arr = p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        off = 0;
+        len = arr.length;
+      }
+      JsonStrings.escapeUtf8(arr, off, len, body);
+      body.write(promptSuffix, 0, promptSuffix.length);
+      return;
     }
     gen.writeStartObject();
     gen.writeFieldName(MODEL);
@@ -287,12 +371,12 @@ final class RequestEncoder {
       gen.writeFieldName(ROLE);
       gen.writeString(USER);
       gen.writeFieldName(CONTENT);
-      gen.writeUTF8String(b, 0, b.length);
+      JsonValueWriter.writeUtf8(gen, p);
       gen.writeEndObject();
       gen.writeEndArray();
     } else {
       gen.writeFieldName(PROMPT);
-      gen.writeUTF8String(b, 0, b.length);
+      JsonValueWriter.writeUtf8(gen, p);
     }
     writeBodyFields(null);
     gen.writeEndObject();
@@ -325,7 +409,7 @@ final class RequestEncoder {
       if (msg.isNullAt(contentOrdinal)) {
         throw emptyInput("holds a message with null content at position " + i);
       }
-      if (contentIsString && isBlank(msg.getUTF8String(contentOrdinal).getBytes())
+      if (contentIsString && isBlank(msg.getUTF8String(contentOrdinal))
           && "user".equals(msg.getUTF8String(roleOrdinal).toString())) {
         throw emptyInput("holds a user message with empty content at position " + i);
       }
@@ -356,7 +440,7 @@ final class RequestEncoder {
     }
     if (node == null || !node.isObject()) {
       throw emptyInput(node == null || node.isMissingNode() ? "is empty"
-          : "is JSON but not an object (" + node.getNodeType().name().toLowerCase() + ")");
+          : "is JSON but not an object (" + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
     }
     ObjectNode obj = (ObjectNode) node;
     JsonNode mn = obj.get("model");
@@ -403,7 +487,7 @@ final class RequestEncoder {
     }
     InternalRow s = row.getStruct(o, structFields);
     boolean hasModel = structModel >= 0 && !s.isNullAt(structModel)
-        && !isBlank(s.getUTF8String(structModel).getBytes());
+        && !isBlank(s.getUTF8String(structModel));
     if (!hasModel && model == null) {
       throw noModel();
     }
@@ -432,18 +516,26 @@ final class RequestEncoder {
   }
 
   private void writeSystem() throws IOException {
+    writeSystem(gen);
+  }
+
+  private void writeSystem(JsonGenerator g) throws IOException {
     if (systemPrompt != null) {
-      gen.writeStartObject();
-      gen.writeFieldName(ROLE);
-      gen.writeString(SYSTEM);
-      gen.writeFieldName(CONTENT);
-      gen.writeString(systemPrompt);
-      gen.writeEndObject();
+      g.writeStartObject();
+      g.writeFieldName(ROLE);
+      g.writeString(SYSTEM);
+      g.writeFieldName(CONTENT);
+      g.writeString(systemPrompt);
+      g.writeEndObject();
     }
   }
 
   /** The body.* options, except those a JSON body already has (non-null). */
   private void writeBodyFields(ObjectNode present) throws IOException {
+    writeBodyFields(gen, present);
+  }
+
+  private void writeBodyFields(JsonGenerator g, ObjectNode present) throws IOException {
     for (int i = 0; i < fieldNames.length; i++) {
       if (present != null) {
         JsonNode v = present.get(fieldNames[i].getValue());
@@ -451,8 +543,8 @@ final class RequestEncoder {
           continue;
         }
       }
-      gen.writeFieldName(fieldNames[i]);
-      gen.writeRawValue(fieldJson[i]);
+      g.writeFieldName(fieldNames[i]);
+      g.writeRawValue(fieldJson[i]);
     }
   }
 
@@ -497,9 +589,12 @@ final class RequestEncoder {
     body.reset();
   }
 
-  private static boolean isBlank(byte[] b) {
-    for (byte x : b) {
-      if ((x & 0xff) > ' ') {
+  /** Whether every byte is a space or a control character (read in place, not copied). */
+  private static boolean isBlank(UTF8String s) {
+    Object base = s.getBaseObject();
+    long offset = s.getBaseOffset();
+    for (int i = 0, n = s.numBytes(); i < n; i++) {
+      if ((Platform.getByte(base, offset + i) & 0xff) > ' ') {
         return false;
       }
     }

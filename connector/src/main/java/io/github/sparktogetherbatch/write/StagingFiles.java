@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch.write;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +36,8 @@ final class StagingFiles implements Closeable {
   private long requests;
   private long bytes;
   private boolean closed;
+  private int opened;
+  private long totalBytes;
 
   StagingFiles(Path dir, String prefix, int maxRequests, long maxBytes) {
     this.dir = dir;
@@ -65,16 +66,28 @@ final class StagingFiles implements Closeable {
     encoder.writeLine(out);
     requests++;
     bytes += len;
+    totalBytes += len;
+  }
+
+  /** Files started so far (each becomes one upload). */
+  int filesStarted() {
+    return opened;
+  }
+
+  /** Bytes staged so far, over all files. */
+  long bytesStaged() {
+    return totalBytes;
   }
 
   private void open() throws IOException {
     Files.createDirectories(dir);
     currentName = String.format("%s-%03d.jsonl", prefix, finished.size());
     current = dir.resolve(currentName);
-    out = new BufferedOutputStream(Files.newOutputStream(current, StandardOpenOption.CREATE,
+    out = new Unsynchronized(Files.newOutputStream(current, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER);
     requests = 0;
     bytes = 0;
+    opened++;
   }
 
   private void roll() throws IOException {
@@ -125,5 +138,62 @@ final class StagingFiles implements Closeable {
   public void close() {
     deleteAll();
     closed = true;
+  }
+
+  /**
+   * A BufferedOutputStream without its lock: each line is five writes, and one task's staging is
+   * used by one thread only.
+   */
+  private static final class Unsynchronized extends OutputStream {
+    private final OutputStream out;
+    private final byte[] buf;
+    private int count;
+
+    Unsynchronized(OutputStream out, int size) {
+      this.out = out;
+      this.buf = new byte[size];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (count == buf.length) {
+        flushBuffer();
+      }
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len >= buf.length) {
+        flushBuffer();
+        out.write(b, off, len);
+        return;
+      }
+      if (len > buf.length - count) {
+        flushBuffer();
+      }
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    private void flushBuffer() throws IOException {
+      if (count > 0) {
+        out.write(buf, 0, count);
+        count = 0;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      flushBuffer();
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (OutputStream o = out) {
+        flushBuffer();
+      }
+    }
   }
 }

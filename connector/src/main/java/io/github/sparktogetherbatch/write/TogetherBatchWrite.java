@@ -27,15 +27,17 @@ final class TogetherBatchWrite implements BatchWrite {
   private final String writeId;
   private final boolean truncate;
   private final AtomicLong batchesCreated;
+  private final AtomicLong httpRetries;
   private JobCommitter committer;
 
   TogetherBatchWrite(WriteConfig config, InputMapping mapping, String writeId, boolean truncate,
-      AtomicLong batchesCreated) {
+      AtomicLong batchesCreated, AtomicLong httpRetries) {
     this.config = config;
     this.mapping = mapping;
     this.writeId = writeId;
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
+    this.httpRetries = httpRetries;
   }
 
   @Override
@@ -52,6 +54,10 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
+    if (config.dryRun()) {
+      committer().commitDryRun(ours(messages));
+      return;
+    }
     try (TogetherClient client = new TogetherClient(config.client())) {
       committer().commit(client, ours(messages));
     }
@@ -59,6 +65,9 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
+    if (config.dryRun()) {
+      return; // nothing was uploaded; executors delete their own staging
+    }
     try (TogetherClient client = new TogetherClient(config.client())) {
       committer().abort(client, ours(messages));
     } catch (RuntimeException e) {
@@ -70,7 +79,7 @@ final class TogetherBatchWrite implements BatchWrite {
   private synchronized JobCommitter committer() {
     if (committer == null) {
       committer = new JobCommitter(HadoopConfs.forSession(SparkSession.active()), config.path(),
-          mapping, writeId, truncate, batchesCreated);
+          mapping, writeId, truncate, batchesCreated, httpRetries);
     }
     return committer;
   }

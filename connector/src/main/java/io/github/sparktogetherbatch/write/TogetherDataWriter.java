@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * Spark calls only after the commit coordinator authorised this attempt — checks the task's
  * custom_ids for duplicates, then uploads each staged file and reports the file ids. {@link #abort}
  * deletes what this attempt uploaded and its staging; {@link #close} always deletes the staging.
+ * A dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
@@ -101,6 +102,12 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       sorted = digests.sorted();
       checkDuplicates(sorted, files);
     }
+    if (config.dryRun()) {
+      LOG.debug("Partition {} (task {}, attempt {}): dry run, {} requests staged in {} file(s), {} "
+          + "bytes; nothing uploaded", partitionId, taskId, attempt, rows, files.size(),
+          staging.bytesStaged());
+      return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+    }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
       for (StagingFiles.Staged s : files) {
@@ -117,7 +124,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     }
     LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
         partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
-    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
+        client == null ? 0 : client.stats().retries());
   }
 
   private static void stopIfKilled() {
@@ -185,12 +193,21 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     }
   }
 
+  /**
+   * Spark 3.5 reads these for the last time just before {@link #commit}, so bytes and files are
+   * reported as staged: Spark sums the values of successful tasks only, and a successful task
+   * uploads exactly what it staged, so the write's totals are the bytes and files uploaded. A dry
+   * run uploads nothing.
+   */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
+    boolean upload = !config.dryRun();
     return new CustomTaskMetric[] {
         WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
-        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED, bytesUploaded),
-        WriteMetrics.value(WriteMetrics.FILES_UPLOADED, filesUploaded)
+        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED,
+            upload ? Math.max(bytesUploaded, staging.bytesStaged()) : 0),
+        WriteMetrics.value(WriteMetrics.FILES_UPLOADED,
+            upload ? Math.max(filesUploaded, staging.filesStarted()) : 0)
     };
   }
 }

@@ -15,6 +15,7 @@ final class TogetherWrite implements Write {
   private final boolean truncate;
   private final String writeId = UUID.randomUUID().toString();
   private final AtomicLong batchesCreated = new AtomicLong();
+  private final AtomicLong httpRetries = new AtomicLong();
   private TogetherBatchWrite batchWrite;
 
   TogetherWrite(WriteConfig config, InputMapping mapping, boolean truncate) {
@@ -32,7 +33,8 @@ final class TogetherWrite implements Write {
   @Override
   public synchronized BatchWrite toBatch() {
     if (batchWrite == null) {
-      batchWrite = new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated);
+      batchWrite = new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated,
+          httpRetries);
     }
     return batchWrite;
   }
@@ -43,12 +45,14 @@ final class TogetherWrite implements Write {
   }
 
   /**
-   * Driver-side metric values (batches created). Spark 4.x declares and calls this method on
-   * {@code Write}; on Spark 3.5 it is a plain method (hence no {@code @Override}).
+   * Driver-side metric values (batches created, HTTP retries of the whole write). Spark 4.x
+   * declares and calls this method on {@code Write}; on Spark 3.5 it is a plain method (hence no
+   * {@code @Override}).
    */
   public CustomTaskMetric[] reportDriverMetrics() {
     return new CustomTaskMetric[] {
-        WriteMetrics.value(WriteMetrics.BATCHES_CREATED, batchesCreated.get())
+        WriteMetrics.value(WriteMetrics.BATCHES_CREATED, batchesCreated.get()),
+        WriteMetrics.value(WriteMetrics.HTTP_RETRIES, httpRetries.get())
     };
   }
 

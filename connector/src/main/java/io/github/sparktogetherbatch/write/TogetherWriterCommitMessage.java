@@ -21,14 +21,21 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
   private final int attemptNumber;
   private final List<UploadedFile> files;
   private final long[] idDigests;
+  private final long httpRetries;
 
   TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
       List<UploadedFile> files, long[] idDigests) {
+    this(partitionId, taskId, attemptNumber, files, idDigests, 0);
+  }
+
+  TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
+      List<UploadedFile> files, long[] idDigests, long httpRetries) {
     this.partitionId = partitionId;
     this.taskId = taskId;
     this.attemptNumber = attemptNumber;
     this.files = List.copyOf(files);
     this.idDigests = idDigests;
+    this.httpRetries = httpRetries;
   }
 
   int partitionId() {
@@ -50,6 +57,11 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
   /** Sorted digests of this task's custom_ids; null when ids are derived (unique by design). */
   long[] idDigests() {
     return idDigests;
+  }
+
+  /** HTTP requests the task's uploads repeated after a transient fault. */
+  long httpRetries() {
+    return httpRetries;
   }
 
   long requests() {

@@ -6,9 +6,14 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
 /**
  * The write's Spark UI metrics (DSv2 custom metrics, shown on the write node of the SQL tab).
- * Per task: requests encoded, bytes uploaded, files uploaded. On the driver: batches created
- * (reported through {@code Write.reportDriverMetrics()}, which Spark 4.x calls; Spark 3.5 shows
- * the metric without a value). Public with no-argument constructors: Spark instantiates them by
+ * Per task: requests encoded, bytes uploaded, files uploaded (bytes and files are counted as a
+ * task stages them, since Spark 3.5 reads task metrics just before the task's commit uploads; Spark
+ * sums successful tasks only, and a successful task uploads exactly what it staged, so the totals
+ * are what was uploaded). Spark 3.5 shows them for append and overwrite; for the create path
+ * (ErrorIfExists, Ignore) it attaches no DSv2 custom metrics to the plan. On the driver: batches
+ * created and HTTP retries (reported through {@code Write.reportDriverMetrics()}, which Spark 4.x
+ * calls; Spark 3.5 shows the metrics without a value, and the write's INFO summary line gives
+ * them). Public with no-argument constructors: Spark instantiates them by
  * class name.
  */
 public final class WriteMetrics {
@@ -18,6 +23,7 @@ public final class WriteMetrics {
   public static final String BYTES_UPLOADED = "bytesUploaded";
   public static final String FILES_UPLOADED = "filesUploaded";
   public static final String BATCHES_CREATED = "batchesCreated";
+  public static final String HTTP_RETRIES = "httpRetries";
 
   /** Rows encoded into request lines. */
   public static final class RequestsEncoded extends CustomSumMetric {
@@ -71,9 +77,27 @@ public final class WriteMetrics {
     }
   }
 
+  /**
+   * HTTP requests repeated after a transient fault (429, 5xx, timeout, reset) by the whole write:
+   * the uploads of the committed tasks (each reports its count in its commit message) and the
+   * driver's calls (batch creation, clean-up). Reported on the driver, like batches created.
+   */
+  public static final class HttpRetries extends CustomSumMetric {
+    @Override
+    public String name() {
+      return HTTP_RETRIES;
+    }
+
+    @Override
+    public String description() {
+      return "HTTP retries";
+    }
+  }
+
   static CustomMetric[] supported() {
     return new CustomMetric[] {
-        new RequestsEncoded(), new BytesUploaded(), new FilesUploaded(), new BatchesCreated()
+        new RequestsEncoded(), new BytesUploaded(), new FilesUploaded(), new BatchesCreated(),
+        new HttpRetries()
     };
   }
 

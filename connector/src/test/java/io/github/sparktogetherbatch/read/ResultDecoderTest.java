@@ -53,6 +53,34 @@ class ResultDecoderTest {
   }
 
   @Test
+  void decodesALineInsideABiggerBuffer() {
+    // As the partition reader does: the line is a slice of a buffer holding other lines too.
+    String line = "{\"id\":\"br_1\",\"custom_id\":\"r-\u00e9\",\"response\":{\"status_code\":200,"
+        + "\"body\":" + CHAT_BODY + "}}";
+    byte[] l = line.getBytes(StandardCharsets.UTF_8);
+    byte[] buf = new byte[l.length + 20];
+    java.util.Arrays.fill(buf, (byte) '{');
+    System.arraycopy(l, 0, buf, 7, l.length);
+    ResultDecoder.Result r = new ResultDecoder.Result();
+    assertEquals(ResultDecoder.Outcome.OK, full.decode(buf, 7, l.length, r));
+    assertEquals("r-\u00e9", r.customId);
+    assertEquals("Hello \"there\" \u00e9", r.content);
+    assertEquals(CHAT_BODY, r.response);
+    assertEquals(15, r.totalTokens);
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreMalformedUntilDecodedAsText() {
+    byte[] line = "{\"custom_id\":\"a\",\"error\":\"bad \u00ff\u00fe\"}"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    ResultDecoder.Result r = new ResultDecoder.Result();
+    assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode(line, 0, line.length, r));
+    assertEquals(ResultDecoder.Outcome.OK,
+        full.decode(new String(line, StandardCharsets.UTF_8), r));
+    assertEquals("bad \ufffd\ufffd", r.errorMessage);
+  }
+
+  @Test
   void completionsSuccessLineAndFieldOrder() {
     // Fields in another order than usual; the response before the custom_id; OpenAI's error: null.
     String line = "{\"response\":{\"body\":{\"usage\":{\"total_tokens\":5,\"prompt_tokens\":2,"

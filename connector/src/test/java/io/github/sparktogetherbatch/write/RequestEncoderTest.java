@@ -180,6 +180,11 @@ class RequestEncoderTest {
         () -> e.encode(row("r1", "{\"messages\": " + SECRET_TEXT), 0));
     assertTrue(bad.getMessage().contains("'r1'") && bad.getMessage().contains("bodyColumn"));
     assertFalse(bad.getMessage().contains(SECRET_TEXT), bad.getMessage());
+    TogetherDataException trailing = assertThrows(TogetherDataException.class, () -> e.encode(
+        row("r3", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]} "
+            + SECRET_TEXT), 2));
+    assertTrue(trailing.getMessage().contains("'r3'"));
+    assertFalse(trailing.getMessage().contains(SECRET_TEXT));
     TogetherDataException noModel = assertThrows(TogetherDataException.class, () -> e.encode(
         row("r2", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET_TEXT + "\"}]}"), 1));
     assertTrue(noModel.getMessage().contains("'r2'") && noModel.getMessage().contains("'model'"));

@@ -134,6 +134,23 @@ class SaveModeTest {
   }
 
   @Test
+  void sessionDefaultsAndThePackageNameWork() {
+    String path = tmp.resolve("job").toString();
+    spark.conf().set("spark.datasource.together-batch.model", "emulator/session-default");
+    spark.conf().set("spark.datasource.together-batch.baseUrl", EMU.baseUrl());
+    try {
+      rows("a", 2).write().format("io.github.sparktogetherbatch")
+          .option("apiKey", EmulatorExtension.TEST_API_KEY).save(path);
+    } finally {
+      spark.conf().unset("spark.datasource.together-batch.model");
+      spark.conf().unset("spark.datasource.together-batch.baseUrl");
+    }
+    JobManifest m = manifest(spark, path).orElseThrow();
+    assertEquals("emulator/session-default", m.model());
+    assertEquals(1, m.batches().size());
+  }
+
+  @Test
   void overwriteOfAnEmptyPathWrites() {
     String path = tmp.resolve("job").toString();
     writer(rows("a", 2), EMU).mode("overwrite").save(path);

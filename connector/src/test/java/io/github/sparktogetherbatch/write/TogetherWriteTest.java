@@ -270,13 +270,16 @@ class TogetherWriteTest {
       }
       Map<String, Long> before = values(w.currentMetricsValues());
       assertEquals(5L, before.get(WriteMetrics.REQUESTS_ENCODED));
-      assertEquals(0L, before.get(WriteMetrics.FILES_UPLOADED));
+      // counted as staged: Spark 3.5 reads the values for the last time before commit()
+      assertEquals(3L, before.get(WriteMetrics.FILES_UPLOADED));
+      assertEquals(0, EMU.emulator().requestCount("POST /v1/files"), "nothing uploaded yet");
       TogetherWriterCommitMessage msg = (TogetherWriterCommitMessage) w.commit();
       Map<String, Long> after = values(w.currentMetricsValues());
       assertEquals(3L, after.get(WriteMetrics.FILES_UPLOADED));
       assertEquals(3, msg.files().size());
       bytes = msg.files().stream().mapToLong(TogetherWriterCommitMessage.UploadedFile::bytes).sum();
       assertEquals(bytes, after.get(WriteMetrics.BYTES_UPLOADED));
+      assertEquals(before.get(WriteMetrics.BYTES_UPLOADED), after.get(WriteMetrics.BYTES_UPLOADED));
       assertEquals(null, msg.idDigests(), "derived ids need no duplicate check");
       for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
         assertTrue(f.fileName().startsWith("stb-w1-p00000-a0-"), f.fileName());
@@ -296,7 +299,7 @@ class TogetherWriteTest {
 
     // The driver metric, and the metric declarations Spark instantiates by class name.
     TogetherWrite write = new TogetherWrite(config, mapping, false);
-    assertEquals(4, write.supportedCustomMetrics().length);
+    assertEquals(5, write.supportedCustomMetrics().length);
     for (org.apache.spark.sql.connector.metric.CustomMetric cm : write.supportedCustomMetrics()) {
       assertNotNull(cm.getClass().getConstructor().newInstance().name());
       assertEquals("7", cm.aggregateTaskMetrics(new long[] {3, 4}));
@@ -305,14 +308,77 @@ class TogetherWriteTest {
   }
 
   @Test
-  void driverMetricCountsBatchesAfterAWrite() {
-    // Through Spark: the write node's metric values, read from the SQL status store.
+  void writeMetricsShowOnTheSparkPlan() throws Exception {
     String path = path("metrics");
     Dataset<Row> df = spark.range(0, 30, 1, 2).selectExpr("concat('q', id) AS prompt");
-    writer(df, EMU).option("maxRequestsPerBatch", "10").save(path);
+    List<org.apache.spark.sql.execution.SparkPlan> plans = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.sql.util.QueryExecutionListener listener =
+        new org.apache.spark.sql.util.QueryExecutionListener() {
+          @Override
+          public void onSuccess(String f, org.apache.spark.sql.execution.QueryExecution qe, long ns) {
+            plans.add(qe.executedPlan());
+          }
+
+          @Override
+          public void onFailure(String f, org.apache.spark.sql.execution.QueryExecution qe,
+              Exception e) {}
+        };
+    spark.listenerManager().register(listener);
+    try {
+      // append: Spark attaches a DSv2 write's custom metrics to AppendData/OverwriteByExpression
+      writer(df, EMU).option("maxRequestsPerBatch", "10").mode("append").save(path);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (plans.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      spark.listenerManager().unregister(listener);
+    }
+    assertEquals(1, plans.size());
+    org.apache.spark.sql.execution.SparkPlan plan = plans.get(0);
+    if (plan instanceof org.apache.spark.sql.execution.CommandResultExec) {
+      plan = ((org.apache.spark.sql.execution.CommandResultExec) plan).commandPhysicalPlan();
+    }
+    assertTrue(plan.metrics().contains(WriteMetrics.BATCHES_CREATED), plan.nodeName());
+    assertEquals(30L, plan.metrics().apply(WriteMetrics.REQUESTS_ENCODED).value());
+    assertEquals(4L, plan.metrics().apply(WriteMetrics.FILES_UPLOADED).value()); // 10 + 5 twice
     JobManifest m = manifest(spark, path).orElseThrow();
-    assertEquals(4, m.batches().size()); // 15 + 15 rows → 10 + 5 each
-    assertFalse(m.batches().isEmpty());
+    long bytes = 0;
+    for (JobManifest.BatchEntry b : m.batches()) {
+      bytes += b.bytes();
+    }
+    assertEquals(bytes, plan.metrics().apply(WriteMetrics.BYTES_UPLOADED).value());
+    assertEquals(4, m.batches().size());
+  }
+
+  @Test
+  void aCreateFailingMidwayLeavesAResumableManifest() {
+    String path = path("midway");
+    // the first create goes through (a harmless delay), the second is refused for good
+    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"delay\","
+        + "\"millis\":1,\"times\":1}");
+    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":400,\"times\":1}");
+    Dataset<Row> df = spark.range(0, 30, 1, 1).selectExpr("id", "concat('q', id) AS prompt");
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> writer(df, EMU).option("maxRequestsPerBatch", "10").save(path));
+    io.github.sparktogetherbatch.exceptions.TogetherJobException job = WriteTestSupport.causeOf(e,
+        io.github.sparktogetherbatch.exceptions.TogetherJobException.class);
+    JobManifest m = manifest(spark, path).orElseThrow();
+    assertEquals(1, m.batches().size());
+    assertEquals(2, m.pendingFiles().size());
+    assertEquals(m.batchIds(), job.batchIds());
+    assertTrue(job.getMessage().contains(m.batchIds().get(0)), job.getMessage());
+    assertTrue(job.getMessage().contains("append"), job.getMessage());
+    assertEquals(3, inputFiles(EMU).size(), "pending files are kept for the resume");
+
+    Dataset<Row> none = spark.range(0, 0, 1, 1).selectExpr("concat('q', id) AS prompt");
+    writer(none, EMU).mode("append").save(path);
+    JobManifest resumed = manifest(spark, path).orElseThrow();
+    assertEquals(3, resumed.batches().size());
+    assertTrue(resumed.pendingFiles().isEmpty());
+    assertEquals(30, resumed.totalRequests());
+    assertEquals(3, batches(EMU).size());
+    assertEquals(3, inputFiles(EMU).size());
   }
 
   private static Map<String, Long> values(

@@ -40,6 +40,9 @@ final class ApiRouter implements HttpServerCore.Handler {
     private final String apiKey;
     private final String defaultHostPort;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** The request headers of the most recent signed-URL PUTs (what a storage service would see). */
+    private final java.util.Deque<ObjectNode> uploadHeaders = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_UPLOAD_HEADER_RECORDS = 1000;
     private volatile boolean nullEmptyBatchList;
 
     ApiRouter(FileStore files, BatchEngine batches, FaultRegistry faults, UploadSigner signer, String apiKey,
@@ -339,6 +342,7 @@ final class ApiRouter implements HttpServerCore.Handler {
 
     private HttpResponse putUpload(HttpRequest req, String key) throws IOException {
         Family st = Family.STORAGE;
+        recordUploadHeaders(req);
         if (req.hasHeader("authorization")) {
             return error(st, 400, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
                     + "Signature query string parameter or the Authorization header should be specified",
@@ -363,6 +367,18 @@ final class ApiRouter implements HttpServerCore.Handler {
         ok.header("ETag", "\"" + r.md5 + "\"");
         ok.header("x-amz-request-id", Long.toHexString(System.nanoTime()).toUpperCase(Locale.ROOT));
         return ok;
+    }
+
+    private void recordUploadHeaders(HttpRequest req) {
+        ObjectNode h = Json.object();
+        for (Map.Entry<String, List<String>> e : req.headerMap().entrySet()) {
+            ArrayNode values = h.putArray(e.getKey());
+            e.getValue().forEach(values::add);
+        }
+        uploadHeaders.addLast(h);
+        while (uploadHeaders.size() > MAX_UPLOAD_HEADER_RECORDS) {
+            uploadHeaders.pollFirst();
+        }
     }
 
     private HttpResponse preprocess(String id) {
@@ -788,6 +804,8 @@ final class ApiRouter implements HttpServerCore.Handler {
         }
         root.set("faults", faults.toJson());
         root.set("config", config());
+        ArrayNode uh = root.putArray("uploadHeaders");
+        uploadHeaders.forEach(uh::add);
         return root;
     }
 
@@ -809,6 +827,7 @@ final class ApiRouter implements HttpServerCore.Handler {
         batches.clear();
         files.clear();
         counts.clear();
+        uploadHeaders.clear();
     }
 
     // ------------------------------------------------------------------ helpers

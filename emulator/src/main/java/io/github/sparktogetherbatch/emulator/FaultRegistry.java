@@ -20,6 +20,9 @@ final class FaultRegistry {
         final String route;
         final String action;
         int remaining; // -1 = unlimited
+        /** Applies to every {@code every}-th matching request only (1 = each). */
+        final int every;
+        private long seen;
         final int status;
         final Long retryAfterSeconds;
         final Long retryAfterMs;
@@ -54,6 +57,10 @@ final class FaultRegistry {
             this.remaining = spec.has("times") ? spec.get("times").asInt() : 1;
             if (remaining == 0 || remaining < -1) {
                 throw new IllegalArgumentException("\"times\" must be positive, or -1 for every request");
+            }
+            this.every = spec.has("every") ? spec.get("every").asInt() : 1;
+            if (every < 1) {
+                throw new IllegalArgumentException("\"every\" must be a positive integer");
             }
             this.status = spec.path("status").asInt(0);
             if (action.equals("status") && (status < 200 || status > 599)) {
@@ -136,6 +143,9 @@ final class FaultRegistry {
         for (Iterator<Fault> it = faults.iterator(); it.hasNext();) {
             Fault f = it.next();
             if (f.route.equals(route)) {
+                if (f.every > 1 && ++f.seen % f.every != 0) {
+                    continue; // not its turn: later faults, or none, apply
+                }
                 if (f.remaining > 0 && --f.remaining == 0) {
                     it.remove();
                 }

@@ -3,6 +3,9 @@ package io.github.sparktogetherbatch.emulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Files on disk under the data directory; ids are mapped to generated names, never used as paths. */
 final class FileStore {
     private static final int IO_BUFFER = 256 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private final Path filesDir;
     private final Path tmpDir;
@@ -27,8 +32,14 @@ final class FileStore {
     private final ConcurrentHashMap<String, FileRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, FileRecord> byUploadKey = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final boolean md5ETags;
 
     FileStore(Path dataDir) throws IOException {
+        this(dataDir, true);
+    }
+
+    FileStore(Path dataDir, boolean md5ETags) throws IOException {
+        this.md5ETags = md5ETags;
         this.filesDir = Files.createDirectories(dataDir.resolve("files"));
         this.tmpDir = Files.createDirectories(dataDir.resolve("tmp"));
     }
@@ -107,7 +118,8 @@ final class FileStore {
         Path tmp = newTempFile("up");
         boolean ok = false;
         try {
-            MessageDigest md5 = digest("MD5");
+            MessageDigest md5 = md5ETags ? digest("MD5") : null;
+            ContentHash fast = md5ETags ? null : new ContentHash();
             long lines = 0;
             long total = 0;
             byte last = '\n';
@@ -126,12 +138,12 @@ final class FileStore {
                         continue;
                     }
                     out.write(buf, 0, n);
-                    md5.update(buf, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        if (buf[i] == '\n') {
-                            lines++;
-                        }
+                    if (md5 != null) {
+                        md5.update(buf, 0, n);
+                    } else {
+                        fast.update(buf, n);
                     }
+                    lines += countNewlines(buf, n);
                     last = buf[n - 1];
                     total += n;
                 }
@@ -140,11 +152,85 @@ final class FileStore {
                 lines++;
             }
             ok = true;
-            return new Content(tmp, total, lines, HexFormat.of().formatHex(md5.digest()));
+            return new Content(tmp, total, lines,
+                    md5 != null ? HexFormat.of().formatHex(md5.digest()) : fast.hex());
         } finally {
             if (!ok) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Newlines in {@code buf[0..n)}, eight bytes at a time (the exact zero-byte test of "Bit Twiddling
+     * Hacks" on {@code word ^ 0x0A0A...}, then a popcount). A byte-at-a-time loop inside
+     * {@link #writeTemp} was the emulator's top cost on uploads (about 100 MB/s on a busy 2-core
+     * machine); this is several times faster.
+     */
+    static int countNewlines(byte[] buf, int n) {
+        int lines = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(buf, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long y = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
+            lines += Long.bitCount(~(y | x | 0x7F7F7F7F7F7F7F7FL));
+        }
+        for (; i < n; i++) {
+            lines += buf[i] == '\n' ? 1 : 0;
+        }
+        return lines;
+    }
+
+    /**
+     * A fast 128-bit content hash for ETags when MD5 is off: two multiply-rotate lanes over 8-byte
+     * words, then the bytes left over and the length; the same content always gives the same value.
+     * Not cryptographic.
+     */
+    static final class ContentHash {
+        private long a = 0x9E3779B97F4A7C15L;
+        private long b = 0xC2B2AE3D27D4EB4FL;
+        private long length;
+        private final byte[] carry = new byte[8];
+        private int carried;
+
+        void update(byte[] buf, int n) {
+            int i = 0;
+            while (carried > 0 && i < n) {
+                carry[carried++] = buf[i++];
+                if (carried == 8) {
+                    mix((long) LONGS.get(carry, 0));
+                    carried = 0;
+                }
+            }
+            for (; i + 8 <= n; i += 8) {
+                mix((long) LONGS.get(buf, i));
+            }
+            for (; i < n; i++) {
+                carry[carried++] = buf[i];
+            }
+            length += n;
+        }
+
+        private void mix(long w) {
+            a = Long.rotateLeft(a ^ w * 0x87C37B91114253D5L, 31) * 0x4CF5AD432745937FL;
+            b = Long.rotateLeft(b + w * 0x52DCE729L, 27) * 0x9E3779B97F4A7C15L;
+        }
+
+        String hex() {
+            long x = a;
+            long y = b;
+            for (int i = 0; i < carried; i++) {
+                x = (x ^ (carry[i] & 0xff)) * 0x100000001B3L;
+            }
+            x ^= length;
+            y ^= Long.rotateLeft(x, 17);
+            x ^= x >>> 33;
+            x *= 0xFF51AFD7ED558CCDL;
+            x ^= x >>> 33;
+            y ^= y >>> 29;
+            y *= 0xC4CEB9FE1A85EC53L;
+            y ^= y >>> 32;
+            return String.format("%016x%016x", x, y);
         }
     }
 

@@ -68,6 +68,11 @@ final class HttpRequest {
         return v == null ? Collections.emptyList() : v;
     }
 
+    /** Every header, names in lower case, in the order received. */
+    Map<String, List<String>> headerMap() {
+        return Collections.unmodifiableMap(headers);
+    }
+
     boolean hasHeader(String name) {
         return headers.containsKey(name.toLowerCase(Locale.ROOT));
     }

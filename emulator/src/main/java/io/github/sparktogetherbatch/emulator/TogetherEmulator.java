@@ -45,7 +45,7 @@ public final class TogetherEmulator implements AutoCloseable {
         BatchEngine be = null;
         HttpServerCore srv = null;
         try {
-            fs = new FileStore(dataDir);
+            fs = new FileStore(dataDir, options.md5ETags());
             String userId = "user_" + (options.apiKey() == null ? "emulator"
                     : Completions.hex(Completions.hash(options.apiKey())).substring(0, 12));
             be = new BatchEngine(fs, dataDir, userId, options.requestsPerSecond(), options.validatingMillis());

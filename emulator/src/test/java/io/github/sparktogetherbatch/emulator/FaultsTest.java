@@ -62,6 +62,32 @@ class FaultsTest {
     }
 
     @Test
+    void everyNthRequestOnlyAndFallThroughToLaterFaults() {
+        emu.armFault("[{\"route\":\"GET /v1/files\",\"status\":429,\"every\":3,\"times\":2},"
+                + "{\"route\":\"GET /v1/files\",\"status\":503,\"times\":1}]");
+        int[] codes = new int[8];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = api.get("/files").statusCode();
+        }
+        // 1st: not the every-3 fault's turn, the next fault (503) applies; 3rd and 6th: 429.
+        assertArrayEquals(new int[] {503, 200, 429, 200, 200, 429, 200, 200}, codes);
+        assertEquals(0, emu.state().get("faults").size(), "both used up");
+        assertThrows(IllegalArgumentException.class,
+                () -> emu.armFault("{\"route\":\"GET /v1/files\",\"status\":429,\"every\":0}"));
+    }
+
+    @Test
+    void uploadPutHeadersAreRecorded() {
+        api.upload(sample());
+        JsonNode h = emu.state().get("uploadHeaders");
+        assertEquals(1, h.size());
+        assertTrue(h.get(0).has("content-length"), h.toString());
+        assertTrue(h.get(0).has("host"), h.toString());
+        emu.reset();
+        assertEquals(0, emu.state().get("uploadHeaders").size());
+    }
+
+    @Test
     void filesFaultsUseTheFilesEnvelope() {
         emu.armFault("{\"route\":\"GET /v1/files\",\"status\":500}");
         HttpResponse<byte[]> r = api.get("/files");

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 6: builds, then runs every workload and its Spark baseline side by side
+# with an in-process emulator (unlimited speed), and M1/S1 in child JVMs with -Xmx768m.
+#   benchmarks/run.sh                         # the full run: 1,000,000 rows, 3 runs (~20 min)
+#   benchmarks/run.sh --quick                 # 200,000 rows, 3 runs (~5 min)
+#   benchmarks/run.sh --rows 500000 --runs 5 --only W1,W2,R1,E1
+# Results: printed, and written to benchmarks/target/results.md.
+# JAVA_OPTS adds JVM options to the harness JVM, e.g. a JFR recording:
+#   JAVA_OPTS="-XX:StartFlightRecording=filename=benchmarks/target/w.jfr,settings=profile" \
+#     benchmarks/run.sh --only W2 --runs 3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
+  mvn -B -q ${MVN_OFFLINE:--o} -pl benchmarks -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+fi
+
+opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false \
+-Dio.netty.tryReflectionSetAccessible=true"
+
+work=benchmarks/target/bench-work
+rm -rf "$work"
+mkdir -p "$work/tmp"
+exec java -Xmx4g ${JAVA_OPTS:-} $opens -Djava.io.tmpdir="$work/tmp" -Dbench.work="$work" \
+  -Dbench.results=benchmarks/target/results.md \
+  -Dlog4j2.configurationFile=benchmarks/src/main/resources/bench-log4j2.properties \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  io.github.sparktogetherbatch.benchmarks.Bench "$@"

@@ -1,0 +1,97 @@
+package io.github.sparktogetherbatch.write;
+
+import static io.github.sparktogetherbatch.write.WriteTestSupport.causeOf;
+import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.testing.EmulatorExtension;
+import io.github.sparktogetherbatch.testing.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dryRun}: every row is encoded, checked and staged as in a real write, and nothing leaves
+ * the machine: no request to the API at all, no batch, no manifest, no staged file left.
+ */
+class DryRunWriteTest {
+  @RegisterExtension
+  static final EmulatorExtension EMU = new EmulatorExtension();
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  Path tmp;
+
+  private String path() {
+    return tmp.resolve("job").toString();
+  }
+
+  @AfterEach
+  void nothingLeftTheMachine() throws Exception {
+    JsonNode requests = EMU.emulator().state().path("requests");
+    assertEquals(0, requests.size(), "requests to the API: " + requests);
+    assertFalse(WriteTestSupport.manifest(spark, path()).isPresent(), "a manifest was written");
+    Path staging = tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR);
+    if (Files.exists(staging)) {
+      try (Stream<Path> left = Files.list(staging)) {
+        assertEquals(0, left.count(), "staged files left");
+      }
+    }
+  }
+
+  private Dataset<Row> prompts(long n, int partitions) {
+    return spark.range(0, n, 1, partitions).selectExpr("id", "concat('question ', id) AS prompt");
+  }
+
+  @Test
+  void encodesAndStagesEveryRowAndUploadsNothing() {
+    writer(prompts(120_001, 3), EMU).option("dryRun", "true").option("idColumn", "id")
+        .option("stagingDir", tmp.resolve("staging").toString()).save(path());
+  }
+
+  @Test
+  void badInputFailsAsInARealWrite() {
+    Dataset<Row> df = prompts(100, 2).selectExpr("id",
+        "CASE WHEN id = 57 THEN NULL ELSE prompt END AS prompt");
+    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
+        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
+        .save(path()));
+    TogetherDataException e = causeOf(t, TogetherDataException.class);
+    assertTrue(e.getMessage().contains("is null") && e.getMessage().contains("'57'"),
+        e.getMessage());
+  }
+
+  @Test
+  void duplicateIdsAcrossPartitionsFail() {
+    Dataset<Row> df = prompts(1000, 4).selectExpr("id % 999 AS id", "prompt");
+    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
+        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
+        .save(path()));
+    TogetherDataException e = causeOf(t, TogetherDataException.class);
+    assertTrue(e.getMessage().contains("Duplicate custom_id") && e.getMessage().contains("'id'"),
+        e.getMessage());
+  }
+
+  @Test
+  void duplicateIdsWithinAPartitionFail() {
+    Dataset<Row> df = prompts(100, 1).selectExpr("id % 50 AS id", "prompt");
+    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
+        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
+        .save(path()));
+    TogetherDataException e = causeOf(t, TogetherDataException.class);
+    assertTrue(e.getMessage().contains("appears more than once"), e.getMessage());
+  }
+}
