@@ -56,13 +56,9 @@ fi
 mkdir -p "$target"
 echo "Building the connector jar and resolving Spark (mvn -DskipTests package)..."
 # shellcheck disable=SC2086
-if ! mvn -B ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/notebook-classpath.txt -DincludeScope=runtime \
-    -DexcludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2 >"$target/build.log" 2>&1; then
-  tail -40 "$target/build.log" >&2
-  echo "The build failed; log: notebooks/target/build.log" >&2
-  exit 1
-fi
+mvn -B -q ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime \
+  -Dmdep.excludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
 jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | head -1)
 cp "$jar" "$target/spark-together-batch.jar"
 tr ':' '\n' < examples/target/notebook-classpath.txt | grep -v '^$' > "$target/classpath.txt"
@@ -71,13 +67,9 @@ echo "  kernel classpath: $(wc -l < "$target/classpath.txt") jars (Spark $(grep 
 
 # 3. The Java kernel and its spec -----------------------------------------------------------------
 # shellcheck disable=SC2086
-if ! mvn -B ${MAVEN_ARGS:-} -N dependency:copy \
-    -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$kernel_version \
-    -DoutputDirectory="$target/kernel" >"$target/kernel.log" 2>&1; then
-  tail -40 "$target/kernel.log" >&2
-  echo "Could not fetch the Java kernel; log: notebooks/target/kernel.log" >&2
-  exit 1
-fi
+mvn -B -q ${MAVEN_ARGS:-} -N dependency:copy \
+  -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$kernel_version \
+  -DoutputDirectory="$target/kernel"
 kernel_jar=$target/kernel/rapaio-jupyter-kernel-$kernel_version.jar
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 export JUPYTER_PATH=$target/jupyter
