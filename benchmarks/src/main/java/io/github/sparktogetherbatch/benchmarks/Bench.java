@@ -378,6 +378,10 @@ public final class Bench {
     Path childWork = work.resolve("child");
     Workloads.deleteTree(childWork);
     Files.createDirectories(childWork.resolve("tmp"));
+    String extra = System.getenv("BENCH_CHILD_OPTS"); // experiments, e.g. -Xms768m or -Xlog:gc
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
     cmd.add("-Djava.io.tmpdir=" + childWork.resolve("tmp"));
     cmd.add("-Dbench.log=" + work.resolve("child-" + rows + "-connector.log"));
     cmd.add("-cp");

@@ -6,10 +6,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -23,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * TogetherClient#openFileContent} (which resumes with {@code Range} after a broken download):
  *
  * <ol>
- *   <li>the input file's custom_ids (bodies skipped) into an insertion-ordered map id → "has a
- *       row";
+ *   <li>the input file's custom_ids (bodies skipped) into {@link SubmittedIds}: in file order,
+ *       each with "has a row";
  *   <li>the output file, line by line: each line decoded straight into a row, unless its custom_id
  *       was not submitted (counted as unknown, logged, not returned) or already has a row (counted
  *       as duplicate, dropped);
@@ -35,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *       {@code batch_failed} for a FAILED batch.
  * </ol>
  *
- * <p>Memory: only the map of the batch's custom_ids is held, about 100–150 bytes per request, so at
- * most a few MB for Together's limit of 50,000 requests per batch; result lines are decoded one at
+ * <p>Memory: only the batch's custom_ids are held, about 30 bytes per request ({@link
+ * SubmittedIds}), so under 2 MB for Together's limit of 50,000 requests per batch; result lines are decoded one at
  * a time (one line in memory). When only {@code custom_id}/{@code batch_id} are asked for, the
  * rows are exactly the input file's ids and the result files are not downloaded at all. A {@code
  * pending} batch streams its input file and holds nothing.
@@ -85,12 +82,13 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private boolean peeked;
   private boolean peekedMore;
   /** Submitted custom_id → whether it has a row yet; null when the input file is unknown. */
-  private LinkedHashMap<String, Boolean> ids;
+  private SubmittedIds ids;
   /** Ids seen in result files when the input is unknown (no reconciliation possible). */
   private java.util.HashSet<String> seenWithoutInput;
   private ResultDecoder.InputIds inputIds;
   private ResultLines lines;
-  private Iterator<Map.Entry<String, Boolean>> rest;
+  /** The next submitted id to check for a missing row. */
+  private int rest = -1;
   private InternalRow current;
 
   private long succeeded;
@@ -179,18 +177,18 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
             openLines(part.errorFileId(), "error");
           } else {
             phase = Phase.REST;
-            rest = ids == null ? null : ids.entrySet().iterator();
+            rest = ids == null ? -1 : 0;
           }
           break;
         case REST:
-          while (rest != null && rest.hasNext()) {
-            Map.Entry<String, Boolean> e = rest.next();
-            if (!e.getValue()) {
-              current = restRow(e.getKey());
+          while (rest >= 0 && rest < ids.size()) {
+            int i = rest++;
+            if (!ids.hasRow(i)) {
+              current = restRow(ids.id(i));
               return true;
             }
           }
-          rest = null;
+          rest = -1;
           ids = null;
           phase = Phase.DONE;
           break;
@@ -230,13 +228,13 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         inputKnown = false;
       }
     } else if (inputKnown) {
-      ids = new LinkedHashMap<>();
+      ids = new SubmittedIds();
       try (ResultDecoder.InputIds in = new ResultDecoder.InputIds(open(part.inputFileId(), "input"))) {
         while (in.next()) {
           if (in.id() == null) {
             inputWithoutId++;
           } else {
-            ids.put(in.id(), Boolean.FALSE);
+            ids.add(in.id());
           }
         }
         LOG.debug("Batch {}: {} submitted requests", part.batchId(), ids.size());
@@ -296,16 +294,16 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       }
       String id = result.customId;
       if (ids != null) {
-        Boolean has = ids.get(id);
-        if (has == null) {
+        int i = ids.indexOf(id);
+        if (i < 0) {
           unknown++;
           continue;
         }
-        if (has) {
+        if (ids.hasRow(i)) {
           duplicates++;
           continue;
         }
-        ids.put(id, Boolean.TRUE);
+        ids.markRow(i);
       } else if (!seenWithoutInput.add(id)) {
         duplicates++;
         continue;
