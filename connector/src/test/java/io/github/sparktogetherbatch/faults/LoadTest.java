@@ -191,6 +191,19 @@ class LoadTest {
     throw new AssertionError("no " + type.getSimpleName() + " in the executed plans");
   }
 
+  /**
+   * {@code plan.children()}, called reflectively: its return type is {@code scala.collection.Seq}
+   * on Scala 2.12 and {@code scala.collection.immutable.Seq} on 2.13, so a compiled call fails
+   * with NoSuchMethodError on the other Scala version. Both are {@code scala.collection.Seq}.
+   */
+  private static scala.collection.Seq<?> children(SparkPlan plan) {
+    try {
+      return (scala.collection.Seq<?>) plan.getClass().getMethod("children").invoke(plan);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("SparkPlan.children() of " + plan.getClass(), e);
+    }
+  }
+
   private static SparkPlan find(SparkPlan plan, Class<?> type) {
     if (type.isInstance(plan)) {
       return plan;
@@ -216,8 +229,9 @@ class LoadTest {
         return f;
       }
     }
-    for (int i = 0; i < plan.children().size(); i++) {
-      SparkPlan f = find(plan.children().apply(i), type);
+    scala.collection.Seq<?> children = children(plan);
+    for (int i = 0; i < children.size(); i++) {
+      SparkPlan f = find((SparkPlan) children.apply(i), type);
       if (f != null) {
         return f;
       }

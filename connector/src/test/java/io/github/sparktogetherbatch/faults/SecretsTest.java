@@ -136,7 +136,7 @@ class SecretsTest {
     }
 
     // The event log was written and holds what it should (so the grep below means something).
-    String log = new String(Files.readAllBytes(onlyFile(events)), StandardCharsets.UTF_8);
+    String log = eventLogText(events);
     assertTrue(log.contains("SparkListenerSQLExecutionStart"), "SQL events logged");
     assertTrue(log.contains("together-batch"), "the connector's plans logged");
     assertTrue(log.contains("invalid_api_key"), "the failures logged");
@@ -168,15 +168,26 @@ class SecretsTest {
     }
   }
 
-  private static Path onlyFile(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      List<Path> files = s.filter(Files::isRegularFile)
-          .filter(f -> !f.getFileName().toString().startsWith("."))
-          .collect(java.util.stream.Collectors.toList());
-      assertEquals(1, files.size(), "event log files: " + files);
-      return files.get(0);
+  /**
+   * Every event log file under {@code dir}, concatenated: Spark 3.5 writes one file, Spark 4
+   * rolls the log into a folder of {@code events_N_*} files (and an appstatus marker).
+   */
+  private static String eventLogText(Path dir) throws IOException {
+    StringBuilder text = new StringBuilder();
+    int files = 0;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted()::iterator) {
+        text.append(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)).append('\n');
+        files++;
+      }
     }
+    assertTrue(files > 0, "no event log under " + dir);
+    assertTrue(text.indexOf("SparkListenerApplicationStart") >= 0, "not an event log: " + dir);
+    return text.toString();
   }
+
 
   /**
    * A key in the start-up Spark configuration is Spark's to show (the Environment tab, the event
