@@ -8,12 +8,13 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
  * 64-bit digests of {@code custom_id}s, to find duplicates across a whole write without holding
- * the ids themselves: each task keeps one {@code long} per row, sorts them, and ships them in its
- * commit message. Equal digests are only candidates; an exact check re-reads the ids from the
+ * the ids themselves: each task sorts one {@code long} per row in bounded memory ({@link
+ * TaskDigests}) and hands them to the driver, which merges every task's sorted digests. Equal digests are only candidates; an exact check re-reads the ids from the
  * JSONL (the staged file on the executor, the uploaded file on the driver) before anything is
  * reported, so a digest collision never fails a write.
  */
@@ -25,44 +26,8 @@ final class IdDigest {
   static final StreamReadConstraints LARGE_INPUT = StreamReadConstraints.builder()
       .maxStringLength(Integer.MAX_VALUE).maxNumberLength(100_000).build();
 
-  private long[] values = new long[1024];
-  private int size;
+  private IdDigest() {}
 
-  void add(long digest) {
-    if (values == null) {
-      throw new IllegalStateException("digests were already sorted");
-    }
-    if (size == values.length) {
-      values = Arrays.copyOf(values, values.length * 2);
-    }
-    values[size++] = digest;
-  }
-
-  int size() {
-    return size;
-  }
-
-  /**
-   * The digests added so far, sorted. Called once, at the task's commit: it sorts with the added
-   * digests' own array as scratch space, so that a task holds two arrays of its digests at most,
-   * not three; nothing may be added afterwards.
-   */
-  long[] sorted() {
-    long[] scratch = values;
-    values = null;
-    long[] out = new long[size];
-    if (size < RADIX_MIN) {
-      System.arraycopy(scratch, 0, out, 0, size);
-      Arrays.sort(out);
-    } else {
-      // An odd number of passes, from scratch to out and back: the last one ends in out.
-      radixSort(scratch, out, size);
-    }
-    return out;
-  }
-
-  /** Below this, Arrays.sort is as fast. */
-  private static final int RADIX_MIN = 10_000;
   private static final int RADIX_BITS = 13;
   private static final int RADIX_PASSES = 5; // 5 x 13 bits cover 64 bits
 
@@ -72,7 +37,7 @@ final class IdDigest {
    * and quicksort of a task's 500,000 digests was a tenth of the writer's CPU time. The passes go a
    * → out → a → out → a → out, so the result ends in {@code out}.
    */
-  private static void radixSort(long[] a, long[] out, int n) {
+  static void radixSort(long[] a, long[] out, int n) {
     long[] src = a;
     long[] dst = out;
     int[] count = new int[(1 << RADIX_BITS) + 1];
@@ -96,56 +61,95 @@ final class IdDigest {
     }
   }
 
-  /**
-   * What {@link #repeated} says of all the arrays together, each sorted: a merge of them, so the
-   * driver needs no array of every digest of the write (8 bytes per row) and no sort of it.
-   */
-  static long[] repeatedAcross(java.util.List<long[]> sortedArrays) {
-    int k = sortedArrays.size();
-    long[][] arrays = sortedArrays.toArray(new long[0][]);
-    int[] pos = new int[k];
-    // A binary min-heap of the arrays not yet exhausted, keyed by their current value.
-    int[] heap = new int[k];
-    int h = 0;
-    for (int i = 0; i < k; i++) {
-      if (arrays[i].length > 0) {
-        heap[h++] = i;
-      }
-    }
-    for (int i = h / 2 - 1; i >= 0; i--) {
-      siftDown(heap, h, i, arrays, pos);
-    }
-    long[] out = new long[0];
-    int n = 0;
-    boolean havePrev = false;
-    long prev = 0;
-    while (h > 0) {
-      int a = heap[0];
-      long v = arrays[a][pos[a]++];
-      if (pos[a] == arrays[a].length) {
-        heap[0] = heap[--h];
-      }
-      siftDown(heap, h, 0, arrays, pos);
-      if (havePrev && v == prev && (n == 0 || out[n - 1] != v)) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, Math.max(4, n * 2));
-        }
-        out[n++] = v;
-      }
-      prev = v;
-      havePrev = true;
-    }
-    return Arrays.copyOf(out, n);
+  /** Receives merged digests. */
+  interface LongSink {
+    void accept(long v) throws IOException;
   }
 
-  private static void siftDown(int[] heap, int h, int i, long[][] arrays, int[] pos) {
+  /** At most this many repeated digests are collected; more mean real duplicates anyway. */
+  static final int MAX_REPEATED = 100_000;
+
+  /**
+   * What {@link #repeated} says of all the cursors' digests together, each cursor sorted: a k-way
+   * merge, so that nobody holds every digest of a write (8 bytes per row) or sorts them. Closes
+   * the cursors.
+   */
+  static long[] repeatedAcross(List<DigestCursor> cursors) throws IOException {
+    return mergeSorted(cursors, null);
+  }
+
+  /**
+   * Merges sorted cursors into {@code sink} (if not null) in sorted order and returns the values
+   * that occur more than once, each once, sorted (at most {@link #MAX_REPEATED}). Closes the
+   * cursors.
+   */
+  static long[] mergeSorted(List<DigestCursor> cursors, LongSink sink) throws IOException {
+    try {
+      int k = cursors.size();
+      DigestCursor[] live = new DigestCursor[k];
+      long[] head = new long[k];
+      // A binary min-heap of the cursors not yet exhausted, keyed by their current value.
+      int[] heap = new int[k];
+      int h = 0;
+      for (int i = 0; i < k; i++) {
+        live[i] = cursors.get(i);
+        if (live[i].next()) {
+          head[i] = live[i].value();
+          heap[h++] = i;
+        }
+      }
+      for (int i = h / 2 - 1; i >= 0; i--) {
+        siftDown(heap, h, i, head);
+      }
+      long[] out = new long[0];
+      int n = 0;
+      boolean havePrev = false;
+      long prev = 0;
+      while (h > 0) {
+        int a = heap[0];
+        long v = head[a];
+        if (live[a].next()) {
+          head[a] = live[a].value();
+        } else {
+          heap[0] = heap[--h];
+        }
+        siftDown(heap, h, 0, head);
+        if (sink != null) {
+          sink.accept(v);
+        }
+        if (havePrev && v == prev && (n == 0 || out[n - 1] != v) && n < MAX_REPEATED) {
+          if (n == out.length) {
+            out = Arrays.copyOf(out, Math.max(4, n * 2));
+          }
+          out[n++] = v;
+        }
+        prev = v;
+        havePrev = true;
+      }
+      return Arrays.copyOf(out, n);
+    } finally {
+      IOException first = null;
+      for (DigestCursor c : cursors) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+
+  private static void siftDown(int[] heap, int h, int i, long[] head) {
     while (true) {
       int l = 2 * i + 1;
       if (l >= h) {
         return;
       }
-      int c = l + 1 < h && head(heap[l + 1], arrays, pos) < head(heap[l], arrays, pos) ? l + 1 : l;
-      if (head(heap[c], arrays, pos) >= head(heap[i], arrays, pos)) {
+      int c = l + 1 < h && head[heap[l + 1]] < head[heap[l]] ? l + 1 : l;
+      if (head[heap[c]] >= head[heap[i]]) {
         return;
       }
       int t = heap[i];
@@ -155,8 +159,21 @@ final class IdDigest {
     }
   }
 
-  private static long head(int a, long[][] arrays, int[] pos) {
-    return arrays[a][pos[a]];
+  /** Whether a cursor's sorted digests share a value with a sorted array. Closes the cursor. */
+  static boolean intersects(DigestCursor c, long[] sorted) throws IOException {
+    try (c) {
+      int j = 0;
+      while (j < sorted.length && c.next()) {
+        long v = c.value();
+        while (j < sorted.length && sorted[j] < v) {
+          j++;
+        }
+        if (j < sorted.length && sorted[j] == v) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** The digest of one custom_id: the hash of its JSON string literal's UTF-8 bytes. */

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       manifest in place). Append: pending files of an earlier interrupted write get their batch
  *       first ({@code findBatchForInputFile}, else create), each recorded at once.
  *   <li>The manifest records this write's files as pending (the intent), then each batch is created
- *       and recorded as it is created. A failure leaves a manifest naming every batch created and
+ *       and recorded as it is created, by a {@link ManifestRecorder} thread (which folds versions
+ *       together when creates outpace the file system). A failure leaves a manifest naming every batch created and
  *       every file still pending; the next append to the path resumes from there.
  * </ol>
  */
@@ -55,6 +56,7 @@ final class JobCommitter {
   private final boolean truncate;
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
+  private final DigestFiles digestFiles;
   /** Input files that have a batch recorded in the manifest. */
   private final Set<String> batched = new HashSet<>();
   /** Input files recorded as pending in the manifest (kept for a resume). */
@@ -62,11 +64,12 @@ final class JobCommitter {
 
   JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
       boolean truncate, AtomicLong batchesCreated) {
-    this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong());
+    this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong(), null);
   }
 
   JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
-      boolean truncate, AtomicLong batchesCreated, AtomicLong httpRetries) {
+      boolean truncate, AtomicLong batchesCreated, AtomicLong httpRetries,
+      DigestFiles digestFiles) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
@@ -74,6 +77,7 @@ final class JobCommitter {
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
     this.httpRetries = httpRetries;
+    this.digestFiles = digestFiles;
   }
 
   /** Commits the write; returns the manifest as last written. */
@@ -128,27 +132,35 @@ final class JobCommitter {
     }
 
     int done = 0;
-    for (TogetherWriterCommitMessage.UploadedFile f : files) {
-      BatchJob b;
-      try {
-        b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
-      } catch (RuntimeException e) {
-        throw incomplete(m, created, files.size() - done, e);
+    try (ManifestRecorder recorder = new ManifestRecorder(path, conf, m,
+        "stb-manifest-" + writeId)) {
+      for (TogetherWriterCommitMessage.UploadedFile f : files) {
+        BatchJob b;
+        try {
+          b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
+        } catch (RuntimeException e) {
+          throw incomplete(flushQuietly(recorder, m, e), created, files.size() - done, e);
+        }
+        created.add(b.id());
+        batchesCreated.incrementAndGet();
+        LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
+            b.id(), f.fileId(), f.requests(), f.bytes(), path);
+        m = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
+            f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
+        try {
+          recorder.record(m);
+        } catch (RuntimeException e) {
+          throw incomplete(m, created, files.size() - done - 1, e);
+        }
+        batched.add(f.fileId());
+        pending.remove(f.fileId());
+        done++;
       }
-      created.add(b.id());
-      batchesCreated.incrementAndGet();
-      LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
-          b.id(), f.fileId(), f.requests(), f.bytes(), path);
-      JobManifest next = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
-          f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
       try {
-        m = next.commit(path, conf);
+        m = recorder.flush();
       } catch (RuntimeException e) {
-        throw incomplete(next, created, files.size() - done - 1, e);
+        throw incomplete(m, created, 0, e);
       }
-      batched.add(f.fileId());
-      pending.remove(f.fileId());
-      done++;
     }
     sweepOrphans(client, batched);
     long retries = client.stats().retries();
@@ -169,11 +181,10 @@ final class JobCommitter {
   void commitDryRun(List<TogetherWriterCommitMessage> messages) {
     long ids = 0;
     if (!mapping.idsDerived()) {
-      List<long[]> digests = digests(messages);
-      for (long[] d : digests) {
-        ids += d.length;
+      for (TogetherWriterCommitMessage msg : messages) {
+        ids += msg.idCount();
       }
-      long[] repeated = IdDigest.repeatedAcross(digests);
+      long[] repeated = repeatedAcross(messages);
       if (repeated.length > 0) {
         throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
             + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
@@ -225,7 +236,13 @@ final class JobCommitter {
    */
   private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
       List<TogetherWriterCommitMessage.UploadedFile> files) {
-    long[] repeated = IdDigest.repeatedAcross(digests(messages));
+    long[] repeated;
+    try {
+      repeated = repeatedAcross(messages);
+    } catch (RuntimeException e) {
+      deleteAll(client, files);
+      throw e;
+    }
     if (repeated.length == 0) {
       return;
     }
@@ -233,7 +250,7 @@ final class JobCommitter {
     Map<String, TreeSet<Integer>> partitions = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (TogetherWriterCommitMessage msg : messages) {
-      if (msg.idDigests() == null || !IdDigest.intersects(msg.idDigests(), repeated)) {
+      if (!msg.hasDigests() || !intersects(msg, repeated)) {
         continue;
       }
       for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
@@ -281,15 +298,49 @@ final class JobCommitter {
         + "deleted.");
   }
 
-  /** Every task's sorted custom_id digests. */
-  private static List<long[]> digests(List<TogetherWriterCommitMessage> messages) {
-    List<long[]> out = new ArrayList<>();
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (msg.idDigests() != null) {
-        out.add(msg.idDigests());
+  /** The digests repeated across every task's sorted custom_id digests, merged as streams. */
+  private long[] repeatedAcross(List<TogetherWriterCommitMessage> messages) {
+    List<DigestCursor> cursors = new ArrayList<>();
+    try {
+      for (TogetherWriterCommitMessage msg : messages) {
+        if (msg.hasDigests()) {
+          cursors.add(cursor(msg));
+        }
       }
+      return IdDigest.repeatedAcross(cursors);
+    } catch (IOException e) {
+      for (DigestCursor c : cursors) {
+        try {
+          c.close();
+        } catch (IOException ignored) {
+          // reported below
+        }
+      }
+      throw new TogetherBatchException("Could not read the custom_id digests of the write's tasks "
+          + "(" + (digestFiles == null ? "" : digestFiles.dir() + ", ") + "used to find duplicate "
+          + "ids): " + e.getMessage() + ". Nothing was submitted. Run the write again.",
+          new UncheckedIOException(e));
     }
-    return out;
+  }
+
+  private boolean intersects(TogetherWriterCommitMessage msg, long[] repeated) {
+    try {
+      return IdDigest.intersects(cursor(msg), repeated);
+    } catch (IOException e) {
+      throw new TogetherBatchException("Could not read the custom_id digests of partition "
+          + msg.partitionId() + ": " + e.getMessage() + ". Nothing was submitted. Run the write "
+          + "again.", new UncheckedIOException(e));
+    }
+  }
+
+  private DigestCursor cursor(TogetherWriterCommitMessage msg) throws IOException {
+    if (msg.idDigests() != null) {
+      return DigestCursor.of(msg.idDigests());
+    }
+    if (digestFiles == null) {
+      throw new IOException("no place for digest files was set up");
+    }
+    return digestFiles.open(msg.digestFile(), msg.idCount());
   }
 
   private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
@@ -369,6 +420,17 @@ final class JobCommitter {
       left--;
     }
     return m;
+  }
+
+  /** Before failing: the recorder writes what it was given; a failure to do so joins {@code e}. */
+  private static JobManifest flushQuietly(ManifestRecorder recorder, JobManifest m,
+      RuntimeException e) {
+    try {
+      return recorder.flush();
+    } catch (RuntimeException f) {
+      e.addSuppressed(f);
+      return m;
+    }
   }
 
   private TogetherJobException incomplete(JobManifest m, List<String> created, int stillPending,

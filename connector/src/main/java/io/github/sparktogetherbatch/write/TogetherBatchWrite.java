@@ -29,6 +29,7 @@ final class TogetherBatchWrite implements BatchWrite {
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
   private JobCommitter committer;
+  private DigestFiles digestFiles;
 
   TogetherBatchWrite(WriteConfig config, InputMapping mapping, String writeId, boolean truncate,
       AtomicLong batchesCreated, AtomicLong httpRetries) {
@@ -44,7 +45,7 @@ final class TogetherBatchWrite implements BatchWrite {
   public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
     LOG.debug("Write {} to {}: {} partition(s), {}", writeId, config.path(), info.numPartitions(),
         mapping);
-    return new TogetherDataWriterFactory(config, mapping, writeId);
+    return new TogetherDataWriterFactory(config, mapping, writeId, digestFiles());
   }
 
   @Override
@@ -54,34 +55,57 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
-    if (config.dryRun()) {
-      committer().commitDryRun(ours(messages));
-      return;
-    }
-    try (TogetherClient client = new TogetherClient(config.client())) {
-      committer().commit(client, ours(messages));
+    try {
+      if (config.dryRun()) {
+        committer().commitDryRun(ours(messages));
+        return;
+      }
+      try (TogetherClient client = new TogetherClient(config.client())) {
+        committer().commit(client, ours(messages));
+      }
+    } finally {
+      deleteDigests();
     }
   }
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
-    if (config.dryRun()) {
-      return; // nothing was uploaded; executors delete their own staging
-    }
-    try (TogetherClient client = new TogetherClient(config.client())) {
-      committer().abort(client, ours(messages));
-    } catch (RuntimeException e) {
-      LOG.warn("Clean-up after the failed write {} to {} failed: {}", writeId, config.path(),
-          e.getMessage());
+    try {
+      if (config.dryRun()) {
+        return; // nothing was uploaded; executors delete their own staging
+      }
+      try (TogetherClient client = new TogetherClient(config.client())) {
+        committer().abort(client, ours(messages));
+      } catch (RuntimeException e) {
+        LOG.warn("Clean-up after the failed write {} to {} failed: {}", writeId, config.path(),
+            e.getMessage());
+      }
+    } finally {
+      deleteDigests();
     }
   }
 
   private synchronized JobCommitter committer() {
     if (committer == null) {
       committer = new JobCommitter(HadoopConfs.forSession(SparkSession.active()), config.path(),
-          mapping, writeId, truncate, batchesCreated, httpRetries);
+          mapping, writeId, truncate, batchesCreated, httpRetries, digestFiles());
     }
     return committer;
+  }
+
+  /** Where large tasks leave their custom_id digests; null when ids are derived. */
+  private synchronized DigestFiles digestFiles() {
+    if (digestFiles == null && !mapping.idsDerived()) {
+      digestFiles = DigestFiles.forWrite(HadoopConfs.forSession(SparkSession.active()),
+          config.path(), writeId);
+    }
+    return digestFiles;
+  }
+
+  private synchronized void deleteDigests() {
+    if (digestFiles != null) {
+      digestFiles.deleteAll();
+    }
   }
 
   /** The non-null messages (Spark passes null for tasks that did not commit). */

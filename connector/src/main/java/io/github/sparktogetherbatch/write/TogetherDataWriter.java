@@ -40,7 +40,9 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private final int attempt;
   private final RequestEncoder encoder;
   private final StagingFiles staging;
-  private final IdDigest digests;
+  private final TaskDigests digests;
+  private final DigestFiles digestFiles;
+  private org.apache.hadoop.fs.Path digestFile;
   private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
   private TogetherClient client;
   private long rows;
@@ -48,7 +50,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private long filesUploaded;
 
   TogetherDataWriter(WriteConfig config, InputMapping mapping, String writeId, int partitionId,
-      long taskId) {
+      long taskId, DigestFiles digestFiles) {
     this.config = config;
     this.mapping = mapping;
     this.partitionId = partitionId;
@@ -58,7 +60,9 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     this.encoder = new RequestEncoder(mapping, partitionId);
     this.staging = new StagingFiles(stagingDir(config), filePrefix(writeId, partitionId, attempt),
         config.maxRequestsPerBatch(), config.maxBytesPerBatch());
-    this.digests = mapping.idsDerived() ? null : new IdDigest();
+    this.digestFiles = digestFiles;
+    this.digests = mapping.idsDerived() ? null : new TaskDigests(stagingDir(config).resolve(
+        filePrefix(writeId, partitionId, attempt) + "-t" + taskId + "-digests.bin"));
   }
 
   static Path stagingDir(WriteConfig config) {
@@ -98,15 +102,29 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   public WriterCommitMessage commit() throws IOException {
     List<StagingFiles.Staged> files = staging.finish();
     long[] sorted = null;
+    String sortedFile = null;
+    long ids = 0;
     if (digests != null) {
-      sorted = digests.sorted();
-      checkDuplicates(sorted, files);
+      ids = digests.count();
+      long[] repeated;
+      if (digests.spilled()) {
+        // More ids than one chunk: the merged digests go next to the job, for the driver.
+        digestFile = digestFiles.fileFor(partitionId, taskId, attempt);
+        repeated = digestFiles.write(digestFile, digests);
+        sortedFile = digestFile.toString();
+      } else {
+        sorted = digests.sortedInMemory();
+        repeated = IdDigest.repeated(sorted);
+      }
+      digests.close();
+      checkDuplicates(repeated, files);
     }
     if (config.dryRun()) {
       LOG.debug("Partition {} (task {}, attempt {}): dry run, {} requests staged in {} file(s), {} "
           + "bytes; nothing uploaded", partitionId, taskId, attempt, rows, files.size(),
           staging.bytesStaged());
-      return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted);
+      return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
+          sortedFile, ids, 0);
     }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
@@ -125,7 +143,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
         partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
     return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
-        client == null ? 0 : client.stats().retries());
+        sortedFile, ids, client == null ? 0 : client.stats().retries());
   }
 
   private static void stopIfKilled() {
@@ -139,8 +157,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
    * Fails when two rows of this task share a custom_id. Equal digests are confirmed by re-reading
    * the staged ids, so only a real duplicate fails.
    */
-  private void checkDuplicates(long[] sorted, List<StagingFiles.Staged> files) throws IOException {
-    long[] repeated = IdDigest.repeated(sorted);
+  private void checkDuplicates(long[] repeated, List<StagingFiles.Staged> files)
+      throws IOException {
     if (repeated.length == 0) {
       return;
     }
@@ -181,12 +199,18 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     } finally {
       uploaded.clear();
       staging.deleteAll();
+      if (digestFile != null) {
+        digestFiles.deleteQuietly(digestFile);
+      }
     }
   }
 
   @Override
   public void close() {
     staging.close();
+    if (digests != null) {
+      digests.close();
+    }
     if (client != null) {
       client.close();
       client = null;

@@ -5,23 +5,29 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 
-/** Sent to executors: the parsed options, the resolved input mapping and the write's id. */
+/**
+ * Sent to executors: the parsed options, the resolved input mapping, the write's id and, when ids
+ * come from a column, where large tasks leave their custom_id digests.
+ */
 final class TogetherDataWriterFactory implements DataWriterFactory {
   private static final long serialVersionUID = 1L;
 
   private final WriteConfig config;
   private final InputMapping mapping;
   private final String writeId;
+  private final DigestFiles digestFiles;
 
-  TogetherDataWriterFactory(WriteConfig config, InputMapping mapping, String writeId) {
+  TogetherDataWriterFactory(WriteConfig config, InputMapping mapping, String writeId,
+      DigestFiles digestFiles) {
     this.config = config;
     this.mapping = mapping;
     this.writeId = writeId;
+    this.digestFiles = digestFiles;
   }
 
   @Override
   public DataWriter<InternalRow> createWriter(int partitionId, long taskId) {
-    return new TogetherDataWriter(config, mapping, writeId, partitionId, taskId);
+    return new TogetherDataWriter(config, mapping, writeId, partitionId, taskId, digestFiles);
   }
 
   @Override

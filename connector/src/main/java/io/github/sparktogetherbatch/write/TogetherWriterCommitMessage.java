@@ -6,8 +6,9 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
 /**
  * What one task uploaded: its input files (id, name, requests, bytes) and, when ids come from a
- * column, the sorted {@link IdDigest}s of its custom_ids, so the driver can find duplicates across
- * tasks before it creates any batch.
+ * column, where the sorted {@link IdDigest}s of its custom_ids are, so the driver can find
+ * duplicates across tasks before it creates any batch: in this message when they fit one {@link
+ * TaskDigests} chunk (up to 1 MB), else in a file next to the job ({@link DigestFiles}).
  */
 final class TogetherWriterCommitMessage implements WriterCommitMessage {
   private static final long serialVersionUID = 1L;
@@ -21,20 +22,31 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
   private final int attemptNumber;
   private final List<UploadedFile> files;
   private final long[] idDigests;
+  private final String digestFile;
+  private final long idCount;
   private final long httpRetries;
 
   TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
       List<UploadedFile> files, long[] idDigests) {
-    this(partitionId, taskId, attemptNumber, files, idDigests, 0);
+    this(partitionId, taskId, attemptNumber, files, idDigests, null,
+        idDigests == null ? 0 : idDigests.length, 0);
   }
 
+  /**
+   * @param idDigests the sorted digests, when they travel in the message
+   * @param digestFile else the file that holds them, sorted ({@link DigestFiles}); both null when
+   *     ids are derived
+   */
   TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
-      List<UploadedFile> files, long[] idDigests, long httpRetries) {
+      List<UploadedFile> files, long[] idDigests, String digestFile, long idCount,
+      long httpRetries) {
     this.partitionId = partitionId;
     this.taskId = taskId;
     this.attemptNumber = attemptNumber;
     this.files = List.copyOf(files);
     this.idDigests = idDigests;
+    this.digestFile = digestFile;
+    this.idCount = idCount;
     this.httpRetries = httpRetries;
   }
 
@@ -54,9 +66,24 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
     return files;
   }
 
-  /** Sorted digests of this task's custom_ids; null when ids are derived (unique by design). */
+  /** Sorted digests of this task's custom_ids when they travel in the message, else null. */
   long[] idDigests() {
     return idDigests;
+  }
+
+  /** The file holding this task's sorted digests when they did not fit the message, else null. */
+  String digestFile() {
+    return digestFile;
+  }
+
+  /** Whether the task has custom_id digests (false when ids are derived: unique by design). */
+  boolean hasDigests() {
+    return idDigests != null || digestFile != null;
+  }
+
+  /** How many custom_ids (digests) the task wrote. */
+  long idCount() {
+    return idCount;
   }
 
   /** HTTP requests the task's uploads repeated after a transient fault. */

@@ -88,7 +88,9 @@ class DriverCrashResumeTest {
         // create 1 passes (a harmless 1 ms delay takes the first slot), then 503 for every create
         EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
             + "{\"route\":\"POST /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
-        killWhen = () -> EMU.emulator().requestCount("POST /v1/batches") >= 3 ? 1 : 0;
+        // ... and the manifest shows the first batch (a background thread records it)
+        killWhen = () -> EMU.emulator().requestCount("POST /v1/batches") >= 3
+            && recordedBatches(path) >= 1 ? 1 : 0;
         break;
       case AFTER_CREATE_BEFORE_RECORDING:
         haltAfter = 1;
@@ -98,7 +100,8 @@ class DriverCrashResumeTest {
         EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
             + "{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
             + "{\"route\":\"GET /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
-        killWhen = () -> EMU.emulator().requestCount("GET /v1/batches") >= 2 ? 1 : 0;
+        killWhen = () -> EMU.emulator().requestCount("GET /v1/batches") >= 2
+            && recordedBatches(path) >= 1 ? 1 : 0;
         break;
       default:
         throw new IllegalStateException();
@@ -162,5 +165,11 @@ class DriverCrashResumeTest {
     List<Row> rows = reader(spark, EMU).load(path).collectAsList();
     assertEveryRowOnceSucceeded(rows, N);
     assertJobExactlyOnce(EMU, spark, path, N);
+  }
+
+  /** Batches in the manifest at {@code path} now (0 when there is none yet). */
+  private int recordedBatches(String path) {
+    return JobManifest.read(path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(
+        spark)).map(m -> m.batches().size()).orElse(0);
   }
 }

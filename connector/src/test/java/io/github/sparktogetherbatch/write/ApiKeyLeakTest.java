@@ -128,7 +128,7 @@ class ApiKeyLeakTest {
       seen.add(write.toString());
       seen.add(write.description());
       seen.add(write.toBatch().toString());
-      seen.add(new TogetherDataWriterFactory(config, mapping, "w").toString());
+      seen.add(new TogetherDataWriterFactory(config, mapping, "w", null).toString());
       seen.add(mapping.toString());
 
       waitForListeners(seen);

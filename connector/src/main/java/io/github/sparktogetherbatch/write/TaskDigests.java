@@ -1,0 +1,195 @@
+package io.github.sparktogetherbatch.write;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One task's custom_id {@link IdDigest}s in bounded memory. Digests collect in a fixed-size chunk;
+ * a full chunk is sorted and appended to a local spill file as a sorted run. At the end, a task
+ * whose digests fit one chunk hands them over as a sorted array (they travel in the commit
+ * message); a larger one merges its runs into one sorted stream ({@link #mergeTo}), which the
+ * writer stores next to the job for the driver. Either way the task holds two chunks at most,
+ * whatever the partition's size.
+ */
+final class TaskDigests implements Closeable {
+  /** Digests per chunk (8 bytes each, plus as much scratch space for the sort). */
+  static final int DEFAULT_CHUNK = 1 << 17;
+
+  /** Tests lower this to make small writes spill and go through the file path. */
+  static volatile int chunkSize = DEFAULT_CHUNK;
+
+  private final Path spillFile;
+  private final long[] chunk;
+  private long[] scratch;
+  private int n;
+  private long total;
+  private final List<long[]> runs = new ArrayList<>(); // {offset in bytes, count}
+  private DataOutputStream spill;
+  private long spilledBytes;
+  private boolean finished;
+
+  TaskDigests(Path spillFile) {
+    this.spillFile = spillFile;
+    this.chunk = new long[Math.max(2, chunkSize)];
+  }
+
+  void add(long digest) throws IOException {
+    if (finished) {
+      throw new IllegalStateException("digests were already finished");
+    }
+    if (n == chunk.length) {
+      spillChunk();
+    }
+    chunk[n++] = digest;
+    total++;
+  }
+
+  long count() {
+    return total;
+  }
+
+  /** Whether the digests went to the spill file (so {@link #mergeTo} must be used). */
+  boolean spilled() {
+    return !runs.isEmpty();
+  }
+
+  /** The digests, sorted, when they never spilled; the task may add nothing afterwards. */
+  long[] sortedInMemory() {
+    if (spilled()) {
+      throw new IllegalStateException("digests spilled to " + spillFile);
+    }
+    finished = true;
+    long[] out = Arrays.copyOf(sortChunk(), n);
+    n = 0;
+    return out;
+  }
+
+  /**
+   * Merges every digest (spilled runs and the last chunk) in sorted order into {@code out}, as
+   * 8-byte big-endian values, and returns the values that occur more than once, each once, sorted.
+   */
+  long[] mergeTo(OutputStream out) throws IOException {
+    if (!spilled()) {
+      throw new IllegalStateException("nothing spilled; use sortedInMemory()");
+    }
+    finished = true;
+    if (n > 0) {
+      spillChunk();
+    }
+    spill.close();
+    spill = null;
+    scratch = null;
+    try (FileChannel ch = FileChannel.open(spillFile, StandardOpenOption.READ)) {
+      List<DigestCursor> cursors = new ArrayList<>();
+      for (long[] r : runs) {
+        cursors.add(DigestCursor.ofChannelRange(ch, r[0], r[1]));
+      }
+      DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
+      long[] repeated = IdDigest.mergeSorted(cursors, data::writeLong);
+      data.flush();
+      return repeated;
+    }
+  }
+
+  private long[] sortChunk() {
+    if (scratch == null) {
+      scratch = new long[chunk.length];
+    }
+    if (n < 10_000) {
+      System.arraycopy(chunk, 0, scratch, 0, n);
+      Arrays.sort(scratch, 0, n);
+    } else {
+      IdDigest.radixSort(chunk, scratch, n); // ends in scratch; chunk is overwritten
+    }
+    return scratch;
+  }
+
+  private void spillChunk() throws IOException {
+    long[] sorted = sortChunk();
+    if (spill == null) {
+      Files.createDirectories(spillFile.getParent());
+      spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillFile,
+          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE), 64 * 1024));
+    }
+    for (int i = 0; i < n; i++) {
+      spill.writeLong(sorted[i]);
+    }
+    runs.add(new long[] {spilledBytes, n});
+    spilledBytes += 8L * n;
+    n = 0;
+  }
+
+  /** Deletes the spill file. */
+  @Override
+  public void close() {
+    try {
+      if (spill != null) {
+        spill.close();
+      }
+    } catch (IOException ignored) {
+      // deleting below
+    }
+    try {
+      Files.deleteIfExists(spillFile);
+    } catch (IOException ignored) {
+      // a temporary file of the task; the staging directory is cleaned with it
+    }
+  }
+
+  /** Reads big-endian longs from a range of a channel through a small buffer. */
+  static final class ChannelRange implements DigestCursor {
+    private final FileChannel ch;
+    private final ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
+    private long pos;
+    private long left;
+    private long value;
+
+    ChannelRange(FileChannel ch, long offset, long count) {
+      this.ch = ch;
+      this.pos = offset;
+      this.left = count;
+      buf.limit(0);
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      if (left == 0) {
+        return false;
+      }
+      if (buf.remaining() < 8) {
+        buf.compact();
+        while (buf.position() < 8) {
+          int r = ch.read(buf, pos);
+          if (r < 0) {
+            throw new IOException("digest spill file ended early");
+          }
+          pos += r;
+        }
+        buf.flip();
+      }
+      left--;
+      value = buf.getLong();
+      return true;
+    }
+
+    @Override
+    public long value() {
+      return value;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

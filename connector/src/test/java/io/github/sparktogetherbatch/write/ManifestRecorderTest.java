@@ -1,0 +1,57 @@
+package io.github.sparktogetherbatch.write;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The manifest written in the background: the last state recorded always lands, failures surface. */
+class ManifestRecorderTest {
+  @TempDir
+  Path tmp;
+
+  private static JobManifest.BatchEntry batch(int i) {
+    return new JobManifest.BatchEntry("batch-" + i, "file-" + i, 10, 100, Instant.now(), "w");
+  }
+
+  @Test
+  void flushReturnsTheLastStateRecordedAsWritten() {
+    String path = tmp.resolve("job").toString();
+    Configuration conf = new Configuration();
+    JobManifest m = JobManifest.newJob("/v1/chat/completions", "m").commit(path, conf);
+    try (ManifestRecorder r = new ManifestRecorder(path, conf, m, "test-recorder")) {
+      for (int i = 0; i < 50; i++) {
+        m = m.withBatch(batch(i));
+        r.record(m);
+      }
+      JobManifest written = r.flush();
+      assertEquals(50, written.batches().size());
+      assertTrue(written.version() >= 2 && written.version() <= 51, "versions fold together");
+      assertEquals(50, JobManifest.read(path, conf).orElseThrow().batches().size());
+      // nothing recorded since: flush returns at once with the same state
+      assertEquals(written.version(), r.flush().version());
+    }
+  }
+
+  @Test
+  void aFailedWriteSurfacesOnTheNextRecordOrFlush() throws Exception {
+    Path file = tmp.resolve("not-a-folder");
+    Files.writeString(file, "x");
+    String path = file.resolve("job").toString(); // under a regular file: cannot be created
+    Configuration conf = new Configuration();
+    JobManifest m = JobManifest.newJob("/v1/chat/completions", "m");
+    try (ManifestRecorder r = new ManifestRecorder(path, conf, m, "test-recorder")) {
+      r.record(m.withBatch(batch(1)));
+      assertThrows(TogetherBatchException.class, r::flush);
+      assertThrows(TogetherBatchException.class, () -> r.record(m.withBatch(batch(2))));
+    }
+  }
+}
