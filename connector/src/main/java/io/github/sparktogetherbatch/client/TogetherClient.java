@@ -51,7 +51,6 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.io.ModalCloseable;
@@ -296,7 +295,7 @@ public final class TogetherClient implements Closeable {
     executeOn(storage, op, () -> {
       HttpPut put = new HttpPut(target.location);
       // A new entity per attempt: it re-opens the file, so a retry never sends a consumed stream.
-      put.setEntity(new FileEntity(file.toFile(), ContentType.APPLICATION_OCTET_STREAM));
+      put.setEntity(new UploadEntity(file.toFile()));
       return put;
     }, response -> {
       EntityUtils.consumeQuietly(response.getEntity());
