@@ -73,7 +73,7 @@ public final class Bench {
     log("Setup: " + results.setup);
     // Unlimited speed; batches stay VALIDATING for a few seconds so that the emulator's processing
     // (Together's servers' work, on this machine's two cores) starts after the timed write ends.
-    // Uploads get a fast content hash as ETag instead of MD5 (which real storage computes on its
+    // Uploads get an opaque ETag instead of MD5, so the content is not hashed (real storage does it on its
     // own machines); no client reads it. E1 also measures uploads with MD5 ETags.
     try (TogetherEmulator emulator = TogetherEmulator.start(EmulatorOptions.builder()
         .dataDir(work).validatingMillis(VALIDATING_MILLIS).md5ETags(false).build())) {

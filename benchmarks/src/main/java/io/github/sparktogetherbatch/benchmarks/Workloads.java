@@ -90,14 +90,16 @@ final class Workloads {
 
   /** The connector's write to a job path (dryRun: encode and stage only). */
   static void connectorWrite(Dataset<Row> df, String baseUrl, String jobPath, boolean dryRun) {
-    df.write().format("together-batch")
+    org.apache.spark.sql.DataFrameWriter<Row> w = df.write().format("together-batch")
         .option("baseUrl", baseUrl)
         .option("apiKey", API_KEY)
         .option("model", MODEL)
         .option("promptColumn", "prompt")
-        .option("idColumn", "id")
-        .option("dryRun", dryRun)
-        .save(jobPath);
+        .option("dryRun", dryRun);
+    if (!Boolean.getBoolean("bench.derivedIds")) {
+      w = w.option("idColumn", "id");
+    }
+    w.save(jobPath);
   }
 
   /** The identical request lines, with Spark's own JSON writer, as text files. */

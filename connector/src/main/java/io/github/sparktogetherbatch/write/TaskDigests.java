@@ -1,11 +1,12 @@
 package io.github.sparktogetherbatch.write;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class TaskDigests implements Closeable {
   private int n;
   private long total;
   private final List<long[]> runs = new ArrayList<>(); // {offset in bytes, count}
-  private DataOutputStream spill;
+  private LongWriter spill;
   private long spilledBytes;
   private boolean finished;
 
@@ -95,8 +96,8 @@ final class TaskDigests implements Closeable {
       for (long[] r : runs) {
         cursors.add(DigestCursor.ofChannelRange(ch, r[0], r[1]));
       }
-      DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
-      long[] repeated = IdDigest.mergeSorted(cursors, data::writeLong);
+      LongWriter data = new LongWriter(out);
+      long[] repeated = IdDigest.mergeSorted(cursors, data);
       data.flush();
       return repeated;
     }
@@ -119,13 +120,13 @@ final class TaskDigests implements Closeable {
     long[] sorted = sortChunk();
     if (spill == null) {
       Files.createDirectories(spillFile.getParent());
-      spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillFile,
-          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE), 64 * 1024));
+      spill = new LongWriter(Files.newOutputStream(spillFile, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
     }
     for (int i = 0; i < n; i++) {
-      spill.writeLong(sorted[i]);
+      spill.accept(sorted[i]);
     }
+    spill.flush();
     runs.add(new long[] {spilledBytes, n});
     spilledBytes += 8L * n;
     n = 0;
@@ -145,6 +146,44 @@ final class TaskDigests implements Closeable {
       Files.deleteIfExists(spillFile);
     } catch (IOException ignored) {
       // a temporary file of the task; the staging directory is cleaned with it
+    }
+  }
+
+  /** Writes big-endian longs through a 64 KB block (one call per block, not per value). */
+  static final class LongWriter implements IdDigest.LongSink, Closeable {
+    private static final VarHandle BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.BIG_ENDIAN);
+    private final OutputStream out;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+
+    LongWriter(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void accept(long v) throws IOException {
+      if (pos == buf.length) {
+        flushBlock();
+      }
+      BIG_ENDIAN.set(buf, pos, v);
+      pos += 8;
+    }
+
+    private void flushBlock() throws IOException {
+      out.write(buf, 0, pos);
+      pos = 0;
+    }
+
+    void flush() throws IOException {
+      flushBlock();
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+      out.close();
     }
   }
 

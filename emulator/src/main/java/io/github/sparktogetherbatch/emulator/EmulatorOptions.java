@@ -76,9 +76,10 @@ public final class EmulatorOptions {
 
     /**
      * Whether the signed PUT's {@code ETag} is the MD5 of the content, as S3 answers (the default).
-     * When false it is a fast 128-bit hash of the content instead: MD5 was most of the emulator's
-     * CPU time per upload, which matters only when the emulator shares a small machine with the
-     * client it serves (benchmarks). No client of this project reads the value.
+     * When false it is an opaque random value and the content is not hashed: hashing was most of
+     * the emulator's CPU time per upload, which matters only when the emulator shares a small
+     * machine with the client it serves (benchmarks); real storage hashes on its own machines. No
+     * client of this project reads the value.
      */
     public boolean md5ETags() {
         return md5ETags;
@@ -142,7 +143,7 @@ public final class EmulatorOptions {
             return this;
         }
 
-        /** MD5 ETags on uploads (default true); false: a fast content hash, see {@link #md5ETags()}. */
+        /** MD5 ETags on uploads (default true); false: opaque random ETags, see {@link #md5ETags()}. */
         public Builder md5ETags(boolean md5ETags) {
             this.md5ETags = md5ETags;
             return this;

@@ -112,14 +112,13 @@ final class FileStore {
 
     /**
      * Streams exactly {@code length} bytes (all of the stream when negative) into a temp file,
-     * counting lines and computing the MD5 (the upload's ETag) on the way.
+     * counting lines and computing the MD5 (the upload's ETag, unless MD5 ETags are off) on the way.
      */
     Content writeTemp(InputStream in, long length) throws IOException {
         Path tmp = newTempFile("up");
         boolean ok = false;
         try {
             MessageDigest md5 = md5ETags ? digest("MD5") : null;
-            ContentHash fast = md5ETags ? null : new ContentHash();
             long lines = 0;
             long total = 0;
             byte last = '\n';
@@ -140,8 +139,6 @@ final class FileStore {
                     out.write(buf, 0, n);
                     if (md5 != null) {
                         md5.update(buf, 0, n);
-                    } else {
-                        fast.update(buf, n);
                     }
                     lines += countNewlines(buf, n);
                     last = buf[n - 1];
@@ -153,7 +150,7 @@ final class FileStore {
             }
             ok = true;
             return new Content(tmp, total, lines,
-                    md5 != null ? HexFormat.of().formatHex(md5.digest()) : fast.hex());
+                    md5 != null ? HexFormat.of().formatHex(md5.digest()) : opaqueETag());
         } finally {
             if (!ok) {
                 Files.deleteIfExists(tmp);
@@ -182,56 +179,12 @@ final class FileStore {
     }
 
     /**
-     * A fast 128-bit content hash for ETags when MD5 is off: two multiply-rotate lanes over 8-byte
-     * words, then the bytes left over and the length; the same content always gives the same value.
-     * Not cryptographic.
+     * An ETag when MD5 is off: random, 32 hex digits like an MD5. Storage computes its ETags on its
+     * own machines; here they would cost the client's CPU, and no client reads them.
      */
-    static final class ContentHash {
-        private long a = 0x9E3779B97F4A7C15L;
-        private long b = 0xC2B2AE3D27D4EB4FL;
-        private long length;
-        private final byte[] carry = new byte[8];
-        private int carried;
-
-        void update(byte[] buf, int n) {
-            int i = 0;
-            while (carried > 0 && i < n) {
-                carry[carried++] = buf[i++];
-                if (carried == 8) {
-                    mix((long) LONGS.get(carry, 0));
-                    carried = 0;
-                }
-            }
-            for (; i + 8 <= n; i += 8) {
-                mix((long) LONGS.get(buf, i));
-            }
-            for (; i < n; i++) {
-                carry[carried++] = buf[i];
-            }
-            length += n;
-        }
-
-        private void mix(long w) {
-            a = Long.rotateLeft(a ^ w * 0x87C37B91114253D5L, 31) * 0x4CF5AD432745937FL;
-            b = Long.rotateLeft(b + w * 0x52DCE729L, 27) * 0x9E3779B97F4A7C15L;
-        }
-
-        String hex() {
-            long x = a;
-            long y = b;
-            for (int i = 0; i < carried; i++) {
-                x = (x ^ (carry[i] & 0xff)) * 0x100000001B3L;
-            }
-            x ^= length;
-            y ^= Long.rotateLeft(x, 17);
-            x ^= x >>> 33;
-            x *= 0xFF51AFD7ED558CCDL;
-            x ^= x >>> 33;
-            y ^= y >>> 29;
-            y *= 0xC4CEB9FE1A85EC53L;
-            y ^= y >>> 32;
-            return String.format("%016x%016x", x, y);
-        }
+    private static String opaqueETag() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
     }
 
     /** Makes written content the file's content, replacing any earlier content. */

@@ -29,29 +29,4 @@ class FileStoreTest {
         assertEquals(64, FileStore.countNewlines(all, 64));
         assertEquals(63, FileStore.countNewlines(all, 63));
     }
-
-    @Test
-    void contentHashDependsOnTheBytesNotOnHowTheyArrive() {
-        Random rnd = new Random(9);
-        for (int round = 0; round < 200; round++) {
-            byte[] content = new byte[rnd.nextInt(100)];
-            rnd.nextBytes(content);
-            FileStore.ContentHash whole = new FileStore.ContentHash();
-            whole.update(content, content.length);
-            FileStore.ContentHash pieces = new FileStore.ContentHash();
-            int i = 0;
-            while (i < content.length) {
-                int n = Math.min(content.length - i, 1 + rnd.nextInt(11));
-                pieces.update(java.util.Arrays.copyOfRange(content, i, i + n), n);
-                i += n;
-            }
-            assertEquals(whole.hex(), pieces.hex(), "round " + round);
-            assertEquals(32, whole.hex().length());
-        }
-        FileStore.ContentHash a = new FileStore.ContentHash();
-        a.update(new byte[] {1, 2, 3}, 3);
-        FileStore.ContentHash b = new FileStore.ContentHash();
-        b.update(new byte[] {1, 2, 4}, 3);
-        org.junit.jupiter.api.Assertions.assertNotEquals(a.hex(), b.hex());
-    }
 }
