@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * writer's CPU time.
  */
 final class JsonStrings {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
       ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;

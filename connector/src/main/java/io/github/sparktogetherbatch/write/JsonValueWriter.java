@@ -341,6 +341,13 @@ final class JsonValueWriter {
     int i = off;
     int n = off + len;
     while (i < n) {
+      // ASCII eight bytes at a time (most text): no byte with its high bit set.
+      while (i + 8 <= n && ((long) JsonStrings.LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+        i += 8;
+      }
+      if (i >= n) {
+        break;
+      }
       int c = b[i];
       if (c >= 0) {
         i++;
