@@ -48,7 +48,9 @@ class OpenApiConformanceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String location = System.getProperty("together.openapi", "../../shared/reference/together-openapi.yaml");
+        // Together's OpenAPI spec (MIT, see the LICENSE next to it), vendored from their repository.
+        String location = System.getProperty("together.openapi",
+                "src/test/resources/openapi/together-openapi.yaml");
         Path yaml = Paths.get(location);
         assertTrue(Files.isRegularFile(yaml), "OpenAPI spec not found at " + yaml.toAbsolutePath());
         spec = new OpenApiValidator(yaml, NULL_UNTIL_TERMINAL, EXTRA_ENUM);
