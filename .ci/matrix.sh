@@ -8,8 +8,15 @@
 #   .ci/matrix.sh spark-4.1 spark-4.2      # some cells
 #   MAVEN_ARGS=-o .ci/matrix.sh            # extra Maven arguments (here: offline)
 #   CONNECTOR_TESTS=0 .ci/matrix.sh        # round trips only
+#   MATRIX_BUILD=0 .ci/matrix.sh           # reuse the jars and classes of the last build of this
+#                                          # checkout (.ci/run: after mvn verify) instead of building
 #
-# Logs: target/matrix/<cell>.log. Exit status: non-zero if any cell failed.
+# The emulator and the connector (shaded jar, classes, test classes) are built once, up front
+# (mvn -pl emulator,connector -am verify -DskipTests); every cell then runs only connector-it, with
+# -Dit.prebuilt, on those same files: the cells test one jar, and none rebuilds it.
+#
+# Logs: target/matrix/<cell>.log (build: target/matrix/build.log). Exit status: non-zero if any
+# cell failed (or the build did).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +41,27 @@ skip_connector_tests=false
 out=target/matrix
 mkdir -p "$out"
 jar=connector/target/spark-together-batch-$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1).jar
+
+# The one build of the emulator and the connector every cell reuses (or, with MATRIX_BUILD=0, a check
+# that an earlier build of this checkout left them).
+if [ "${MATRIX_BUILD:-1}" != "0" ]; then
+  echo "=== build: emulator and connector (tests skipped; each cell runs them)"
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  if ! mvn -B ${MAVEN_ARGS:-} -pl emulator,connector -am verify -DskipTests >"$out/build.log" 2>&1; then
+    tail -40 "$out/build.log" | sed 's/^/    /'
+    echo "    build FAILED; log: $out/build.log"
+    exit 1
+  fi
+  echo "    built in $(( $(date +%s) - start ))s; log: $out/build.log"
+fi
+for f in "$jar" emulator/target/together-emulator.jar connector/target/classes connector/target/test-classes \
+    emulator/target/classes; do
+  if [ ! -e "$f" ]; then
+    echo "Missing $f: build first (mvn -B verify, or run this script without MATRIX_BUILD=0)"
+    exit 1
+  fi
+done
 
 # "completed errors failures skipped" from a failsafe summary, or "-" when the suite did not run.
 summary() {
@@ -62,8 +90,7 @@ for cell in "${cells[@]}"; do
   rm -rf connector-it/target/failsafe-reports connector-it/target/connector-test-reports
   start=$(date +%s)
   # shellcheck disable=SC2086
-  mvn -B ${MAVEN_ARGS:-} -P "$cell" -pl connector-it -am verify \
-      -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  mvn -B ${MAVEN_ARGS:-} -P "$cell" -pl connector-it verify -Dit.prebuilt \
       -Dit.skipConnectorTests="$skip_connector_tests" >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))

@@ -31,6 +31,19 @@ final class ItSupport {
     return p;
   }
 
+  /**
+   * Whether a code-source location ({@code file:} URL, as a string) is the file {@code jar}, compared
+   * by real path: a classpath entry may be spelled with {@code ..} or through a link.
+   */
+  static boolean isFile(String location, Path jar) {
+    try {
+      Path p = Path.of(java.net.URI.create(location));
+      return Files.exists(p) && p.toRealPath().equals(jar.toRealPath());
+    } catch (IllegalArgumentException | IOException e) {
+      return false;
+    }
+  }
+
   /** The test JVM's classpath, one entry per element. */
   static List<String> classpath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))

@@ -82,7 +82,7 @@ class LocalClusterIT {
         jvms.add(parts[0]);
         assertFalse(parts[0].equals(driver), "a task ran in the driver JVM");
         assertTrue(parts[1].endsWith("/" + connectorJar.getFileName()), "executor loaded the connector from " + parts[1]);
-        assertFalse(parts[1].equals(connectorJar.toUri().toURL().toString()),
+        assertFalse(ItSupport.isFile(parts[1], connectorJar),
             "the executor read the connector from the build folder instead of the copy spark.jars shipped");
       }
       assertEquals(EXECUTORS, jvms.size(), "executor JVMs seen: " + seen);

@@ -68,6 +68,9 @@ class SecretsTest {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.eventLog.enabled", "true")
+        // plain text on every runtime (Spark 4 compresses event logs by default), so that the
+        // searches for the key below read what Spark wrote
+        .config("spark.eventLog.compress", "false")
         .config("spark.eventLog.dir", events.toUri().toString());
     conf.forEach(b::config);
     return b.getOrCreate();
