@@ -57,7 +57,10 @@ class LocalClusterIT {
         .config("spark.sql.shuffle.partitions", "6")
         // executors: Spark (and these test classes) from the classpath, the connector only from spark.jars
         .config("spark.executor.extraClassPath", sparkClasspath)
-        .config("spark.executor.extraJavaOptions", String.join(" ", ItSupport.javaOpens()))
+        // executors spill custom_id digests past 64 ids, so the driver merges the files they
+        // leave under the job path (the path production takes past 131,072 ids per task)
+        .config("spark.executor.extraJavaOptions", String.join(" ", ItSupport.javaOpens())
+            + " -Dio.github.sparktogetherbatch.digestChunk=64")
         .config("spark.jars", connectorJar.toUri().toString())
         .getOrCreate();
     try (ItSupport.EmulatorProcess emulator = ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
@@ -67,6 +70,8 @@ class LocalClusterIT {
       assertEquals(3000, s.rows());
       assertEquals(300, s.failed());
       assertTrue(s.batches() >= 8, "batches: " + s.batches());
+      assertFalse(Files.exists(tmp.resolve("job").resolve("_stb_temporary")),
+          "the executors' digest files were not cleaned up");
       System.out.println("local-cluster round trip on Spark " + spark.version() + ": " + s);
 
       // The tasks ran in executor JVMs, which loaded the connector from the jar spark.jars shipped.
@@ -78,8 +83,9 @@ class LocalClusterIT {
       System.out.println("driver JVM " + driver + "; executors (JVM, connector location): " + seen);
       Set<String> jvms = new TreeSet<>();
       for (String line : seen) {
-        String[] parts = line.split("\t", 2);
+        String[] parts = line.split("\t", 3);
         jvms.add(parts[0]);
+        assertEquals("64", parts[2], "the executor JVM did not get the digest chunk size");
         assertFalse(parts[0].equals(driver), "a task ran in the driver JVM");
         assertTrue(parts[1].endsWith("/" + connectorJar.getFileName()), "executor loaded the connector from " + parts[1]);
         assertFalse(ItSupport.isFile(parts[1], connectorJar),
@@ -114,7 +120,8 @@ class LocalClusterIT {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       URL where = Class.forName(RoundTripJob.CONNECTOR_CLASS, false, loader)
           .getProtectionDomain().getCodeSource().getLocation();
-      return List.of(ManagementFactory.getRuntimeMXBean().getName() + "\t" + where).iterator();
+      return List.of(ManagementFactory.getRuntimeMXBean().getName() + "\t" + where + "\t"
+          + System.getProperty("io.github.sparktogetherbatch.digestChunk")).iterator();
     }
   }
 }

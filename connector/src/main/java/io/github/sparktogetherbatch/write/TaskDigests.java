@@ -27,8 +27,12 @@ final class TaskDigests implements Closeable {
   /** Digests per chunk (8 bytes each, plus as much scratch space for the sort). */
   static final int DEFAULT_CHUNK = 1 << 17;
 
-  /** Tests lower this to make small writes spill and go through the file path. */
-  static volatile int chunkSize = DEFAULT_CHUNK;
+  /**
+   * Tests lower this to make small writes spill and go through the file path: in this JVM
+   * directly, in executor JVMs with {@code -Dio.github.sparktogetherbatch.digestChunk=<n>}.
+   */
+  static volatile int chunkSize = Integer.getInteger("io.github.sparktogetherbatch.digestChunk",
+      DEFAULT_CHUNK);
 
   private final Path spillFile;
   private final long[] chunk;
