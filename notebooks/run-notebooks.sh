@@ -36,7 +36,7 @@ if ! command -v jupyter-nbconvert >/dev/null 2>&1 || ! dpkg -s "${jupyter_pkgs[@
   need_apt+=("${jupyter_pkgs[@]}")
 fi
 # the notebook's chart draws text, which needs at least one font
-command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || need_apt+=(fontconfig fonts-dejavu-core)
+command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | sed -n 1p)" ] || need_apt+=(fontconfig fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -59,11 +59,11 @@ echo "Building the connector jar and resolving Spark (mvn -DskipTests package)..
 mvn -B -q ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime \
   -Dmdep.excludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
-jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | head -1)
+jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | sed -n 1p)
 cp "$jar" "$target/spark-together-batch.jar"
 tr ':' '\n' < examples/target/notebook-classpath.txt | grep -v '^$' > "$target/classpath.txt"
 echo "  connector: $jar -> notebooks/target/spark-together-batch.jar"
-echo "  kernel classpath: $(wc -l < "$target/classpath.txt") jars (Spark $(grep -o 'spark-core_[^/]*\.jar' "$target/classpath.txt" | head -1), the emulator)"
+echo "  kernel classpath: $(wc -l < "$target/classpath.txt") jars (Spark $(grep -o 'spark-core_[^/]*\.jar' "$target/classpath.txt" | sed -n 1p), the emulator)"
 
 # 3. The Java kernel and its spec -----------------------------------------------------------------
 # shellcheck disable=SC2086
