@@ -14,7 +14,7 @@ esac
 case "$main" in *.*) ;; *) main="io.github.sparktogetherbatch.examples.$main" ;; esac
 
 mvn -B -q -pl examples -am -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+  -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 
 opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
 --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \

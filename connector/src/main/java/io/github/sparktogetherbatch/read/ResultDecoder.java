@@ -87,16 +87,25 @@ final class ResultDecoder {
   private int lineLength;
 
   // Per-line scratch state.
-  private boolean topErrorPresent;
-  private String topErrorCode;
-  private String topErrorType;
-  private String topErrorMessage;
+  private final ErrorFields topError = new ErrorFields();
   private boolean responsePresent;
   private int statusCode;
-  private boolean bodyErrorPresent;
-  private String bodyErrorCode;
-  private String bodyErrorType;
-  private String bodyErrorMessage;
+  private final ErrorFields bodyError = new ErrorFields();
+
+  /** An error value: the line's top-level {@code error} or the response body's {@code error}. */
+  private static final class ErrorFields {
+    boolean present;
+    String code;
+    String type;
+    String message;
+
+    void clear() {
+      present = false;
+      code = null;
+      type = null;
+      message = null;
+    }
+  }
 
   /**
    * @param wantContent whether to materialise the assistant content / completion text
@@ -131,16 +140,10 @@ final class ResultDecoder {
 
   private Outcome decodeLine(Result out) {
     out.clear();
-    topErrorPresent = false;
-    topErrorCode = null;
-    topErrorType = null;
-    topErrorMessage = null;
+    topError.clear();
     responsePresent = false;
     statusCode = -1;
-    bodyErrorPresent = false;
-    bodyErrorCode = null;
-    bodyErrorType = null;
-    bodyErrorMessage = null;
+    bodyError.clear();
     try (JsonParser p = JSON.createParser(lineBytes, lineOffset, lineLength)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Outcome.MALFORMED;
@@ -153,7 +156,7 @@ final class ResultDecoder {
             out.customId = scalarText(p, t);
             break;
           case "error":
-            readTopError(p, t);
+            readError(p, t, topError);
             break;
           case "response":
             readResponse(p, t, out);
@@ -173,19 +176,19 @@ final class ResultDecoder {
     if (out.totalTokens == null && out.promptTokens != null && out.completionTokens != null) {
       out.totalTokens = out.promptTokens + out.completionTokens;
     }
-    if (topErrorPresent) {
+    if (topError.present) {
       out.failed = true;
-      out.errorCode = topErrorCode != null ? topErrorCode : topErrorType;
-      out.errorMessage = topErrorMessage;
+      out.errorCode = topError.code != null ? topError.code : topError.type;
+      out.errorMessage = topError.message;
       out.content = null;
     } else if (responsePresent) {
       boolean httpError = statusCode >= 0 && (statusCode < 200 || statusCode >= 300);
-      if (httpError || bodyErrorPresent) {
+      if (httpError || bodyError.present) {
         out.failed = true;
-        out.errorCode = bodyErrorCode != null ? bodyErrorCode
-            : bodyErrorType != null ? bodyErrorType
+        out.errorCode = bodyError.code != null ? bodyError.code
+            : bodyError.type != null ? bodyError.type
             : statusCode >= 0 ? "http_" + statusCode : null;
-        out.errorMessage = bodyErrorMessage != null ? bodyErrorMessage
+        out.errorMessage = bodyError.message != null ? bodyError.message
             : "The request failed with HTTP " + statusCode + ".";
         out.content = null;
       }
@@ -197,46 +200,43 @@ final class ResultDecoder {
     return Outcome.OK;
   }
 
-  private void readTopError(JsonParser p, JsonToken t) throws IOException {
-    switch (t) {
-      case VALUE_NULL:
-      case VALUE_FALSE:
-        return;
-      case VALUE_STRING:
-        topErrorPresent = true;
-        topErrorMessage = p.getText();
-        return;
-      case START_OBJECT: {
-        topErrorPresent = true;
-        int start = offset(p.currentTokenLocation().getByteOffset());
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken v = p.nextToken();
-          switch (name) {
-            case "message":
-              topErrorMessage = valueText(p, v);
-              break;
-            case "code":
-              topErrorCode = scalarText(p, v);
-              break;
-            case "type":
-              topErrorType = scalarText(p, v);
-              break;
-            default:
-              p.skipChildren();
-          }
-        }
-        if (topErrorMessage == null) {
-          topErrorMessage = span(start, p);
-        }
-        return;
-      }
-      default: {
-        topErrorPresent = true;
-        topErrorMessage = valueText(p, t);
+  /**
+   * Reads an error value into {@code e}: null or false is no error; an object gives its
+   * {@code message}, {@code code} and {@code type} (the object's JSON when it has no message);
+   * anything else is the message itself.
+   */
+  private void readError(JsonParser p, JsonToken t, ErrorFields e) throws IOException {
+    if (t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_FALSE) {
+      return;
+    }
+    e.present = true;
+    if (t != JsonToken.START_OBJECT) {
+      e.message = valueText(p, t);
+      return;
+    }
+    int start = offset(p.currentTokenLocation().getByteOffset());
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "message":
+          e.message = valueText(p, v);
+          break;
+        case "code":
+          e.code = scalarText(p, v);
+          break;
+        case "type":
+          e.type = scalarText(p, v);
+          break;
+        default:
+          p.skipChildren();
       }
     }
+    if (e.message == null) {
+      e.message = span(start, p);
+    }
   }
+
 
   private void readResponse(JsonParser p, JsonToken t, Result out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
@@ -288,7 +288,7 @@ final class ResultDecoder {
           readUsage(p, v, out);
           break;
         case "error":
-          readBodyError(p, v);
+          readError(p, v, bodyError);
           break;
         default:
           p.skipChildren();
@@ -373,42 +373,6 @@ final class ResultDecoder {
         default:
           p.skipChildren();
       }
-    }
-  }
-
-  private void readBodyError(JsonParser p, JsonToken t) throws IOException {
-    switch (t) {
-      case VALUE_NULL:
-      case VALUE_FALSE:
-        return;
-      case START_OBJECT: {
-        bodyErrorPresent = true;
-        int start = offset(p.currentTokenLocation().getByteOffset());
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken v = p.nextToken();
-          switch (name) {
-            case "message":
-              bodyErrorMessage = valueText(p, v);
-              break;
-            case "code":
-              bodyErrorCode = scalarText(p, v);
-              break;
-            case "type":
-              bodyErrorType = scalarText(p, v);
-              break;
-            default:
-              p.skipChildren();
-          }
-        }
-        if (bodyErrorMessage == null) {
-          bodyErrorMessage = span(start, p);
-        }
-        return;
-      }
-      default:
-        bodyErrorPresent = true;
-        bodyErrorMessage = valueText(p, t);
     }
   }
 
