@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>{@code AFTER_CREATE_BEFORE_RECORDING}: the JVM halts ({@code Runtime.halt}, from a log
  *       hook) the instant the first batch is created, before the manifest records it;
  *   <li>{@code CREATE_ANSWER_LOST}: Together creates the second batch but the connection is reset
- *       before its answer; while the driver looks for it (the list answers 503s), it is killed.
+ *       before its answer; while the driver looks for it (the list answers 503s), it is killed;
+ *   <li>{@code HALTED_AFTER_THREE_CREATES}: the JVM halts the instant the third batch is created,
+ *       with the manifest (written in the background) recording any number of the three.
  * </ul>
  */
 class DriverCrashResumeTest {
@@ -56,7 +58,7 @@ class DriverCrashResumeTest {
   static final int FILES = 4;
 
   enum Death {
-    AFTER_RECORDING, AFTER_CREATE_BEFORE_RECORDING, CREATE_ANSWER_LOST
+    AFTER_RECORDING, AFTER_CREATE_BEFORE_RECORDING, CREATE_ANSWER_LOST, HALTED_AFTER_THREE_CREATES
   }
 
   private final SparkSession spark = SparkTestSession.get();
@@ -73,7 +75,8 @@ class DriverCrashResumeTest {
 
   @Tag("slow")
   @ParameterizedTest
-  @EnumSource(value = Death.class, names = {"AFTER_RECORDING", "CREATE_ANSWER_LOST"})
+  @EnumSource(value = Death.class, names = {"AFTER_RECORDING", "CREATE_ANSWER_LOST",
+      "HALTED_AFTER_THREE_CREATES"})
   void aDriverKilledBetweenBatchCreatesIsResumedWithoutCreatingAnyBatchTwice(Death death)
       throws Exception {
     dieAndResume(death);
@@ -94,6 +97,10 @@ class DriverCrashResumeTest {
         break;
       case AFTER_CREATE_BEFORE_RECORDING:
         haltAfter = 1;
+        killWhen = () -> 0;
+        break;
+      case HALTED_AFTER_THREE_CREATES:
+        haltAfter = 3;
         killWhen = () -> 0;
         break;
       case CREATE_ANSWER_LOST:
@@ -143,6 +150,10 @@ class DriverCrashResumeTest {
       case CREATE_ANSWER_LOST:
         assertEquals(1, left.batches().size());
         assertEquals(2, atTogether.size(), "Together created the batch the driver never heard of");
+        break;
+      case HALTED_AFTER_THREE_CREATES:
+        assertTrue(left.batches().size() <= 3, left.toString());
+        assertEquals(3, atTogether.size());
         break;
       default:
         throw new IllegalStateException();

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The manifest written in the background: the last state recorded always lands, failures surface. */
@@ -53,5 +57,49 @@ class ManifestRecorderTest {
       assertThrows(TogetherBatchException.class, r::flush);
       assertThrows(TogetherBatchException.class, () -> r.record(m.withBatch(batch(2))));
     }
+  }
+
+  /** A file system whose every use fails with an {@link Error}, as a class that cannot load would. */
+  public static final class ErrorFs extends RawLocalFileSystem {
+    @Override
+    public void initialize(URI uri, Configuration conf) {
+      throw new NoClassDefFoundError("simulated: a file system class that cannot load");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void anErrorInTheWriterFailsFlushInsteadOfHangingIt() {
+    Configuration conf = new Configuration();
+    conf.set("fs.broken.impl", ErrorFs.class.getName());
+    conf.setBoolean("fs.broken.impl.disable.cache", true);
+    String path = "broken:///job";
+    JobManifest m = JobManifest.newJob("/v1/chat/completions", "m");
+    ManifestRecorder r = new ManifestRecorder(path, conf, m, "test-recorder");
+    try {
+      r.record(m.withBatch(batch(1)));
+      TogetherBatchException e = assertThrows(TogetherBatchException.class, r::flush);
+      assertTrue(e.getMessage().contains("broken:///job"), e.getMessage());
+      assertTrue(r.failed());
+      assertEquals(m.version(), r.written().version(), "nothing was written");
+      assertThrows(TogetherBatchException.class, () -> r.record(m.withBatch(batch(2))));
+    } finally {
+      r.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void closeWaitsForTheWriterAndLaterRecordsAreRefused() throws Exception {
+    String path = tmp.resolve("job").toString();
+    Configuration conf = new Configuration();
+    JobManifest m = JobManifest.newJob("/v1/chat/completions", "m").commit(path, conf);
+    ManifestRecorder r = new ManifestRecorder(path, conf, m, "test-recorder-close");
+    r.record(m.withBatch(batch(1)));
+    r.close(); // without a flush: what was recorded is still written before the thread ends
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.getName().equals("test-recorder-close")), "the writer thread ended");
+    assertEquals(1, JobManifest.read(path, conf).orElseThrow().batches().size());
+    assertThrows(IllegalStateException.class, () -> r.record(m.withBatch(batch(2))));
   }
 }
