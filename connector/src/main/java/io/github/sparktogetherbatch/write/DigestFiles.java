@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -28,11 +30,14 @@ final class DigestFiles implements Serializable {
   static final String TEMP_DIR = "_stb_temporary";
 
   private final String dir;
+  /** Whether the job path existed before this write (else the write's clean-up removes it if empty). */
+  private final boolean jobPathExisted;
   private final byte[] conf;
   private transient Configuration hadoopConf;
 
-  private DigestFiles(String dir, Configuration conf) {
+  private DigestFiles(String dir, boolean jobPathExisted, Configuration conf) {
     this.dir = dir;
+    this.jobPathExisted = jobPathExisted;
     this.hadoopConf = conf;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -47,8 +52,10 @@ final class DigestFiles implements Serializable {
   static DigestFiles forWrite(Configuration conf, String jobPath, String writeId) {
     try {
       Path p = new Path(jobPath);
-      Path qualified = p.getFileSystem(conf).makeQualified(p);
-      return new DigestFiles(new Path(new Path(qualified, TEMP_DIR), writeId).toString(), conf);
+      FileSystem fs = p.getFileSystem(conf);
+      Path qualified = fs.makeQualified(p);
+      return new DigestFiles(new Path(new Path(qualified, TEMP_DIR), writeId).toString(),
+          fs.exists(qualified), conf);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot resolve the job path " + jobPath + ": "
           + e.getMessage(), e);
@@ -85,6 +92,38 @@ final class DigestFiles implements Serializable {
     }
   }
 
+  /**
+   * Merges digest files ({@code counts} digests each, sorted) into one file of this write's folder,
+   * for a merge in passes; returns the new file's name.
+   */
+  String writeMerged(int pass, int index, List<String> files, List<Long> counts)
+      throws IOException {
+    Path file = new Path(dir, String.format("merged-pass%d-%05d.bin", pass, index));
+    List<DigestCursor> sorted = new ArrayList<>();
+    boolean merging = false;
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        sorted.add(open(files.get(i), counts.get(i)));
+      }
+      try (TaskDigests.LongWriter out = new TaskDigests.LongWriter(
+          file.getFileSystem(conf()).create(file, true))) {
+        merging = true;
+        IdDigest.mergeSorted(sorted, out); // closes the cursors
+      }
+    } finally {
+      if (!merging) {
+        for (DigestCursor c : sorted) {
+          try {
+            c.close();
+          } catch (IOException ignored) {
+            // the failure that got here is the one to report
+          }
+        }
+      }
+    }
+    return file.toString();
+  }
+
   /** Opens a task's digests for a merge. */
   DigestCursor open(String file, long count) throws IOException {
     Path p = new Path(file);
@@ -102,21 +141,45 @@ final class DigestFiles implements Serializable {
 
   /** Best effort: deletes this write's folder, and {@value #TEMP_DIR} when nothing else is left. */
   void deleteAll() {
-    Path d = new Path(dir);
-    try {
-      FileSystem fs = d.getFileSystem(conf());
-      if (fs.exists(d)) {
-        fs.delete(d, true);
+    Path temp = new Path(dir).getParent();
+    deleteFolders(conf(), temp, List.of(new Path(dir).getName()));
+    if (!jobPathExisted) {
+      // Tasks' digest files created the job path; a write that recorded nothing leaves none.
+      Path job = temp.getParent();
+      try {
+        FileSystem fs = job.getFileSystem(conf());
+        if (fs.exists(job) && fs.listStatus(job).length == 0) {
+          fs.delete(job, false);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Could not delete the empty job path {}: {}", job, e.getMessage());
       }
-      Path parent = d.getParent();
-      if (fs.exists(parent)) {
-        FileStatus[] left = fs.listStatus(parent);
-        if (left.length == 0) {
-          fs.delete(parent, false);
+    }
+  }
+
+  /**
+   * Best effort: deletes the folders of earlier writes to {@code jobPath} (interrupted writes whose
+   * drivers died before deleting them), and {@value #TEMP_DIR} when nothing else is left.
+   */
+  static void deleteFoldersOf(Configuration conf, String jobPath, Collection<String> writeIds) {
+    deleteFolders(conf, new Path(new Path(jobPath), TEMP_DIR), writeIds);
+  }
+
+  private static void deleteFolders(Configuration conf, Path temp, Collection<String> writeIds) {
+    try {
+      FileSystem fs = temp.getFileSystem(conf);
+      for (String w : writeIds) {
+        Path d = new Path(temp, w);
+        if (w != null && fs.exists(d)) {
+          fs.delete(d, true);
         }
       }
+      if (fs.exists(temp) && fs.listStatus(temp).length == 0) {
+        fs.delete(temp, false);
+      }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not delete the temporary custom_id digests at {}: {}", dir, e.getMessage());
+      LOG.warn("Could not delete the temporary custom_id digests under {}: {}", temp,
+          e.getMessage());
     }
   }
 }

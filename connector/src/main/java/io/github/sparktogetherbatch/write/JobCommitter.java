@@ -131,36 +131,8 @@ final class JobCommitter {
       m = m.commit(path, conf);
     }
 
-    int done = 0;
-    try (ManifestRecorder recorder = new ManifestRecorder(path, conf, m,
-        "stb-manifest-" + writeId)) {
-      for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        BatchJob b;
-        try {
-          b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
-        } catch (RuntimeException e) {
-          throw incomplete(flushQuietly(recorder, m, e), created, files.size() - done, e);
-        }
-        created.add(b.id());
-        batchesCreated.incrementAndGet();
-        LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
-            b.id(), f.fileId(), f.requests(), f.bytes(), path);
-        m = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
-            f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
-        try {
-          recorder.record(m);
-        } catch (RuntimeException e) {
-          throw incomplete(m, created, files.size() - done - 1, e);
-        }
-        batched.add(f.fileId());
-        pending.remove(f.fileId());
-        done++;
-      }
-      try {
-        m = recorder.flush();
-      } catch (RuntimeException e) {
-        throw incomplete(m, created, 0, e);
-      }
+    if (!files.isEmpty()) {
+      m = createBatches(client, files, m, created);
     }
     sweepOrphans(client, batched);
     long retries = client.stats().retries();
@@ -172,6 +144,86 @@ final class JobCommitter {
         + "now has {} batch(es)", writeId, path, requests, files.size(), bytes, retries, m.jobId(),
         m.batches().size());
     return m;
+  }
+
+  /**
+   * Creates one batch per uploaded file, in order, and records each in the manifest, written in
+   * the background ({@link ManifestRecorder}); returns the manifest as written at the end.
+   */
+  private JobManifest createBatches(TogetherClient client,
+      List<TogetherWriterCommitMessage.UploadedFile> files, JobManifest m, List<String> created) {
+    try (ManifestRecorder recorder = new ManifestRecorder(path, conf, m,
+        "stb-manifest-" + writeId)) {
+      for (TogetherWriterCommitMessage.UploadedFile f : files) {
+        BatchJob b;
+        try {
+          b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
+        } catch (RuntimeException e) {
+          throw incomplete(persist(recorder, m, e), created, e);
+        }
+        created.add(b.id());
+        batchesCreated.incrementAndGet();
+        LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
+            b.id(), f.fileId(), f.requests(), f.bytes(), path);
+        m = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
+            f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
+        batched.add(f.fileId());
+        pending.remove(f.fileId());
+        try {
+          recorder.record(m);
+        } catch (RuntimeException e) {
+          throw incomplete(persist(recorder, m, e), created, e);
+        }
+      }
+      try {
+        return recorder.flush();
+      } catch (RuntimeException e) {
+        JobManifest onDisk = persist(recorder, m, e);
+        if (!anyPendingOf(onDisk, files)) {
+          LOG.warn("The background write of the job manifest at {} failed ({}); it was written "
+              + "again on the driver and records every batch", path, e.getMessage());
+          return onDisk;
+        }
+        throw incomplete(onDisk, created, e);
+      }
+    }
+  }
+
+  private static boolean anyPendingOf(JobManifest m,
+      List<TogetherWriterCommitMessage.UploadedFile> files) {
+    Set<String> ids = new HashSet<>();
+    for (JobManifest.PendingFile p : m.pendingFiles()) {
+      ids.add(p.inputFileId());
+    }
+    for (TogetherWriterCommitMessage.UploadedFile f : files) {
+      if (ids.contains(f.fileId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Before failing with {@code e}: puts {@code m} (every batch created so far) on disk, through
+   * the recorder or, when it has failed, with one write on this thread; returns the manifest as
+   * it now stands at the path. Failures to write join {@code e}.
+   */
+  private JobManifest persist(ManifestRecorder recorder, JobManifest m, RuntimeException e) {
+    if (!recorder.failed()) {
+      try {
+        return recorder.flush();
+      } catch (RuntimeException f) {
+        e.addSuppressed(f);
+      }
+    }
+    try {
+      return m.commit(path, conf);
+    } catch (RuntimeException f) {
+      if (f != e) {
+        e.addSuppressed(f);
+      }
+      return recorder.written();
+    }
   }
 
   /**
@@ -190,7 +242,9 @@ final class JobCommitter {
             + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
             + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
             + "name them: run the check df.groupBy(\"" + mapping.idColumn + "\").count()"
-            + ".filter(\"count > 1\")). custom_id values must be unique across the whole write: "
+            + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
+            + "real write tells apart by the ids themselves). custom_id values must be unique "
+            + "across the whole write: "
             + "deduplicate the rows (e.g. dropDuplicates(\"" + mapping.idColumn + "\")) or choose "
             + "another 'idColumn'.");
       }
@@ -298,14 +352,39 @@ final class JobCommitter {
         + "deleted.");
   }
 
-  /** The digests repeated across every task's sorted custom_id digests, merged as streams. */
+  /**
+   * The digests repeated across every task's sorted custom_id digests, merged as streams. Digest
+   * files are read {@link TaskDigests#MAX_FAN_IN} at a time: past that many, groups of them are
+   * first merged into longer files next to them (deleted with the write's folder), so that the
+   * driver never holds more than that many open streams and buffers, whatever the task count.
+   */
   private long[] repeatedAcross(List<TogetherWriterCommitMessage> messages) {
     List<DigestCursor> cursors = new ArrayList<>();
     try {
+      List<String> files = new ArrayList<>();
+      List<Long> counts = new ArrayList<>();
       for (TogetherWriterCommitMessage msg : messages) {
-        if (msg.hasDigests()) {
-          cursors.add(cursor(msg));
+        if (msg.idDigests() != null) {
+          cursors.add(DigestCursor.of(msg.idDigests()));
+        } else if (msg.digestFile() != null) {
+          files.add(msg.digestFile());
+          counts.add(msg.idCount());
         }
+      }
+      for (int pass = 1; files.size() > TaskDigests.MAX_FAN_IN; pass++) {
+        List<String> merged = new ArrayList<>();
+        List<Long> mergedCounts = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += TaskDigests.MAX_FAN_IN) {
+          int end = Math.min(files.size(), i + TaskDigests.MAX_FAN_IN);
+          merged.add(digestFiles.writeMerged(pass, merged.size(), files.subList(i, end),
+              counts.subList(i, end)));
+          mergedCounts.add(counts.subList(i, end).stream().mapToLong(Long::longValue).sum());
+        }
+        files = merged;
+        counts = mergedCounts;
+      }
+      for (int j = 0; j < files.size(); j++) {
+        cursors.add(digestFiles.open(files.get(j), counts.get(j)));
       }
       return IdDigest.repeatedAcross(cursors);
     } catch (IOException e) {
@@ -397,7 +476,6 @@ final class JobCommitter {
     LOG.info("The job at {} has {} input file(s) without a batch from an interrupted write; "
         + "creating their batches first", path, todo.size());
     String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint;
-    int left = todo.size();
     for (JobManifest.PendingFile p : todo) {
       BatchJob b;
       try {
@@ -412,36 +490,44 @@ final class JobCommitter {
               b.id(), p.inputFileId(), p.requests(), path);
         }
       } catch (RuntimeException e) {
-        throw incomplete(m, created, left, e);
+        throw incomplete(m, created, e);
       }
       created.add(b.id());
-      m = m.withBatch(new JobManifest.BatchEntry(b.id(), p.inputFileId(), p.requests(), p.bytes(),
-          b.createdAt() == null ? Instant.now() : b.createdAt(), p.writeId())).commit(path, conf);
-      left--;
+      try {
+        m = m.withBatch(new JobManifest.BatchEntry(b.id(), p.inputFileId(), p.requests(),
+            p.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), p.writeId()))
+            .commit(path, conf);
+      } catch (RuntimeException e) {
+        throw incomplete(m, created, e);
+      }
     }
+    // The interrupted writes' custom_id digests, if their drivers died before deleting them.
+    Set<String> writes = new HashSet<>();
+    for (JobManifest.PendingFile p : todo) {
+      writes.add(p.writeId());
+    }
+    DigestFiles.deleteFoldersOf(conf, path, writes);
     return m;
   }
 
-  /** Before failing: the recorder writes what it was given; a failure to do so joins {@code e}. */
-  private static JobManifest flushQuietly(ManifestRecorder recorder, JobManifest m,
-      RuntimeException e) {
-    try {
-      return recorder.flush();
-    } catch (RuntimeException f) {
-      e.addSuppressed(f);
-      return m;
-    }
-  }
-
-  private TogetherJobException incomplete(JobManifest m, List<String> created, int stillPending,
+  /**
+   * The error for a write whose batches were not all created (or not all recorded): what the
+   * manifest at the path ({@code onDisk}) now holds and how to finish the job.
+   */
+  private TogetherJobException incomplete(JobManifest onDisk, List<String> created,
       RuntimeException cause) {
+    List<String> unlisted = new ArrayList<>(created);
+    unlisted.removeAll(onDisk.batchIds());
     return new TogetherJobException("Creating the batches of the job at " + path + " stopped: "
         + cause.getMessage() + " Batches created by this write: " + created + ". The job manifest "
-        + "at " + path + " records every batch created and the " + stillPending + " input file(s) "
-        + "still without a batch as pending. To finish the job, write to the same path again with "
-        + "mode(\"append\") (an empty DataFrame is enough): pending files get their batch first, "
-        + "never twice. To drop the job instead, write with mode(\"overwrite\").",
-        all(m.batchIds(), created), cause);
+        + "at " + path + " records " + onDisk.batches().size() + " batch(es) and "
+        + onDisk.pendingFiles().size() + " input file(s) still pending"
+        + (unlisted.isEmpty() ? "" : ", among them the input files of " + unlisted.size()
+            + " batch(es) created by this write that it does not list yet " + unlisted
+            + " (a resume finds those batches by their input file and records them)")
+        + ". To finish the job, write to the same path again with mode(\"append\") (an empty "
+        + "DataFrame is enough): pending files get their batch first, never twice. To drop the job "
+        + "instead, write with mode(\"overwrite\").", all(onDisk.batchIds(), created), cause);
   }
 
   private static List<String> all(List<String> a, List<String> b) {

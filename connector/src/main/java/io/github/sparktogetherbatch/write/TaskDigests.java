@@ -18,14 +18,25 @@ import java.util.List;
 /**
  * One task's custom_id {@link IdDigest}s in bounded memory. Digests collect in a fixed-size chunk;
  * a full chunk is sorted and appended to a local spill file as a sorted run. At the end, a task
- * whose digests fit one chunk hands them over as a sorted array (they travel in the commit
- * message); a larger one merges its runs into one sorted stream ({@link #mergeTo}), which the
- * writer stores next to the job for the driver. Either way the task holds two chunks at most,
- * whatever the partition's size.
+ * with at most {@link #MESSAGE_LIMIT} digests hands them over as a sorted array (they travel in
+ * the commit message, which the driver holds until the job commits); a larger one merges them
+ * into one sorted stream ({@link #mergeTo}), which the writer stores next to the job for the
+ * driver. The merge reads at most {@link #MAX_FAN_IN} runs at a time (in passes, for a partition
+ * of more than {@code MAX_FAN_IN} chunks), so the task holds two chunks and {@code MAX_FAN_IN}
+ * small buffers at most, whatever the partition's size.
  */
 final class TaskDigests implements Closeable {
   /** Digests per chunk (8 bytes each, plus as much scratch space for the sort). */
   static final int DEFAULT_CHUNK = 1 << 17;
+
+  /**
+   * The most digests a commit message carries (64 KB): the driver holds every task's message, so
+   * more would grow the driver's memory with the rows of the write.
+   */
+  static final int MESSAGE_LIMIT = 8192;
+
+  /** The most sorted streams merged at once, here and on the driver (each with a small buffer). */
+  static final int MAX_FAN_IN = 64;
 
   /**
    * Tests lower this to make small writes spill and go through the file path: in this JVM
@@ -40,6 +51,7 @@ final class TaskDigests implements Closeable {
   private int n;
   private long total;
   private final List<long[]> runs = new ArrayList<>(); // {offset in bytes, count}
+  private final List<Path> passFiles = new ArrayList<>(); // a merge's intermediate files
   private LongWriter spill;
   private long spilledBytes;
   private boolean finished;
@@ -64,15 +76,15 @@ final class TaskDigests implements Closeable {
     return total;
   }
 
-  /** Whether the digests went to the spill file (so {@link #mergeTo} must be used). */
-  boolean spilled() {
-    return !runs.isEmpty();
+  /** Whether the digests go in the commit message ({@link #sortedInMemory}), else {@link #mergeTo}. */
+  boolean fitMessage() {
+    return runs.isEmpty() && n <= MESSAGE_LIMIT;
   }
 
-  /** The digests, sorted, when they never spilled; the task may add nothing afterwards. */
+  /** The digests, sorted, when they {@link #fitMessage}; the task may add nothing afterwards. */
   long[] sortedInMemory() {
-    if (spilled()) {
-      throw new IllegalStateException("digests spilled to " + spillFile);
+    if (!fitMessage()) {
+      throw new IllegalStateException("too many digests for a commit message: use mergeTo");
     }
     finished = true;
     long[] out = Arrays.copyOf(sortChunk(), n);
@@ -85,26 +97,59 @@ final class TaskDigests implements Closeable {
    * 8-byte big-endian values, and returns the values that occur more than once, each once, sorted.
    */
   long[] mergeTo(OutputStream out) throws IOException {
-    if (!spilled()) {
-      throw new IllegalStateException("nothing spilled; use sortedInMemory()");
-    }
     finished = true;
     if (n > 0) {
       spillChunk();
     }
-    spill.close();
-    spill = null;
+    if (spill != null) {
+      spill.close();
+      spill = null;
+    }
     scratch = null;
-    try (FileChannel ch = FileChannel.open(spillFile, StandardOpenOption.READ)) {
-      List<DigestCursor> cursors = new ArrayList<>();
-      for (long[] r : runs) {
-        cursors.add(DigestCursor.ofChannelRange(ch, r[0], r[1]));
+    Path from = spillFile;
+    List<long[]> fromRuns = runs;
+    for (int pass = 1; fromRuns.size() > MAX_FAN_IN; pass++) {
+      // Too many runs to read at once: merge them MAX_FAN_IN at a time into fewer, longer runs.
+      Path to = spillFile.resolveSibling(spillFile.getFileName() + ".pass" + pass);
+      passFiles.add(to);
+      List<long[]> toRuns = new ArrayList<>();
+      try (FileChannel ch = FileChannel.open(from, StandardOpenOption.READ);
+          LongWriter w = new LongWriter(Files.newOutputStream(to))) {
+        long offset = 0;
+        for (int i = 0; i < fromRuns.size(); i += MAX_FAN_IN) {
+          List<long[]> group = fromRuns.subList(i, Math.min(fromRuns.size(), i + MAX_FAN_IN));
+          long count = 0;
+          for (long[] r : group) {
+            count += r[1];
+          }
+          IdDigest.mergeSorted(cursors(ch, group), w);
+          toRuns.add(new long[] {offset, count});
+          offset += 8 * count;
+        }
       }
+      if (!from.equals(spillFile)) {
+        Files.deleteIfExists(from);
+      }
+      from = to;
+      fromRuns = toRuns;
+    }
+    if (fromRuns.isEmpty()) {
+      return new long[0]; // no rows
+    }
+    try (FileChannel ch = FileChannel.open(from, StandardOpenOption.READ)) {
       LongWriter data = new LongWriter(out);
-      long[] repeated = IdDigest.mergeSorted(cursors, data);
+      long[] repeated = IdDigest.mergeSorted(cursors(ch, fromRuns), data);
       data.flush();
       return repeated;
     }
+  }
+
+  private static List<DigestCursor> cursors(FileChannel ch, List<long[]> runs) {
+    List<DigestCursor> cursors = new ArrayList<>(runs.size());
+    for (long[] r : runs) {
+      cursors.add(DigestCursor.ofChannelRange(ch, r[0], r[1]));
+    }
+    return cursors;
   }
 
   private long[] sortChunk() {
@@ -146,10 +191,14 @@ final class TaskDigests implements Closeable {
     } catch (IOException ignored) {
       // deleting below
     }
-    try {
-      Files.deleteIfExists(spillFile);
-    } catch (IOException ignored) {
-      // a temporary file of the task; the staging directory is cleaned with it
+    List<Path> files = new ArrayList<>(passFiles);
+    files.add(spillFile);
+    for (Path f : files) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException ignored) {
+        // a temporary file of the task; the staging directory is cleaned with it
+      }
     }
   }
 

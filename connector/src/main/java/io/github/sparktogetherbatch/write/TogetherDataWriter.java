@@ -107,8 +107,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     if (digests != null) {
       ids = digests.count();
       long[] repeated;
-      if (digests.spilled()) {
-        // More ids than one chunk: the merged digests go next to the job, for the driver.
+      if (!digests.fitMessage()) {
+        // Too many ids for the commit message: the merged digests go next to the job, for the driver.
         digestFile = digestFiles.fileFor(partitionId, taskId, attempt);
         repeated = digestFiles.write(digestFile, digests);
         sortedFile = digestFile.toString();

@@ -7,8 +7,8 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 /**
  * What one task uploaded: its input files (id, name, requests, bytes) and, when ids come from a
  * column, where the sorted {@link IdDigest}s of its custom_ids are, so the driver can find
- * duplicates across tasks before it creates any batch: in this message when they fit one {@link
- * TaskDigests} chunk (up to 1 MB), else in a file next to the job ({@link DigestFiles}).
+ * duplicates across tasks before it creates any batch: in this message when there are at most
+ * {@link TaskDigests#MESSAGE_LIMIT} (64 KB), else in a file next to the job ({@link DigestFiles}).
  */
 final class TogetherWriterCommitMessage implements WriterCommitMessage {
   private static final long serialVersionUID = 1L;
@@ -25,12 +25,6 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
   private final String digestFile;
   private final long idCount;
   private final long httpRetries;
-
-  TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
-      List<UploadedFile> files, long[] idDigests) {
-    this(partitionId, taskId, attemptNumber, files, idDigests, null,
-        idDigests == null ? 0 : idDigests.length, 0);
-  }
 
   /**
    * @param idDigests the sorted digests, when they travel in the message

@@ -100,10 +100,32 @@ class SpilledDigestsWriteTest {
   void aDryRunChecksAcrossTasksToo() {
     writer(rows("concat('id-', id)"), EMU).option("idColumn", "custom_id")
         .option("dryRun", "true").save(path());
+    assertFalse(Files.exists(tmp.resolve("job")), "a dry run to a new path leaves no folder");
     Throwable t = assertThrows(Throwable.class, () -> writer(rows(
         "CASE WHEN id = 399 THEN 'id-0' ELSE concat('id-', id) END"), EMU)
         .option("idColumn", "custom_id").option("dryRun", "true").save(path()));
     assertTrue(causeOf(t, TogetherDataException.class).getMessage().contains("1 value(s)"));
     assertEquals(0, inputFiles(EMU).size(), "a dry run uploads nothing");
+  }
+
+  @Test
+  void moreTasksThanOneMergeReadsAtOnceAreMergedInPasses() {
+    int partitions = TaskDigests.MAX_FAN_IN + 6; // every task spills: 20 ids, chunks of 16
+    long rows = 20L * partitions;
+    Dataset<Row> unique = spark.range(0, rows, 1, partitions).selectExpr(
+        "concat('id-', id) AS custom_id", "concat('question ', id) AS prompt");
+    writer(unique, EMU).option("idColumn", "custom_id").option("dryRun", "true").save(path());
+
+    // the first and the last task share an id: they are in different groups of the first pass
+    Dataset<Row> dup = spark.range(0, rows, 1, partitions).selectExpr(
+        "CASE WHEN id = " + (rows - 1) + " THEN 'id-1' ELSE concat('id-', id) END AS custom_id",
+        "concat('question ', id) AS prompt");
+    Throwable t = assertThrows(Throwable.class, () -> writer(dup, EMU)
+        .option("idColumn", "custom_id").save(path()));
+    TogetherDataException e = causeOf(t, TogetherDataException.class);
+    assertTrue(e.getMessage().contains("'id-1' (partitions [0, " + (partitions - 1) + "])"),
+        e.getMessage());
+    assertEquals(0, batches(EMU).size());
+    assertEquals(0, inputFiles(EMU).size(), "uploaded files are deleted");
   }
 }

@@ -36,7 +36,7 @@ class TaskDigestsTest {
       for (long x : v) {
         d.add(x);
       }
-      assertFalse(d.spilled());
+      assertTrue(d.fitMessage());
       assertEquals(5, d.count());
       long[] sorted = v.clone();
       Arrays.sort(sorted);
@@ -59,7 +59,7 @@ class TaskDigestsTest {
             all[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(n) : rnd.nextLong();
             d.add(all[i]);
           }
-          assertTrue(d.spilled(), "chunk " + chunk + ", n " + n);
+          assertFalse(d.fitMessage(), "chunk " + chunk + ", n " + n);
           assertTrue(Files.exists(spill));
           ByteArrayOutputStream out = new ByteArrayOutputStream();
           long[] repeated = d.mergeTo(out);
@@ -76,8 +76,32 @@ class TaskDigestsTest {
           assertArrayEquals(all, merged, "chunk " + chunk + ", n " + n);
         }
         assertFalse(Files.exists(spill), "close deletes the spill file");
+        try (var left = Files.list(tmp)) {
+          assertEquals(0, left.count(), "close deletes the merge passes' files too");
+        }
       }
     }
+  }
+
+  @Test
+  void moreDigestsThanAMessageTakesGoThroughMergeInOneChunk() throws Exception {
+    Random rnd = new Random(5);
+    int n = TaskDigests.MESSAGE_LIMIT + 1;
+    long[] all = new long[n];
+    Path spill = tmp.resolve("m.bin");
+    try (TaskDigests d = new TaskDigests(spill)) {
+      for (int i = 0; i < n; i++) {
+        all[i] = i == n - 1 ? all[7] : rnd.nextLong();
+        d.add(all[i]);
+      }
+      assertFalse(d.fitMessage());
+      assertFalse(Files.exists(spill), "one chunk: nothing spilled yet");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertArrayEquals(new long[] {all[7]}, d.mergeTo(out));
+      assertEquals(8L * n, out.size());
+      assertThrows(IllegalStateException.class, d::sortedInMemory);
+    }
+    assertFalse(Files.exists(spill));
   }
 
   @Test
