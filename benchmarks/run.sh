@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
   mvn -B -q ${MVN_OFFLINE:--o} -pl benchmarks -am -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 fi
 
 opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
