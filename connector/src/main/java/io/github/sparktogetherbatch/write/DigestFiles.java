@@ -30,7 +30,7 @@ final class DigestFiles implements Serializable {
   static final String TEMP_DIR = "_stb_temporary";
 
   private final String dir;
-  /** Whether the job path existed before this write (else the write's clean-up removes it if empty). */
+  /** Whether the job path existed before this write (if not, its clean-up removes it when empty). */
   private final boolean jobPathExisted;
   private final byte[] conf;
   private transient Configuration hadoopConf;
@@ -147,10 +147,7 @@ final class DigestFiles implements Serializable {
       // Tasks' digest files created the job path; a write that recorded nothing leaves none.
       Path job = temp.getParent();
       try {
-        FileSystem fs = job.getFileSystem(conf());
-        if (fs.exists(job) && fs.listStatus(job).length == 0) {
-          fs.delete(job, false);
-        }
+        deleteIfEmpty(job.getFileSystem(conf()), job);
       } catch (IOException | RuntimeException e) {
         LOG.debug("Could not delete the empty job path {}: {}", job, e.getMessage());
       }
@@ -174,12 +171,16 @@ final class DigestFiles implements Serializable {
           fs.delete(d, true);
         }
       }
-      if (fs.exists(temp) && fs.listStatus(temp).length == 0) {
-        fs.delete(temp, false);
-      }
+      deleteIfEmpty(fs, temp);
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not delete the temporary custom_id digests under {}: {}", temp,
           e.getMessage());
+    }
+  }
+
+  private static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+      fs.delete(dir, false);
     }
   }
 }

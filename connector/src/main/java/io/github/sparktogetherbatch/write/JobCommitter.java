@@ -179,7 +179,7 @@ final class JobCommitter {
         return recorder.flush();
       } catch (RuntimeException e) {
         JobManifest onDisk = persist(recorder, m, e);
-        if (!anyPendingOf(onDisk, files)) {
+        if (onDisk.pendingFiles().isEmpty()) {
           LOG.warn("The background write of the job manifest at {} failed ({}); it was written "
               + "again on the driver and records every batch", path, e.getMessage());
           return onDisk;
@@ -187,20 +187,6 @@ final class JobCommitter {
         throw incomplete(onDisk, created, e);
       }
     }
-  }
-
-  private static boolean anyPendingOf(JobManifest m,
-      List<TogetherWriterCommitMessage.UploadedFile> files) {
-    Set<String> ids = new HashSet<>();
-    for (JobManifest.PendingFile p : m.pendingFiles()) {
-      ids.add(p.inputFileId());
-    }
-    for (TogetherWriterCommitMessage.UploadedFile f : files) {
-      if (ids.contains(f.fileId())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -219,9 +205,7 @@ final class JobCommitter {
     try {
       return m.commit(path, conf);
     } catch (RuntimeException f) {
-      if (f != e) {
-        e.addSuppressed(f);
-      }
+      e.addSuppressed(f);
       return recorder.written();
     }
   }

@@ -70,7 +70,7 @@ final class ManifestRecorder implements AutoCloseable {
     return written;
   }
 
-  /** Whether the writer has stopped on a failure (then only a write on the caller's thread helps). */
+  /** Whether the writer has stopped on a failure (only a write on another thread helps then). */
   synchronized boolean failed() {
     return failure != null;
   }

@@ -76,7 +76,7 @@ final class TaskDigests implements Closeable {
     return total;
   }
 
-  /** Whether the digests go in the commit message ({@link #sortedInMemory}), else {@link #mergeTo}. */
+  /** Whether the digests go in the commit message ({@link #sortedInMemory}), not {@link #mergeTo}. */
   boolean fitMessage() {
     return runs.isEmpty() && n <= MESSAGE_LIMIT;
   }

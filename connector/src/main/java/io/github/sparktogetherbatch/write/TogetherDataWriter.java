@@ -108,7 +108,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       ids = digests.count();
       long[] repeated;
       if (!digests.fitMessage()) {
-        // Too many ids for the commit message: the merged digests go next to the job, for the driver.
+        // Too many ids for the commit message: the merged digests go next to the job.
         digestFile = digestFiles.fileFor(partitionId, taskId, attempt);
         repeated = digestFiles.write(digestFile, digests);
         sortedFile = digestFile.toString();

@@ -59,7 +59,7 @@ class ManifestRecorderTest {
     }
   }
 
-  /** A file system whose every use fails with an {@link Error}, as a class that cannot load would. */
+  /** A file system that fails with an {@link Error}, as a class that cannot load would. */
   public static final class ErrorFs extends RawLocalFileSystem {
     @Override
     public void initialize(URI uri, Configuration conf) {
