@@ -57,8 +57,8 @@ mkdir -p "$target"
 echo "Building the connector jar and resolving Spark (mvn -DskipTests package)..."
 # shellcheck disable=SC2086
 mvn -B -q ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime \
-  -Dmdep.excludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
+  -Dmdep.outputFile=target/notebook-classpath.txt -DincludeScope=runtime \
+  -DexcludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
 jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | sed -n 1p)
 cp "$jar" "$target/spark-together-batch.jar"
 tr ':' '\n' < examples/target/notebook-classpath.txt | grep -v '^$' > "$target/classpath.txt"
@@ -71,6 +71,13 @@ mvn -B -q ${MAVEN_ARGS:-} -N dependency:copy \
   -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$kernel_version \
   -DoutputDirectory="$target/kernel"
 kernel_jar=$target/kernel/rapaio-jupyter-kernel-$kernel_version.jar
+# Our fix for a start-up race in the kernel's LoopThread (see the class), ahead of the kernel's jar.
+patch_src=$root/notebooks/tools/kernel-patch
+patch_dir=$target/kernel-patch
+rm -rf "$patch_dir"
+"$(dirname "$java_bin")/javac" --release 17 -nowarn -d "$patch_dir" -cp "$kernel_jar" \
+  $(find "$patch_src" -name '*.java')
+kernel_cp=$patch_dir:$kernel_jar
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 export JUPYTER_PATH=$target/jupyter
 export JUPYTER_DATA_DIR=$target/jupyter-data
@@ -78,13 +85,14 @@ export JUPYTER_RUNTIME_DIR=$target/jupyter-runtime
 export JUPYTER_CONFIG_DIR=$target/jupyter-config
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 mkdir -p "$JUPYTER_PATH/kernels/$kernel_name" "$JUPYTER_DATA_DIR" "$JUPYTER_RUNTIME_DIR" "$JUPYTER_CONFIG_DIR"
-python3 - "$JUPYTER_PATH/kernels/$kernel_name/kernel.json" "$java_bin" "$kernel_jar" "$target/classpath.txt" "$opens" <<'EOF'
+python3 - "$JUPYTER_PATH/kernels/$kernel_name/kernel.json" "$java_bin" "$kernel_cp" "$target/classpath.txt" "$opens" <<'EOF'
 import json, sys
-out, java, kernel_jar, classpath_file, opens = sys.argv[1:6]
+out, java, kernel_cp, classpath_file, opens = sys.argv[1:6]
 jars = [l.strip() for l in open(classpath_file) if l.strip()]
 spec = {
     # Spark on Java 17 needs its --add-opens list in the kernel's own JVM (cells run in it).
-    "argv": [java, "-Xmx2g", *opens.split(), "-Djava.awt.headless=true", "-jar", kernel_jar, "{connection_file}"],
+    "argv": [java, "-Xmx2g", *opens.split(), "-Djava.awt.headless=true", "-cp", kernel_cp,
+             "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],
     "display_name": "Java (spark-together-batch)",
     "language": "java",
     "interrupt_mode": "message",
@@ -109,6 +117,10 @@ if [ ${#notebooks[@]} -eq 0 ]; then
   for f in notebooks/*.ipynb; do notebooks+=("$f"); done
 fi
 mkdir -p "$target/executed"
+# The kernel's own lines in an nbconvert log: the JVM's errors, without the classpath listing.
+kernel_output() {
+  grep -E '^\[[0-9]{4}-|Exception|Error|^\s+at |^Caused by' "$1" | grep -v -E '^\s+File |Traceback' | head -30 | sed 's/^/      /' || true
+}
 failed=()
 for nb in "${notebooks[@]}"; do
   [ -f "$nb" ] || nb=notebooks/$nb
@@ -129,12 +141,17 @@ EOF
   fi
   echo "=== $name"
   start=$(date +%s)
-  if jupyter nbconvert --to notebook --execute \
-      --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=300 \
-      --ExecutePreprocessor.kernel_name="$kernel_name" \
-      --output-dir "$target/executed" "$nb" >"$target/executed/${name%.ipynb}.log" 2>&1; then
-    # nbconvert stops at a failing cell; make sure no error output slipped through either.
-    if python3 - "$target/executed/$name" <<'EOF'
+  log=$target/executed/${name%.ipynb}.log
+  ok=false
+  for attempt in 1 2 3 4; do
+    # ReadyKernelManager (tools/ready_kernel.py) holds the client back until the kernel is ready.
+    if PYTHONPATH=$root/notebooks/tools${PYTHONPATH:+:$PYTHONPATH} jupyter nbconvert --to notebook --execute \
+        --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=45 \
+        --ExecutePreprocessor.kernel_name="$kernel_name" \
+        --ExecutePreprocessor.kernel_manager_class=ready_kernel.ReadyKernelManager \
+        --output-dir "$target/executed" "$nb" >"$log" 2>&1; then
+      # nbconvert stops at a failing cell; make sure no error output slipped through either.
+      if python3 - "$target/executed/$name" <<'EOF'
 import json, sys
 nb = json.load(open(sys.argv[1]))
 errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -142,13 +159,24 @@ for e in errors:
     print("  error output: %s: %s" % (e.get("ename"), e.get("evalue")))
 sys.exit(1 if errors else 0)
 EOF
-    then
-      echo "    passed in $(( $(date +%s) - start ))s: notebooks/target/executed/$name"
-      continue
+      then
+        ok=true
+      fi
+      break
     fi
+    # Only a kernel that never got going is tried again; a failing cell fails at once.
+    grep -q -E "Kernel died before replying to kernel_info|Kernel didn't respond in" "$log" || break
+    echo "    the kernel did not start (attempt $attempt); what it printed:"
+    kernel_output "$log"
+    cp "$log" "$log.attempt$attempt"
+  done
+  if $ok; then
+    echo "    passed in $(( $(date +%s) - start ))s: notebooks/target/executed/$name"
+    continue
   fi
   echo "    FAILED after $(( $(date +%s) - start ))s; log: notebooks/target/executed/${name%.ipynb}.log"
-  grep -v -E '^\[I |^\s*$|Debugger|frozen|PYDEVD' "$target/executed/${name%.ipynb}.log" | tail -40 | sed 's/^/    /'
+  kernel_output "$log"
+  grep -v -E '^\[I |^\s*$|Debugger|frozen|PYDEVD' "$log" | tail -25 | sed 's/^/    /'
   failed+=("$name")
 done
 
