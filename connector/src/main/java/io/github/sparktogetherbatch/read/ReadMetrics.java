@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.TaskMetricValue;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomSumMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -40,27 +41,7 @@ public final class ReadMetrics {
 
   /** One task-side value. */
   static CustomTaskMetric task(String name, long value) {
-    return new TaskValue(name, value);
-  }
-
-  private static final class TaskValue implements CustomTaskMetric {
-    private final String name;
-    private final long value;
-
-    TaskValue(String name, long value) {
-      this.name = name;
-      this.value = value;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public long value() {
-      return value;
-    }
+    return TaskMetricValue.of(name, value);
   }
 
   /** Rows with status {@code succeeded}. */

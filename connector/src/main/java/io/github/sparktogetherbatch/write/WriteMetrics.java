@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.TaskMetricValue;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomSumMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -102,26 +103,6 @@ public final class WriteMetrics {
   }
 
   static CustomTaskMetric value(String name, long value) {
-    return new Value(name, value);
-  }
-
-  private static final class Value implements CustomTaskMetric {
-    private final String name;
-    private final long value;
-
-    Value(String name, long value) {
-      this.name = name;
-      this.value = value;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public long value() {
-      return value;
-    }
+    return TaskMetricValue.of(name, value);
   }
 }
