@@ -75,8 +75,13 @@ kernel_jar=$target/kernel/rapaio-jupyter-kernel-$kernel_version.jar
 patch_src=$root/notebooks/tools/kernel-patch
 patch_dir=$target/kernel-patch
 rm -rf "$patch_dir"
-"$(dirname "$java_bin")/javac" --release 17 -nowarn -d "$patch_dir" -cp "$kernel_jar" \
-  $(find "$patch_src" -name '*.java')
+javac_bin=$(dirname "$java_bin")/javac
+[ -x "$javac_bin" ] || javac_bin=$(command -v javac || true)
+if [ -z "$javac_bin" ]; then
+  echo "No javac next to $java_bin or on PATH: install a JDK 17 (e.g. openjdk-17-jdk-headless)." >&2
+  exit 1
+fi
+"$javac_bin" --release 17 -nowarn -d "$patch_dir" -cp "$kernel_jar" $(find "$patch_src" -name '*.java')
 kernel_cp=$patch_dir:$kernel_jar
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 export JUPYTER_PATH=$target/jupyter
