@@ -171,6 +171,7 @@ EOF
     fi
     # Only a kernel that never got going is tried again; a failing cell fails at once.
     grep -q -E "Kernel died before replying to kernel_info|Kernel didn't respond in" "$log" || break
+    [ "$attempt" -lt 4 ] || break
     echo "    the kernel did not start (attempt $attempt); what it printed:"
     kernel_output "$log"
     cp "$log" "$log.attempt$attempt"

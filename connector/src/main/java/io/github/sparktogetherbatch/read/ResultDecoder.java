@@ -237,7 +237,6 @@ final class ResultDecoder {
     }
   }
 
-
   private void readResponse(JsonParser p, JsonToken t, Result out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();

@@ -166,8 +166,11 @@ final class DigestFiles implements Serializable {
     try {
       FileSystem fs = temp.getFileSystem(conf);
       for (String w : writeIds) {
+        if (w == null) {
+          continue; // a pending file recorded without its write's id
+        }
         Path d = new Path(temp, w);
-        if (w != null && fs.exists(d)) {
+        if (fs.exists(d)) {
           fs.delete(d, true);
         }
       }
