@@ -2,7 +2,9 @@ package io.github.sparktogetherbatch;
 
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
-/** One value of a DSv2 custom metric, as a task or the driver reports it. Internal to the connector. */
+/**
+ * One value of a DSv2 custom metric, as a task or the driver reports it. Internal to the connector.
+ */
 public final class TaskMetricValue implements CustomTaskMetric {
   private final String name;
   private final long value;

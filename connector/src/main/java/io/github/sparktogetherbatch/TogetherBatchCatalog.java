@@ -1,7 +1,7 @@
 package io.github.sparktogetherbatch;
 
-import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Identifier;
@@ -13,10 +13,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The catalog {@link TogetherBatchDataSource} names so that Spark routes every SaveMode through
- * the DSv2 write. A "table" is a job path (or a list of batch ids); it "exists" when the path
- * holds a job manifest. Creating one writes nothing (the manifest is written when batches are
- * created); dropping one never deletes a job.
+ * The catalog {@link TogetherBatchDataSource} names so that Spark routes every SaveMode through the
+ * DSv2 write. A "table" is a job path (or a list of batch ids); it "exists" when the path holds a
+ * job manifest. Creating one writes nothing (the manifest is written when batches are created);
+ * dropping one never deletes a job.
  */
 public final class TogetherBatchCatalog implements TableCatalog {
   private String name = TogetherBatchDataSource.CATALOG_NAME;
@@ -51,8 +51,8 @@ public final class TogetherBatchCatalog implements TableCatalog {
   }
 
   @Override
-  public Table createTable(Identifier ident, StructType schema, Transform[] partitions,
-      Map<String, String> properties) {
+  public Table createTable(
+      Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties) {
     return loadTable(ident);
   }
 
@@ -61,7 +61,9 @@ public final class TogetherBatchCatalog implements TableCatalog {
     throw new UnsupportedOperationException("A together-batch job cannot be altered.");
   }
 
-  /** Never deletes a job: Spark calls this after a failed create-as-select, and batches may exist. */
+  /**
+   * Never deletes a job: Spark calls this after a failed create-as-select, and batches may exist.
+   */
   @Override
   public boolean dropTable(Identifier ident) {
     return false;

@@ -23,8 +23,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * <p>It names its own small catalog ({@link TogetherBatchCatalog}) through {@link
  * SupportsCatalogOptions} so that every SaveMode reaches the DSv2 write: Spark refuses {@code
  * ErrorIfExists} and {@code Ignore} for a bare {@code TableProvider}, but turns them into a
- * create-table-as-select against a catalog, whose {@code tableExists} says whether the path
- * already holds a job.
+ * create-table-as-select against a catalog, whose {@code tableExists} says whether the path already
+ * holds a job.
  */
 public class TogetherBatchDataSource
     implements SupportsCatalogOptions, DataSourceRegister, SessionConfigSupport {
@@ -33,6 +33,7 @@ public class TogetherBatchDataSource
 
   /** Name under which the source registers its catalog in the session. */
   public static final String CATALOG_NAME = "together_batch";
+
   static final String CATALOG_CONF = "spark.sql.catalog." + CATALOG_NAME;
   static final String REDACTION_CONF = "spark.sql.redaction.options.regex";
 
@@ -57,7 +58,8 @@ public class TogetherBatchDataSource
   }
 
   @Override
-  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+  public Table getTable(
+      StructType schema, Transform[] partitioning, Map<String, String> properties) {
     CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(properties);
     return new TogetherBatchTable(JobRef.fromOptions(options));
   }
@@ -110,29 +112,36 @@ public class TogetherBatchDataSource
           inStartupConf = true;
           String name = prefix + kv._1();
           if (!redaction.matcher(name).find() && WARNED.put(spark.sparkContext(), true) == null) {
-            LOG.warn("The Together API key is in the Spark configuration as '{}', which "
-                + "spark.redaction.regex does not cover: Spark shows its value in the UI's "
-                + "Environment tab and writes it to the event log. Give the key as the environment "
-                + "variable {} or the option 'apiKey' instead, or add apikey to "
-                + "spark.redaction.regex, e.g. --conf "
-                + "spark.redaction.regex='(?i)secret|password|token|access[.]?key|apikey'.",
-                name, TogetherBatchOptions.API_KEY_ENV);
+            LOG.warn(
+                "The Together API key is in the Spark configuration as '{}', which "
+                    + "spark.redaction.regex does not cover: Spark shows its value in the UI's "
+                    + "Environment tab and writes it to the event log. Give the key as the environment "
+                    + "variable {} or the option 'apiKey' instead, or add apikey to "
+                    + "spark.redaction.regex, e.g. --conf "
+                    + "spark.redaction.regex='(?i)secret|password|token|access[.]?key|apikey'.",
+                name,
+                TogetherBatchOptions.API_KEY_ENV);
           }
         }
       }
       if (inStartupConf) {
         return;
       }
-      for (String key : new String[] {prefix + TogetherBatchOptions.API_KEY.name(),
-          prefix + TogetherBatchOptions.API_KEY.name().toLowerCase(java.util.Locale.ROOT)}) {
+      for (String key :
+          new String[] {
+            prefix + TogetherBatchOptions.API_KEY.name(),
+            prefix + TogetherBatchOptions.API_KEY.name().toLowerCase(java.util.Locale.ROOT)
+          }) {
         String v = spark.conf().get(key, null);
         if (v != null && !v.isEmpty() && WARNED.put(spark, true) == null) {
-          LOG.warn("The Together API key is set as the session configuration '{}' at run time: "
-              + "Spark copies session configurations into the properties of every job it runs, "
-              + "which its event log (and any SparkListener) records unredacted. Give the key as "
-              + "the environment variable {} or the option 'apiKey' instead, or in the start-up "
-              + "configuration together with spark.redaction.regex covering apikey.",
-              key, TogetherBatchOptions.API_KEY_ENV);
+          LOG.warn(
+              "The Together API key is set as the session configuration '{}' at run time: "
+                  + "Spark copies session configurations into the properties of every job it runs, "
+                  + "which its event log (and any SparkListener) records unredacted. Give the key as "
+                  + "the environment variable {} or the option 'apiKey' instead, or in the start-up "
+                  + "configuration together with spark.redaction.regex covering apikey.",
+              key,
+              TogetherBatchOptions.API_KEY_ENV);
         }
       }
     } catch (RuntimeException e) {
@@ -154,8 +163,13 @@ public class TogetherBatchDataSource
       covered = false;
     }
     if (!covered) {
-      spark.conf().set(REDACTION_CONF, current == null || current.isEmpty()
-          ? "(?i)apikey" : "(?:" + current + ")|(?i)apikey");
+      spark
+          .conf()
+          .set(
+              REDACTION_CONF,
+              current == null || current.isEmpty()
+                  ? "(?i)apikey"
+                  : "(?:" + current + ")|(?i)apikey");
     }
   }
 
@@ -176,8 +190,9 @@ public class TogetherBatchDataSource
       String path = options.get(TogetherBatchOptions.PATH.key());
       String ids = options.get(TogetherBatchOptions.BATCH_ID.key());
       if ((path == null || path.isEmpty()) && (ids == null || ids.isBlank())) {
-        throw new TogetherConfigException("No job path: use save(path) / load(path) with a "
-            + "directory on any Hadoop filesystem, or, to read, the option 'batchId'.");
+        throw new TogetherConfigException(
+            "No job path: use save(path) / load(path) with a "
+                + "directory on any Hadoop filesystem, or, to read, the option 'batchId'.");
       }
       return new JobRef(path == null || path.isEmpty() ? null : path, ids);
     }

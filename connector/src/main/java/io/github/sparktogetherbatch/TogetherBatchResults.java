@@ -10,9 +10,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/**
- * Helpers for the results of a read ({@code spark.read().format("together-batch").load(path)}).
- */
+/** Helpers for the results of a read ({@code spark.read().format("together-batch").load(path)}). */
 public final class TogetherBatchResults {
   /** Prefix given to a result column whose name the input DataFrame already uses. */
   public static final String COLLISION_PREFIX = "result_";
@@ -20,10 +18,10 @@ public final class TogetherBatchResults {
   private TogetherBatchResults() {}
 
   /**
-   * Joins each input row to its result: a left join of {@code input} with {@code results} on
-   * {@code input[idColumn]} cast to string = {@code results.custom_id} (the writer's {@code
-   * idColumn} becomes the request's custom_id). Every input row is kept once (each custom_id has
-   * exactly one result row); rows that were never submitted get nulls.
+   * Joins each input row to its result: a left join of {@code input} with {@code results} on {@code
+   * input[idColumn]} cast to string = {@code results.custom_id} (the writer's {@code idColumn}
+   * becomes the request's custom_id). Every input row is kept once (each custom_id has exactly one
+   * result row); rows that were never submitted get nulls.
    *
    * <p>The output has every input column, then every result column except {@code custom_id}; a
    * result column whose name the input already has (case-insensitively, e.g. {@code status} or
@@ -36,18 +34,19 @@ public final class TogetherBatchResults {
    * @param results the read's result (all columns or a selection that includes {@code custom_id})
    * @param idColumn the input's id column (the writer's {@code idColumn})
    */
-  public static Dataset<Row> joinWithInput(Dataset<Row> input, Dataset<Row> results,
-      String idColumn) {
+  public static Dataset<Row> joinWithInput(
+      Dataset<Row> input, Dataset<Row> results, String idColumn) {
     if (idColumn == null || idColumn.isEmpty()) {
-      throw new IllegalArgumentException("idColumn is required: the input column whose values "
-          + "became the requests' custom_id");
+      throw new IllegalArgumentException(
+          "idColumn is required: the input column whose values "
+              + "became the requests' custom_id");
     }
     Set<String> inputNames = new HashSet<>();
     for (String n : input.columns()) {
       inputNames.add(n.toLowerCase(Locale.ROOT));
     }
-    Column condition = input.col(idColumn).cast("string")
-        .equalTo(results.col(ResultSchema.CUSTOM_ID));
+    Column condition =
+        input.col(idColumn).cast("string").equalTo(results.col(ResultSchema.CUSTOM_ID));
     List<Column> selected = new ArrayList<>();
     for (String n : input.columns()) {
       selected.add(input.col(quote(n)));
@@ -57,7 +56,8 @@ public final class TogetherBatchResults {
         continue;
       }
       Column c = results.col(quote(n));
-      selected.add(inputNames.contains(n.toLowerCase(Locale.ROOT)) ? c.as(COLLISION_PREFIX + n) : c);
+      selected.add(
+          inputNames.contains(n.toLowerCase(Locale.ROOT)) ? c.as(COLLISION_PREFIX + n) : c);
     }
     return input.join(results, condition, "left").select(selected.toArray(new Column[0]));
   }

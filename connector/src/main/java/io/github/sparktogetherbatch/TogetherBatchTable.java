@@ -41,8 +41,11 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
 
   @Override
   public Set<TableCapability> capabilities() {
-    return EnumSet.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE,
-        TableCapability.TRUNCATE, TableCapability.ACCEPT_ANY_SCHEMA);
+    return EnumSet.of(
+        TableCapability.BATCH_READ,
+        TableCapability.BATCH_WRITE,
+        TableCapability.TRUNCATE,
+        TableCapability.ACCEPT_ANY_SCHEMA);
   }
 
   @Override
@@ -54,8 +57,9 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     CaseInsensitiveStringMap options = info.options();
-    WriteConfig config = WriteConfig.parse(withJob(options), options.asCaseSensitiveMap(),
-        System::getenv, sparkVersion());
+    WriteConfig config =
+        WriteConfig.parse(
+            withJob(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());
     return new TogetherWriteBuilder(info, config);
   }
 

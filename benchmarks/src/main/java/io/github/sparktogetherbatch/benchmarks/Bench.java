@@ -30,15 +30,16 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The benchmark harness of issue 6. {@code benchmarks/run.sh [--rows N] [--runs R] [--quick]
- * [--only W1,W2,R1,E1,M1,S1]} runs, in this JVM with an in-process emulator (unlimited speed),
- * each workload and its Spark baseline alternately, then M1/S1 in child JVMs with {@code
- * -Xmx768m}, and writes {@code benchmarks/target/results.md}.
+ * [--only W1,W2,R1,E1,M1,S1]} runs, in this JVM with an in-process emulator (unlimited speed), each
+ * workload and its Spark baseline alternately, then M1/S1 in child JVMs with {@code -Xmx768m}, and
+ * writes {@code benchmarks/target/results.md}.
  */
 public final class Bench {
-  private static final Set<String> ALL = new LinkedHashSet<>(
-      List.of("W1", "W2", "R1", "E1", "M1", "S1"));
+  private static final Set<String> ALL =
+      new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1"));
   private static final int PARTITIONS = 2;
   private static final long WARMUP_ROWS = 50_000;
+
   /** Longer than the driver takes to create a write's batches (80 at 4,000,000 rows). */
   static final long VALIDATING_MILLIS = 5_000;
 
@@ -48,8 +49,9 @@ public final class Bench {
 
   private Bench(Args args) {
     this.args = args;
-    this.work = Paths.get(System.getProperty("bench.work", "benchmarks/target/bench-work"))
-        .toAbsolutePath();
+    this.work =
+        Paths.get(System.getProperty("bench.work", "benchmarks/target/bench-work"))
+            .toAbsolutePath();
   }
 
   public static void main(String[] argv) throws Exception {
@@ -65,18 +67,31 @@ public final class Bench {
     long start = System.nanoTime();
     // run.sh empties the work directory before the JVM starts (it holds java.io.tmpdir).
     Files.createDirectories(work.resolve("tmp"));
-    results.setup = String.format(Locale.ROOT, "%s; rows %,d; runs %d%s; %d cores; load average "
-        + "at start %s; Java %s; Spark %s", LocalDateTime.now().format(
-            DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), args.rows, args.runs,
-        args.quick ? " (--quick)" : "", Runtime.getRuntime().availableProcessors(), loadAverage(),
-        System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    results.setup =
+        String.format(
+            Locale.ROOT,
+            "%s; rows %,d; runs %d%s; %d cores; load average " + "at start %s; Java %s; Spark %s",
+            LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16),
+            args.rows,
+            args.runs,
+            args.quick ? " (--quick)" : "",
+            Runtime.getRuntime().availableProcessors(),
+            loadAverage(),
+            System.getProperty("java.version"),
+            org.apache.spark.package$.MODULE$.SPARK_VERSION());
     log("Setup: " + results.setup);
     // Unlimited speed; batches stay VALIDATING for a few seconds so that the emulator's processing
     // (Together's servers' work, on this machine's two cores) starts after the timed write ends.
-    // Uploads get an opaque ETag instead of MD5, so the content is not hashed (real storage does it on its
+    // Uploads get an opaque ETag instead of MD5, so the content is not hashed (real storage does it
+    // on its
     // own machines); no client reads it. E1 also measures uploads with MD5 ETags.
-    try (TogetherEmulator emulator = TogetherEmulator.start(EmulatorOptions.builder()
-        .dataDir(work).validatingMillis(VALIDATING_MILLIS).md5ETags(false).build())) {
+    try (TogetherEmulator emulator =
+        TogetherEmulator.start(
+            EmulatorOptions.builder()
+                .dataDir(work)
+                .validatingMillis(VALIDATING_MILLIS)
+                .md5ETags(false)
+                .build())) {
       String baseUrl = emulator.baseUrl();
       log("Emulator at " + baseUrl);
       if (args.any("W1", "W2", "R1", "E1")) {
@@ -119,7 +134,8 @@ public final class Bench {
       checkIdenticalLines(baseUrl, warmJob, warmBase);
       Path warmLocal = work.resolve("warmup-results");
       Workloads.copyResults(baseUrl, warmJob, warmLocal);
-      checkSameAggregates(Workloads.connectorRead(spark, baseUrl, warmJob.toUri().toString()),
+      checkSameAggregates(
+          Workloads.connectorRead(spark, baseUrl, warmJob.toUri().toString()),
           Workloads.baselineRead(spark, warmLocal.toUri().toString()));
       warm.unpersist(true);
       Workloads.deleteTree(warmBase);
@@ -130,72 +146,95 @@ public final class Bench {
       long n = df.count();
       double avgPrompt = df.selectExpr("avg(length(prompt))").first().getDouble(0);
       results.promptChars = avgPrompt;
-      log(String.format(Locale.ROOT, "Input: %,d rows cached, prompts of %.0f characters on "
-          + "average, %d partitions", n, avgPrompt, df.rdd().getNumPartitions()));
+      log(
+          String.format(
+              Locale.ROOT,
+              "Input: %,d rows cached, prompts of %.0f characters on " + "average, %d partitions",
+              n,
+              avgPrompt,
+              df.rdd().getNumPartitions()));
 
       Path r1Job = null;
       Path r1Local = work.resolve("r1-results");
       TaskCpu cpu = TaskCpu.register(spark);
       boolean wantW = args.any("W1", "W2", "R1", "E1");
       for (int run = 0; run < args.runs && wantW; run++) {
-        List<String> order = run % 2 == 0 ? List.of("base", "W1", "W2") : List.of("W2", "W1",
-            "base");
+        List<String> order =
+            run % 2 == 0 ? List.of("base", "W1", "W2") : List.of("W2", "W1", "base");
         for (String w : order) {
           // W1 also makes the job R1 reads and the batches E1 times (R1's job only in run 0).
-          boolean skip = w.equals("base") ? !args.any("W1", "W2")
-              : w.equals("W2") ? !args.any("W2")
-              : !args.any("W1", "E1") && !(args.any("R1") && r1Job == null);
+          boolean skip =
+              w.equals("base")
+                  ? !args.any("W1", "W2")
+                  : w.equals("W2")
+                      ? !args.any("W2")
+                      : !args.any("W1", "E1") && !(args.any("R1") && r1Job == null);
           if (skip) {
             continue;
           }
           switch (w) {
-            case "base": {
-              Path dir = work.resolve("w-baseline-" + run);
-              cpu.reset(spark);
-              double s = time("wbase-" + run, () -> Workloads.baselineWrite(df,
-                  dir.toUri().toString()));
-              results.add("W.base", s);
-              results.add("W.base.cpu", cpu.seconds(spark));
-              results.baselineBytes = bytesUnder(dir);
-              Workloads.deleteTree(dir);
-              break;
-            }
-            case "W1": {
-              Path job = jobs.resolve("w1-" + run);
-              cpu.reset(spark);
-              double s = time("w1-" + run, () -> Workloads.connectorWrite(df, baseUrl,
-                  job.toUri().toString(), false));
-              results.add("W1", s);
-              results.add("W1.cpu", cpu.seconds(spark));
-              Workloads.Processing p = Workloads.awaitBatchesDone(baseUrl);
-              results.add("E1.process", p.seconds());
-              log(String.format(Locale.ROOT, "  the emulator processed the write's batches in "
-                  + "%.1f s (%,d requests in the emulator; not timed)", p.seconds(),
-                  p.requests()));
-              if (r1Job == null) {
-                r1Job = job;
-              } else {
-                // keep the emulator's disk use bounded: only the R1 job's files stay
-                deleteJobFiles(emulator, baseUrl, job);
+            case "base":
+              {
+                Path dir = work.resolve("w-baseline-" + run);
+                cpu.reset(spark);
+                double s =
+                    time("wbase-" + run, () -> Workloads.baselineWrite(df, dir.toUri().toString()));
+                results.add("W.base", s);
+                results.add("W.base.cpu", cpu.seconds(spark));
+                results.baselineBytes = bytesUnder(dir);
+                Workloads.deleteTree(dir);
+                break;
               }
-              break;
-            }
-            default: {
-              Path job = jobs.resolve("w2-" + run);
-              cpu.reset(spark);
-              double s = time("w2-" + run, () -> Workloads.connectorWrite(df, baseUrl,
-                  job.toUri().toString(), true));
-              results.add("W2", s);
-              results.add("W2.cpu", cpu.seconds(spark));
-            }
+            case "W1":
+              {
+                Path job = jobs.resolve("w1-" + run);
+                cpu.reset(spark);
+                double s =
+                    time(
+                        "w1-" + run,
+                        () -> Workloads.connectorWrite(df, baseUrl, job.toUri().toString(), false));
+                results.add("W1", s);
+                results.add("W1.cpu", cpu.seconds(spark));
+                Workloads.Processing p = Workloads.awaitBatchesDone(baseUrl);
+                results.add("E1.process", p.seconds());
+                log(
+                    String.format(
+                        Locale.ROOT,
+                        "  the emulator processed the write's batches in "
+                            + "%.1f s (%,d requests in the emulator; not timed)",
+                        p.seconds(),
+                        p.requests()));
+                if (r1Job == null) {
+                  r1Job = job;
+                } else {
+                  // keep the emulator's disk use bounded: only the R1 job's files stay
+                  deleteJobFiles(emulator, baseUrl, job);
+                }
+                break;
+              }
+            default:
+              {
+                Path job = jobs.resolve("w2-" + run);
+                cpu.reset(spark);
+                double s =
+                    time(
+                        "w2-" + run,
+                        () -> Workloads.connectorWrite(df, baseUrl, job.toUri().toString(), true));
+                results.add("W2", s);
+                results.add("W2.cpu", cpu.seconds(spark));
+              }
           }
         }
         if (args.any("R1") && r1Job != null) {
           if (!Files.exists(r1Local)) {
             long b = Workloads.copyResults(baseUrl, r1Job, r1Local);
             results.resultBytes = b;
-            log(String.format(Locale.ROOT, "Copied the result files of %s to local disk: %,d "
-                + "bytes", r1Job.getFileName(), b));
+            log(
+                String.format(
+                    Locale.ROOT,
+                    "Copied the result files of %s to local disk: %,d " + "bytes",
+                    r1Job.getFileName(),
+                    b));
           }
           String jobUri = r1Job.toUri().toString();
           List<String> rorder = run % 2 == 0 ? List.of("R1", "base") : List.of("base", "R1");
@@ -203,21 +242,26 @@ public final class Bench {
             List<Row>[] got = newRowsHolder();
             cpu.reset(spark);
             if (w.equals("R1")) {
-              results.add("R1", time("r1-" + run, () -> got[0] = Workloads.connectorRead(spark,
-                  baseUrl, jobUri)));
+              results.add(
+                  "R1",
+                  time(
+                      "r1-" + run, () -> got[0] = Workloads.connectorRead(spark, baseUrl, jobUri)));
               results.r1Connector = got[0];
               results.add("R1.cpu", cpu.seconds(spark));
             } else {
-              results.add("R.base", time("rbase-" + run, () -> got[0] = Workloads.baselineRead(
-                  spark, r1Local.toUri().toString())));
+              results.add(
+                  "R.base",
+                  time(
+                      "rbase-" + run,
+                      () -> got[0] = Workloads.baselineRead(spark, r1Local.toUri().toString())));
               results.r1Baseline = got[0];
               results.add("R.base.cpu", cpu.seconds(spark));
             }
           }
           checkSameAggregates(results.r1Connector, results.r1Baseline);
           if (results.r1Connector.get(0).getLong(1) != args.rows) {
-            throw new IllegalStateException("R1 returned " + results.r1Connector + " for "
-                + args.rows + " rows");
+            throw new IllegalStateException(
+                "R1 returned " + results.r1Connector + " for " + args.rows + " rows");
           }
         }
       }
@@ -244,15 +288,20 @@ public final class Bench {
       }
     }
     long size = Files.size(big);
-    TogetherClientConfig cfg = TogetherClientConfig.builder().baseUrl(baseUrl)
-        .apiKey(Workloads.API_KEY).build();
+    TogetherClientConfig cfg =
+        TogetherClientConfig.builder().baseUrl(baseUrl).apiKey(Workloads.API_KEY).build();
     Map<String, String> outputs = new LinkedHashMap<>();
     for (com.fasterxml.jackson.databind.JsonNode b : Workloads.state(baseUrl).path("batches")) {
       outputs.put(b.path("id").asText(), b.path("output_file_id").asText());
     }
-    try (TogetherEmulator md5 = TogetherEmulator.start(EmulatorOptions.builder().dataDir(work)
-        .build()); TogetherClient client = new TogetherClient(TogetherClientConfig.builder()
-            .baseUrl(md5.baseUrl()).apiKey(Workloads.API_KEY).build())) {
+    try (TogetherEmulator md5 =
+            TogetherEmulator.start(EmulatorOptions.builder().dataDir(work).build());
+        TogetherClient client =
+            new TogetherClient(
+                TogetherClientConfig.builder()
+                    .baseUrl(md5.baseUrl())
+                    .apiKey(Workloads.API_KEY)
+                    .build())) {
       for (int i = 0; i < Math.max(3, args.runs); i++) {
         long t0 = System.nanoTime();
         client.uploadFile(big, "e1-upload.jsonl");
@@ -291,8 +340,8 @@ public final class Bench {
     for (com.fasterxml.jackson.databind.JsonNode b : emulator.state().path("batches")) {
       byId.put(b.path("id").asText(), b);
     }
-    TogetherClientConfig cfg = TogetherClientConfig.builder().baseUrl(baseUrl)
-        .apiKey(Workloads.API_KEY).build();
+    TogetherClientConfig cfg =
+        TogetherClientConfig.builder().baseUrl(baseUrl).apiKey(Workloads.API_KEY).build();
     try (TogetherClient client = new TogetherClient(cfg)) {
       for (String[] b : Workloads.manifestBatches(job)) {
         com.fasterxml.jackson.databind.JsonNode st = byId.get(b[0]);
@@ -320,8 +369,9 @@ public final class Bench {
     Files.delete(tmp);
     List<String> theirs = new ArrayList<>();
     try (var s = Files.list(baselineDir)) {
-      for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().startsWith("part-"))
-          ::iterator) {
+      for (Path p :
+          (Iterable<Path>)
+              s.filter(p -> p.getFileName().toString().startsWith("part-"))::iterator) {
         theirs.addAll(Files.readAllLines(p));
       }
     }
@@ -330,17 +380,27 @@ public final class Bench {
     if (!mine.equals(theirs)) {
       String a = mine.isEmpty() ? "(none)" : mine.get(0);
       String b = theirs.isEmpty() ? "(none)" : theirs.get(0);
-      throw new IllegalStateException("The connector's request lines differ from the baseline's ("
-          + mine.size() + " vs " + theirs.size() + " lines); first lines:\n" + a + "\n" + b);
+      throw new IllegalStateException(
+          "The connector's request lines differ from the baseline's ("
+              + mine.size()
+              + " vs "
+              + theirs.size()
+              + " lines); first lines:\n"
+              + a
+              + "\n"
+              + b);
     }
-    log("Check: the connector's " + mine.size() + " request lines are byte-identical to Spark's "
-        + "to_json lines");
+    log(
+        "Check: the connector's "
+            + mine.size()
+            + " request lines are byte-identical to Spark's "
+            + "to_json lines");
   }
 
   private static void checkSameAggregates(List<Row> connector, List<Row> baseline) {
     if (!connector.toString().equals(baseline.toString())) {
-      throw new IllegalStateException("R1 aggregates differ: connector " + connector
-          + ", baseline " + baseline);
+      throw new IllegalStateException(
+          "R1 aggregates differ: connector " + connector + ", baseline " + baseline);
     }
   }
 
@@ -354,8 +414,10 @@ public final class Bench {
       emulator.reset();
     }
     for (int run = 0; run < args.runs; run++) {
-      long[] sizes = run % 2 == 0 ? new long[] {args.scaleSmall, args.scaleBig}
-          : new long[] {args.scaleBig, args.scaleSmall};
+      long[] sizes =
+          run % 2 == 0
+              ? new long[] {args.scaleSmall, args.scaleBig}
+              : new long[] {args.scaleBig, args.scaleSmall};
       for (long rows : sizes) {
         ScaleChild.Result r = child(baseUrl, rows);
         (rows == args.scaleSmall ? results.small : results.big).add(r);
@@ -369,9 +431,12 @@ public final class Bench {
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx768m");
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
-          || a.startsWith("-Dlog4j") || a.startsWith("-Dbench.jfr")) {
+      if (a.startsWith("--add-opens")
+          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")
+          || a.startsWith("-Dlog4j")
+          || a.startsWith("-Dbench.jfr")) {
         cmd.add(a);
       }
     }
@@ -387,14 +452,22 @@ public final class Bench {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Bench.class.getName());
-    cmd.addAll(List.of("--child", "--base-url", baseUrl, "--rows", Long.toString(rows),
-        "--work", childWork.toString()));
+    cmd.addAll(
+        List.of(
+            "--child",
+            "--base-url",
+            baseUrl,
+            "--rows",
+            Long.toString(rows),
+            "--work",
+            childWork.toString()));
     log(String.format(Locale.ROOT, "Child JVM (-Xmx768m): write and read of %,d rows", rows));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ScaleChild.Result result = null;
     Path logFile = work.resolve("child-" + rows + ".log");
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8)); var w = Files.newBufferedWriter(logFile)) {
+    try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var w = Files.newBufferedWriter(logFile)) {
       String line;
       while ((line = r.readLine()) != null) {
         w.write(line);
@@ -454,8 +527,10 @@ public final class Bench {
 
   private static long bytesUnder(Path dir) throws IOException {
     try (var s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith(
-          "part-")).mapToLong(p -> p.toFile().length()).sum();
+      return s.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().startsWith("part-"))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 
@@ -468,8 +543,8 @@ public final class Bench {
   }
 
   static void log(String s) {
-    System.out.println("[bench] " + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
-        "HH:mm:ss")) + " " + s);
+    System.out.println(
+        "[bench] " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + s);
     System.out.flush();
   }
 
@@ -500,8 +575,8 @@ public final class Bench {
             a.quick = true;
             break;
           case "--only":
-            a.only = new LinkedHashSet<>(Arrays.asList(argv[++i].toUpperCase(Locale.ROOT)
-                .split(",")));
+            a.only =
+                new LinkedHashSet<>(Arrays.asList(argv[++i].toUpperCase(Locale.ROOT).split(",")));
             break;
           case "--child":
             a.child = true;
@@ -513,8 +588,11 @@ public final class Bench {
             a.workDir = argv[++i];
             break;
           default:
-            throw new IllegalArgumentException("unknown argument " + argv[i] + "; use --rows N "
-                + "--runs R --quick --only W1,W2,R1,E1,M1,S1");
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + argv[i]
+                    + "; use --rows N "
+                    + "--runs R --quick --only W1,W2,R1,E1,M1,S1");
         }
       }
       if (a.quick && !Arrays.asList(argv).contains("--rows")) {

@@ -55,8 +55,8 @@ final class Results {
     }
     double min = v.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
     double max = v.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
-    return String.format(Locale.ROOT, fmt + "%s (" + fmt + "–" + fmt + ")", median(v), unit, min,
-        max);
+    return String.format(
+        Locale.ROOT, fmt + "%s (" + fmt + "–" + fmt + ")", median(v), unit, min, max);
   }
 
   private static String verdict(List<Double> ratios, double target) {
@@ -64,11 +64,13 @@ final class Results {
       return "n/a";
     }
     double m = median(ratios);
-    return m <= target ? "**met**" : String.format(Locale.ROOT, "**missed** by %.0f%%",
-        (m / target - 1) * 100);
+    return m <= target
+        ? "**met**"
+        : String.format(Locale.ROOT, "**missed** by %.0f%%", (m / target - 1) * 100);
   }
 
-  private static List<Double> of(List<ScaleChild.Result> rs, ToDoubleFunction<ScaleChild.Result> f) {
+  private static List<Double> of(
+      List<ScaleChild.Result> rs, ToDoubleFunction<ScaleChild.Result> f) {
     List<Double> out = new ArrayList<>();
     for (ScaleChild.Result r : rs) {
       if (r.ok()) {
@@ -80,62 +82,118 @@ final class Results {
 
   String markdown(Bench.Args a) {
     StringBuilder sb = new StringBuilder();
-    sb.append("## Results\n\n").append(setup).append(String.format(Locale.ROOT,
-        "; whole harness %.1f min.\n\n", totalSeconds / 60));
-    sb.append("Ratios are connector time / baseline time of the same run (baseline and connector "
-        + "alternate, order flipped every run); median of ").append(a.runs)
+    sb.append("## Results\n\n")
+        .append(setup)
+        .append(String.format(Locale.ROOT, "; whole harness %.1f min.\n\n", totalSeconds / 60));
+    sb.append(
+            "Ratios are connector time / baseline time of the same run (baseline and connector "
+                + "alternate, order flipped every run); median of ")
+        .append(a.runs)
         .append(" runs, min–max in brackets. Absolute seconds are for scale only.\n\n");
-    sb.append("| workload | target | ratio: median (min–max) | connector s | baseline s | "
-        + "verdict |\n|---|---|---|---|---|---|\n");
+    sb.append(
+        "| workload | target | ratio: median (min–max) | connector s | baseline s | "
+            + "verdict |\n|---|---|---|---|---|---|\n");
     String rows = String.format(Locale.ROOT, "%,d", a.rows);
     List<Double> w1 = ratios(get("W1"), get("W.base"));
     if (!get("W1").isEmpty()) {
-      sb.append("| W1 write ").append(rows).append(" rows: full write (encode, stage, upload, "
-          + "create batches, manifest) vs `to_json` + `write.text` | ≤ 1.2× | ")
-          .append(stat(w1, "%.2f", "×")).append(" | ").append(stat(get("W1"), "%.1f", ""))
-          .append(" | ").append(stat(get("W.base"), "%.1f", "")).append(" | ")
-          .append(verdict(w1, 1.2)).append(" |\n");
+      sb.append("| W1 write ")
+          .append(rows)
+          .append(
+              " rows: full write (encode, stage, upload, "
+                  + "create batches, manifest) vs `to_json` + `write.text` | ≤ 1.2× | ")
+          .append(stat(w1, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(get("W1"), "%.1f", ""))
+          .append(" | ")
+          .append(stat(get("W.base"), "%.1f", ""))
+          .append(" | ")
+          .append(verdict(w1, 1.2))
+          .append(" |\n");
     }
     List<Double> w2 = ratios(get("W2"), get("W.base"));
     if (!get("W2").isEmpty()) {
       sb.append("| W2 encode + stage only (`dryRun`) vs the same baseline | ≤ 1.0× | ")
-          .append(stat(w2, "%.2f", "×")).append(" | ").append(stat(get("W2"), "%.1f", ""))
-          .append(" | ").append(stat(get("W.base"), "%.1f", "")).append(" | ")
-          .append(verdict(w2, 1.0)).append(" |\n");
+          .append(stat(w2, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(get("W2"), "%.1f", ""))
+          .append(" | ")
+          .append(stat(get("W.base"), "%.1f", ""))
+          .append(" | ")
+          .append(verdict(w2, 1.0))
+          .append(" |\n");
     }
     List<Double> r1 = ratios(get("R1"), get("R.base"));
     if (!get("R1").isEmpty()) {
-      sb.append("| R1 read ").append(rows).append(" results (download, decode, reconcile) + "
-          + "aggregate vs `spark.read.schema(...).json` of local copies | ≤ 1.0× | ")
-          .append(stat(r1, "%.2f", "×")).append(" | ").append(stat(get("R1"), "%.1f", ""))
-          .append(" | ").append(stat(get("R.base"), "%.1f", "")).append(" | ")
-          .append(verdict(r1, 1.0)).append(" |\n");
+      sb.append("| R1 read ")
+          .append(rows)
+          .append(
+              " results (download, decode, reconcile) + "
+                  + "aggregate vs `spark.read.schema(...).json` of local copies | ≤ 1.0× | ")
+          .append(stat(r1, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(get("R1"), "%.1f", ""))
+          .append(" | ")
+          .append(stat(get("R.base"), "%.1f", ""))
+          .append(" | ")
+          .append(verdict(r1, 1.0))
+          .append(" |\n");
     }
     if (!small.isEmpty() && !big.isEmpty()) {
       String sizes = String.format(Locale.ROOT, "%,d vs %,d rows", a.scaleBig, a.scaleSmall);
       List<Double> sw = ratios(of(big, r -> r.writeSeconds), of(small, r -> r.writeSeconds));
       List<Double> sr = ratios(of(big, r -> r.readSeconds), of(small, r -> r.readSeconds));
       List<Double> mr = ratios(of(big, r -> r.rssPeakMb), of(small, r -> r.rssPeakMb));
-      sb.append("| S1 write scaling, ").append(sizes).append(" (child JVM, -Xmx768m) | ≤ 4.4× | ")
-          .append(stat(sw, "%.2f", "×")).append(" | ").append(stat(of(big, r -> r.writeSeconds),
-              "%.1f", "")).append(" | ").append(stat(of(small, r -> r.writeSeconds), "%.1f", ""))
-          .append(" | ").append(verdict(sw, 4.4)).append(" |\n");
-      sb.append("| S1 read scaling, ").append(sizes).append(" (child JVM, -Xmx768m) | ≤ 4.4× | ")
-          .append(stat(sr, "%.2f", "×")).append(" | ").append(stat(of(big, r -> r.readSeconds),
-              "%.1f", "")).append(" | ").append(stat(of(small, r -> r.readSeconds), "%.1f", ""))
-          .append(" | ").append(verdict(sr, 4.4)).append(" |\n");
-      sb.append("| M1 peak RSS (VmHWM), ").append(sizes).append(", write + read, -Xmx768m | ≤ "
-          + "1.15× | ").append(stat(mr, "%.2f", "×")).append(" | ")
-          .append(stat(of(big, r -> r.rssPeakMb), "%.0f", " MB")).append(" | ")
-          .append(stat(of(small, r -> r.rssPeakMb), "%.0f", " MB")).append(" | ")
-          .append(verdict(mr, 1.15)).append(" |\n");
+      sb.append("| S1 write scaling, ")
+          .append(sizes)
+          .append(" (child JVM, -Xmx768m) | ≤ 4.4× | ")
+          .append(stat(sw, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(of(big, r -> r.writeSeconds), "%.1f", ""))
+          .append(" | ")
+          .append(stat(of(small, r -> r.writeSeconds), "%.1f", ""))
+          .append(" | ")
+          .append(verdict(sw, 4.4))
+          .append(" |\n");
+      sb.append("| S1 read scaling, ")
+          .append(sizes)
+          .append(" (child JVM, -Xmx768m) | ≤ 4.4× | ")
+          .append(stat(sr, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(of(big, r -> r.readSeconds), "%.1f", ""))
+          .append(" | ")
+          .append(stat(of(small, r -> r.readSeconds), "%.1f", ""))
+          .append(" | ")
+          .append(verdict(sr, 4.4))
+          .append(" |\n");
+      sb.append("| M1 peak RSS (VmHWM), ")
+          .append(sizes)
+          .append(", write + read, -Xmx768m | ≤ " + "1.15× | ")
+          .append(stat(mr, "%.2f", "×"))
+          .append(" | ")
+          .append(stat(of(big, r -> r.rssPeakMb), "%.0f", " MB"))
+          .append(" | ")
+          .append(stat(of(small, r -> r.rssPeakMb), "%.0f", " MB"))
+          .append(" | ")
+          .append(verdict(mr, 1.15))
+          .append(" |\n");
     }
     if (m1 != null) {
-      sb.append(String.format(Locale.ROOT, "| M1 write + read of %,d rows, whole JVM -Xmx768m | "
-          + "no error | – | %s | – | %s |\n", m1.rows, m1.ok() ? String.format(Locale.ROOT,
-              "write %.1f, read %.1f; peak RSS %d MB, peak heap %d MB", m1.writeSeconds,
-              m1.readSeconds, m1.rssPeakMb, m1.heapPeakMb) : m1.error,
-          m1.ok() ? "**met**" : "**missed**"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| M1 write + read of %,d rows, whole JVM -Xmx768m | "
+                  + "no error | – | %s | – | %s |\n",
+              m1.rows,
+              m1.ok()
+                  ? String.format(
+                      Locale.ROOT,
+                      "write %.1f, read %.1f; peak RSS %d MB, peak heap %d MB",
+                      m1.writeSeconds,
+                      m1.readSeconds,
+                      m1.rssPeakMb,
+                      m1.heapPeakMb)
+                  : m1.error,
+              m1.ok() ? "**met**" : "**missed**"));
     }
     List<Double> proc = get("E1.process");
     if (!proc.isEmpty() || !get("E1.upMBs").isEmpty()) {
@@ -144,44 +202,67 @@ final class Results {
         rate.add(a.rows / s);
       }
       sb.append("\n**E1, the emulator** (in the harness JVM, unlimited speed): processes ")
-          .append(stat(rate, "%,.0f", " requests/s")).append(" (each W1 write's batches; they "
-              + "stay VALIDATING for " + Bench.VALIDATING_MILLIS / 1000 + " s first, so that this "
-              + "work, Together's servers' in real life, stays out of W1's time); takes uploads at ").append(stat(get("E1.upMBs"), "%.0f",
-                  " MB/s")).append(" (with S3-style MD5 ETags, off in this benchmark: ")
-          .append(stat(get("E1.upMd5MBs"), "%.0f", " MB/s")).append(")")
-          .append(" and serves downloads at ").append(stat(get("E1.downMBs"),
-                      "%.0f", " MB/s")).append(" (the connector's own client, loopback, one "
-                      + "stream).");
+          .append(stat(rate, "%,.0f", " requests/s"))
+          .append(
+              " (each W1 write's batches; they "
+                  + "stay VALIDATING for "
+                  + Bench.VALIDATING_MILLIS / 1000
+                  + " s first, so that this "
+                  + "work, Together's servers' in real life, stays out of W1's time); takes uploads at ")
+          .append(stat(get("E1.upMBs"), "%.0f", " MB/s"))
+          .append(" (with S3-style MD5 ETags, off in this benchmark: ")
+          .append(stat(get("E1.upMd5MBs"), "%.0f", " MB/s"))
+          .append(")")
+          .append(" and serves downloads at ")
+          .append(stat(get("E1.downMBs"), "%.0f", " MB/s"))
+          .append(" (the connector's own client, loopback, one " + "stream).");
       double up = median(get("E1.upMBs"));
       double down = median(get("E1.downMBs"));
       if (baselineBytes > 0 && !Double.isNaN(up) && !get("W1").isEmpty()) {
         double upS = baselineBytes / 1e6 / up;
-        sb.append(String.format(Locale.ROOT, " Uploading W1's %.0f MB at that rate takes %.1f s, "
-            + "%.0f%% of W1's median time", baselineBytes / 1e6, upS,
-            100 * upS / median(get("W1"))));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " Uploading W1's %.0f MB at that rate takes %.1f s, "
+                    + "%.0f%% of W1's median time",
+                baselineBytes / 1e6,
+                upS,
+                100 * upS / median(get("W1"))));
         if (resultBytes > 0 && !Double.isNaN(down) && !get("R1").isEmpty()) {
           double downS = (resultBytes + baselineBytes) / 1e6 / down;
-          sb.append(String.format(Locale.ROOT, "; downloading R1's %.0f MB of result and input "
-              + "files takes %.1f s, %.0f%% of R1's median time", (resultBytes + baselineBytes)
-              / 1e6, downS, 100 * downS / median(get("R1"))));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "; downloading R1's %.0f MB of result and input "
+                      + "files takes %.1f s, %.0f%% of R1's median time",
+                  (resultBytes + baselineBytes) / 1e6,
+                  downS,
+                  100 * downS / median(get("R1"))));
         }
         sb.append('.');
       }
       sb.append('\n');
     }
     if (promptChars > 0) {
-      sb.append(String.format(Locale.ROOT, "\nInput: prompts of %.0f characters on average; "
-          + "request lines %,d bytes in all (%.0f per line); result files %,d bytes.\n",
-          promptChars, baselineBytes, (double) baselineBytes / a.rows, resultBytes));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "\nInput: prompts of %.0f characters on average; "
+                  + "request lines %,d bytes in all (%.0f per line); result files %,d bytes.\n",
+              promptChars,
+              baselineBytes,
+              (double) baselineBytes / a.rows,
+              resultBytes));
     }
     if (r1Connector != null) {
       sb.append("R1 aggregate (connector = baseline): ").append(r1Connector).append('\n');
     }
     if (!small.isEmpty() || !big.isEmpty()) {
-      sb.append("\nChild JVM runs (M1/S1; live heap = heap used after a full GC at the end of "
-          + "the write, and of the read):\n\n| rows | write s | emulator s (untimed) | read s | "
-          + "peak RSS after write MB | peak RSS MB | peak heap MB | live heap MB |\n"
-          + "|---|---|---|---|---|---|---|---|\n");
+      sb.append(
+          "\nChild JVM runs (M1/S1; live heap = heap used after a full GC at the end of "
+              + "the write, and of the read):\n\n| rows | write s | emulator s (untimed) | read s | "
+              + "peak RSS after write MB | peak RSS MB | peak heap MB | live heap MB |\n"
+              + "|---|---|---|---|---|---|---|---|\n");
       List<ScaleChild.Result> all = new ArrayList<>();
       if (m1 != null) {
         all.add(m1);
@@ -190,19 +271,33 @@ final class Results {
       all.addAll(big);
       for (ScaleChild.Result r : all) {
         if (r.ok()) {
-          sb.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %d | %d | %d | %d, %d |\n",
-              r.rows, r.writeSeconds, r.processSeconds, r.readSeconds, r.rssAfterWriteMb,
-              r.rssPeakMb, r.heapPeakMb, r.liveAfterWriteMb, r.liveAfterReadMb));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %,d | %.1f | %.1f | %.1f | %d | %d | %d | %d, %d |\n",
+                  r.rows,
+                  r.writeSeconds,
+                  r.processSeconds,
+                  r.readSeconds,
+                  r.rssAfterWriteMb,
+                  r.rssPeakMb,
+                  r.heapPeakMb,
+                  r.liveAfterWriteMb,
+                  r.liveAfterReadMb));
         } else {
-          sb.append(String.format(Locale.ROOT, "| %,d | failed: %s | | | | | | |\n", r.rows,
-              r.error));
+          sb.append(
+              String.format(Locale.ROOT, "| %,d | failed: %s | | | | | | |\n", r.rows, r.error));
         }
       }
     }
     sb.append("\nRaw samples (s): ");
     for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
-      sb.append(e.getKey()).append(' ').append(Arrays.toString(e.getValue().stream()
-          .map(d -> String.format(Locale.ROOT, "%.2f", d)).toArray())).append("; ");
+      sb.append(e.getKey())
+          .append(' ')
+          .append(
+              Arrays.toString(
+                  e.getValue().stream().map(d -> String.format(Locale.ROOT, "%.2f", d)).toArray()))
+          .append("; ");
     }
     sb.append('\n');
     return sb.toString();

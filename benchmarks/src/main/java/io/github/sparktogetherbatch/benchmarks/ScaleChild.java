@@ -68,12 +68,15 @@ final class ScaleChild {
       throws Exception {
     Dataset<Row> df = Workloads.input(spark, rows, 2);
     String path = job.toUri().toString();
-    double w = Bench.time("scale-write-" + rows, () -> Workloads.connectorWrite(df, baseUrl, path, false));
+    double w =
+        Bench.time("scale-write-" + rows, () -> Workloads.connectorWrite(df, baseUrl, path, false));
     long hwmAfterWrite = Workloads.peakRssKb() / 1024;
     long liveAfterWrite = liveHeapMb();
     double p = Workloads.awaitBatchesDone(baseUrl).seconds();
     List<Row>[] got = new List[1];
-    double rd = Bench.time("scale-read-" + rows, () -> got[0] = Workloads.connectorRead(spark, baseUrl, path));
+    double rd =
+        Bench.time(
+            "scale-read-" + rows, () -> got[0] = Workloads.connectorRead(spark, baseUrl, path));
     long total = 0;
     for (Row row : got[0]) {
       total += row.getLong(1);
@@ -82,8 +85,15 @@ final class ScaleChild {
     if (total != rows) {
       throw new IllegalStateException("read " + total + " rows, wrote " + rows + ": " + got[0]);
     }
-    Bench.log(String.format(Locale.ROOT, "%,d rows: write %.1f s, emulator %.1f s, read %.1f s, "
-        + "peak RSS after write %d MB", rows, w, p, rd, hwmAfterWrite));
+    Bench.log(
+        String.format(
+            Locale.ROOT,
+            "%,d rows: write %.1f s, emulator %.1f s, read %.1f s, " + "peak RSS after write %d MB",
+            rows,
+            w,
+            p,
+            rd,
+            hwmAfterWrite));
     if (r != null) {
       r.writeSeconds = w;
       r.processSeconds = p;
@@ -101,9 +111,12 @@ final class ScaleChild {
   }
 
   private static void reset(String baseUrl) throws Exception {
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-        Workloads.root(baseUrl) + "/_emulator/reset")).POST(HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(Workloads.root(baseUrl) + "/_emulator/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
   }
 
   /** What a child reports. */
@@ -128,10 +141,22 @@ final class ScaleChild {
     }
 
     String line() {
-      return String.format(Locale.ROOT, RESULT + "rows=%d write=%.3f process=%.3f read=%.3f "
-          + "rssAfterWriteMb=%d rssPeakMb=%d heapMaxMb=%d heapPeakMb=%d liveAfterWriteMb=%d "
-          + "liveAfterReadMb=%d", rows, writeSeconds, processSeconds, readSeconds, rssAfterWriteMb,
-          rssPeakMb, heapMaxMb, heapPeakMb, liveAfterWriteMb, liveAfterReadMb);
+      return String.format(
+          Locale.ROOT,
+          RESULT
+              + "rows=%d write=%.3f process=%.3f read=%.3f "
+              + "rssAfterWriteMb=%d rssPeakMb=%d heapMaxMb=%d heapPeakMb=%d liveAfterWriteMb=%d "
+              + "liveAfterReadMb=%d",
+          rows,
+          writeSeconds,
+          processSeconds,
+          readSeconds,
+          rssAfterWriteMb,
+          rssPeakMb,
+          heapMaxMb,
+          heapPeakMb,
+          liveAfterWriteMb,
+          liveAfterReadMb);
     }
 
     static Result parse(String line) {

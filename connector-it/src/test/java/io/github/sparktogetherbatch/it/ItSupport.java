@@ -25,15 +25,17 @@ final class ItSupport {
   static Path connectorJar() {
     Path p = Path.of(required("it.connector.jar")).toAbsolutePath().normalize();
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("No shaded connector jar at " + p
-          + ": build it first (mvn -pl connector-it -am verify builds it in the same run)");
+      throw new IllegalStateException(
+          "No shaded connector jar at "
+              + p
+              + ": build it first (mvn -pl connector-it -am verify builds it in the same run)");
     }
     return p;
   }
 
   /**
-   * Whether a code-source location ({@code file:} URL, as a string) is the file {@code jar}, compared
-   * by real path: a classpath entry may be spelled with {@code ..} or through a link.
+   * Whether a code-source location ({@code file:} URL, as a string) is the file {@code jar},
+   * compared by real path: a classpath entry may be spelled with {@code ..} or through a link.
    */
   static boolean isFile(String location, Path jar) {
     try {
@@ -51,7 +53,9 @@ final class ItSupport {
         .collect(Collectors.toList());
   }
 
-  /** The classpath without the connector jar: Spark, its dependencies, this module's test classes. */
+  /**
+   * The classpath without the connector jar: Spark, its dependencies, this module's test classes.
+   */
   static String classpathWithoutConnector() throws IOException {
     Path jar = connectorJar().toRealPath();
     List<String> out = new ArrayList<>();
@@ -65,7 +69,9 @@ final class ItSupport {
     return String.join(File.pathSeparator, out);
   }
 
-  /** The JVM options Spark needs on this Java (Spark's own --add-opens list), as given by the build. */
+  /**
+   * The JVM options Spark needs on this Java (Spark's own --add-opens list), as given by the build.
+   */
   static List<String> javaOpens() {
     return Arrays.stream(System.getProperty("it.java.opens", "").trim().split("\\s+"))
         .filter(s -> !s.isBlank())
@@ -79,8 +85,11 @@ final class ItSupport {
   static String required(String property) {
     String v = System.getProperty(property);
     if (v == null || v.isBlank()) {
-      throw new IllegalStateException("System property " + property + " is not set; run these tests with Maven "
-          + "(mvn -pl connector-it -am verify)");
+      throw new IllegalStateException(
+          "System property "
+              + property
+              + " is not set; run these tests with Maven "
+              + "(mvn -pl connector-it -am verify)");
     }
     return v;
   }
@@ -96,7 +105,9 @@ final class ItSupport {
         .getOrCreate();
   }
 
-  /** The Together emulator as its own process ({@code java -jar together-emulator.jar --port 0}). */
+  /**
+   * The Together emulator as its own process ({@code java -jar together-emulator.jar --port 0}).
+   */
   static final class EmulatorProcess implements AutoCloseable {
     private final Process process;
     private final String baseUrl;
@@ -109,20 +120,32 @@ final class ItSupport {
     static EmulatorProcess start(Path logFile) throws Exception {
       Path jar = Path.of(required("it.emulator.jar"));
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException("No emulator jar at " + jar + ": build the emulator module first");
+        throw new IllegalStateException(
+            "No emulator jar at " + jar + ": build the emulator module first");
       }
-      Process p = new ProcessBuilder(javaBinary(), "-Xmx512m", "-jar", jar.toString(), "--port", "0",
-              "--data-dir", System.getProperty("java.io.tmpdir"))
-          .redirectErrorStream(true)
-          .start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      Process p =
+          new ProcessBuilder(
+                  javaBinary(),
+                  "-Xmx512m",
+                  "-jar",
+                  jar.toString(),
+                  "--port",
+                  "0",
+                  "--data-dir",
+                  System.getProperty("java.io.tmpdir"))
+              .redirectErrorStream(true)
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return out.readLine();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       String line;
       try {
         line = first.get(60, TimeUnit.SECONDS);
@@ -136,16 +159,19 @@ final class ItSupport {
         throw new IllegalStateException("Unexpected first line from the emulator: " + line);
       }
       Files.createDirectories(logFile.getParent());
-      Thread drain = new Thread(() -> {
-        try (OutputStream log = Files.newOutputStream(logFile)) {
-          String l;
-          while ((l = out.readLine()) != null) {
-            log.write((l + "\n").getBytes(StandardCharsets.UTF_8));
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-      }, "emulator-output");
+      Thread drain =
+          new Thread(
+              () -> {
+                try (OutputStream log = Files.newOutputStream(logFile)) {
+                  String l;
+                  while ((l = out.readLine()) != null) {
+                    log.write((l + "\n").getBytes(StandardCharsets.UTF_8));
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "emulator-output");
       drain.setDaemon(true);
       drain.start();
       return new EmulatorProcess(p, line.substring(prefix.length()).trim());

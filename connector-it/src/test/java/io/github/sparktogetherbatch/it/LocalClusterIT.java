@@ -26,14 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * serialized for real, and a few thousand rows go through the full write -> read round trip.
  *
  * <p>Works without a Spark distribution: with {@code spark.testing} set, workers build the executor
- * command from {@code spark.test.home}, which only needs an empty {@code jars/} and
- * {@code launcher/target/scala-<version>/}.
+ * command from {@code spark.test.home}, which only needs an empty {@code jars/} and {@code
+ * launcher/target/scala-<version>/}.
  */
 class LocalClusterIT {
   private static final int EXECUTORS = 2;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void roundTripOnTwoExecutorJvms() throws Exception {
@@ -49,36 +48,45 @@ class LocalClusterIT {
     // With spark.testing, Spark hands the driver's java.class.path to executor JVMs; without the
     // connector in it, the executors can only get the connector from spark.jars.
     System.setProperty("java.class.path", sparkClasspath);
-    SparkSession spark = SparkSession.builder()
-        .master("local-cluster[" + EXECUTORS + ",1,1024]")
-        .appName("spark-together-batch-local-cluster-it")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "6")
-        // executors: Spark (and these test classes) from the classpath, the connector only from spark.jars
-        .config("spark.executor.extraClassPath", sparkClasspath)
-        // executors spill custom_id digests past 64 ids, so the driver merges the files they
-        // leave under the job path (the path production takes past 131,072 ids per task)
-        .config("spark.executor.extraJavaOptions", String.join(" ", ItSupport.javaOpens())
-            + " -Dio.github.sparktogetherbatch.digestChunk=64")
-        .config("spark.jars", connectorJar.toUri().toString())
-        .getOrCreate();
-    try (ItSupport.EmulatorProcess emulator = ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local-cluster[" + EXECUTORS + ",1,1024]")
+            .appName("spark-together-batch-local-cluster-it")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "6")
+            // executors: Spark (and these test classes) from the classpath, the connector only from
+            // spark.jars
+            .config("spark.executor.extraClassPath", sparkClasspath)
+            // executors spill custom_id digests past 64 ids, so the driver merges the files they
+            // leave under the job path (the path production takes past 131,072 ids per task)
+            .config(
+                "spark.executor.extraJavaOptions",
+                String.join(" ", ItSupport.javaOpens())
+                    + " -Dio.github.sparktogetherbatch.digestChunk=64")
+            .config("spark.jars", connectorJar.toUri().toString())
+            .getOrCreate();
+    try (ItSupport.EmulatorProcess emulator =
+        ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
       waitForExecutors(spark);
 
-      RoundTripJob.Summary s = RoundTripJob.run(spark, emulator.baseUrl(), tmp.resolve("job").toString(), 3000, 6, 400);
+      RoundTripJob.Summary s =
+          RoundTripJob.run(spark, emulator.baseUrl(), tmp.resolve("job").toString(), 3000, 6, 400);
       assertEquals(3000, s.rows());
       assertEquals(300, s.failed());
       assertTrue(s.batches() >= 8, "batches: " + s.batches());
-      assertFalse(Files.exists(tmp.resolve("job").resolve("_stb_temporary")),
+      assertFalse(
+          Files.exists(tmp.resolve("job").resolve("_stb_temporary")),
           "the executors' digest files were not cleaned up");
       System.out.println("local-cluster round trip on Spark " + spark.version() + ": " + s);
 
       // The tasks ran in executor JVMs, which loaded the connector from the jar spark.jars shipped.
-      List<String> seen = spark.range(0, 12, 1, 12)
-          .mapPartitions(new WhereAmI(), Encoders.STRING())
-          .distinct()
-          .collectAsList();
+      List<String> seen =
+          spark
+              .range(0, 12, 1, 12)
+              .mapPartitions(new WhereAmI(), Encoders.STRING())
+              .distinct()
+              .collectAsList();
       String driver = ManagementFactory.getRuntimeMXBean().getName();
       System.out.println("driver JVM " + driver + "; executors (JVM, connector location): " + seen);
       Set<String> jvms = new TreeSet<>();
@@ -87,8 +95,11 @@ class LocalClusterIT {
         jvms.add(parts[0]);
         assertEquals("64", parts[2], "the executor JVM did not get the digest chunk size");
         assertFalse(parts[0].equals(driver), "a task ran in the driver JVM");
-        assertTrue(parts[1].endsWith("/" + connectorJar.getFileName()), "executor loaded the connector from " + parts[1]);
-        assertFalse(ItSupport.isFile(parts[1], connectorJar),
+        assertTrue(
+            parts[1].endsWith("/" + connectorJar.getFileName()),
+            "executor loaded the connector from " + parts[1]);
+        assertFalse(
+            ItSupport.isFile(parts[1], connectorJar),
             "the executor read the connector from the build folder instead of the copy spark.jars shipped");
       }
       assertEquals(EXECUTORS, jvms.size(), "executor JVMs seen: " + seen);
@@ -104,8 +115,9 @@ class LocalClusterIT {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (spark.sparkContext().getExecutorMemoryStatus().size() < EXECUTORS + 1) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("executors did not register within 2 minutes: "
-            + spark.sparkContext().getExecutorMemoryStatus().keySet());
+        throw new AssertionError(
+            "executors did not register within 2 minutes: "
+                + spark.sparkContext().getExecutorMemoryStatus().keySet());
       }
       Thread.sleep(200);
     }
@@ -118,10 +130,18 @@ class LocalClusterIT {
     @Override
     public Iterator<String> call(Iterator<Long> input) throws Exception {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      URL where = Class.forName(RoundTripJob.CONNECTOR_CLASS, false, loader)
-          .getProtectionDomain().getCodeSource().getLocation();
-      return List.of(ManagementFactory.getRuntimeMXBean().getName() + "\t" + where + "\t"
-          + System.getProperty("io.github.sparktogetherbatch.digestChunk")).iterator();
+      URL where =
+          Class.forName(RoundTripJob.CONNECTOR_CLASS, false, loader)
+              .getProtectionDomain()
+              .getCodeSource()
+              .getLocation();
+      return List.of(
+              ManagementFactory.getRuntimeMXBean().getName()
+                  + "\t"
+                  + where
+                  + "\t"
+                  + System.getProperty("io.github.sparktogetherbatch.digestChunk"))
+          .iterator();
     }
   }
 }

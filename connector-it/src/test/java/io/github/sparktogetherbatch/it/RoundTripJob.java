@@ -16,21 +16,24 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One write -> read round trip through {@code format("together-batch")}, checked row by row
- * against what the emulator's deterministic model must answer. It touches the connector only
- * by its format name (no compile-time reference), so it runs wherever Spark can find the
- * connector: a test classpath, {@code spark-submit --jars}, {@code spark.jars}.
+ * One write -> read round trip through {@code format("together-batch")}, checked row by row against
+ * what the emulator's deterministic model must answer. It touches the connector only by its format
+ * name (no compile-time reference), so it runs wherever Spark can find the connector: a test
+ * classpath, {@code spark-submit --jars}, {@code spark.jars}.
  *
- * <p>As a main (for spark-submit): {@code RoundTripJob <baseUrl> <jobPath> <rows>}; prints
- * {@code ROUND TRIP OK ...} and exits 0, or prints the failure and exits 1.
+ * <p>As a main (for spark-submit): {@code RoundTripJob <baseUrl> <jobPath> <rows>}; prints {@code
+ * ROUND TRIP OK ...} and exits 0, or prints the failure and exits 1.
  */
 public final class RoundTripJob {
   /** A model name every emulator knows. */
   static final String MODEL = "emulator/echo";
+
   static final String SYSTEM_PROMPT = "Answer in one short sentence.";
   static final int MAX_TOKENS = 12;
+
   /** Every this-many-th row asks the emulator to fail it. */
   static final int FAIL_EVERY = 10;
+
   static final String CONNECTOR_CLASS = "io.github.sparktogetherbatch.TogetherBatchDataSource";
 
   private static final String[] TOPICS = {
@@ -44,8 +47,15 @@ public final class RoundTripJob {
   record Summary(long rows, long succeeded, long failed, long batches, String connectorLocation) {
     @Override
     public String toString() {
-      return rows + " rows, " + succeeded + " succeeded, " + failed + " failed, " + batches
-          + " batches; connector loaded from " + connectorLocation;
+      return rows
+          + " rows, "
+          + succeeded
+          + " succeeded, "
+          + failed
+          + " failed, "
+          + batches
+          + " batches; connector loaded from "
+          + connectorLocation;
     }
   }
 
@@ -71,8 +81,14 @@ public final class RoundTripJob {
 
   /** The question of row {@code i}; every {@value #FAIL_EVERY}th asks for a failure. */
   static String question(int i) {
-    String q = "Question " + i + ": what is " + TOPICS[i % TOPICS.length] + (i % 3 == 0
-        ? " and why would a data engineer working on nightly batch jobs care about it?" : "?");
+    String q =
+        "Question "
+            + i
+            + ": what is "
+            + TOPICS[i % TOPICS.length]
+            + (i % 3 == 0
+                ? " and why would a data engineer working on nightly batch jobs care about it?"
+                : "?");
     return i % FAIL_EVERY == 7 ? q + " !!fail!!" : q;
   }
 
@@ -84,18 +100,26 @@ public final class RoundTripJob {
    * Writes {@code rows} questions in {@code partitions} partitions to {@code jobPath}, reads the
    * job back and checks every row; throws {@link IllegalStateException} naming the first mismatch.
    */
-  static Summary run(SparkSession spark, String baseUrl, String jobPath, int rows, int partitions,
+  static Summary run(
+      SparkSession spark,
+      String baseUrl,
+      String jobPath,
+      int rows,
+      int partitions,
       int maxRequestsPerBatch) {
     List<Row> input = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
       input.add(RowFactory.create(id(i), question(i)));
     }
-    StructType schema = new StructType()
-        .add("id", DataTypes.StringType, false)
-        .add("question", DataTypes.StringType, false);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType, false)
+            .add("question", DataTypes.StringType, false);
     Dataset<Row> questions = spark.createDataFrame(input, schema).repartition(partitions);
 
-    questions.write().format("together-batch")
+    questions
+        .write()
+        .format("together-batch")
         .option("baseUrl", baseUrl)
         .option("apiKey", "round-trip-key")
         .option("model", MODEL)
@@ -106,13 +130,16 @@ public final class RoundTripJob {
         .option("maxRequestsPerBatch", String.valueOf(maxRequestsPerBatch))
         .save(jobPath);
 
-    List<Row> results = spark.read().format("together-batch")
-        .option("baseUrl", baseUrl)
-        .option("apiKey", "round-trip-key")
-        .option("pollInterval", "200ms")
-        .option("waitTimeout", "5m")
-        .load(jobPath)
-        .collectAsList();
+    List<Row> results =
+        spark
+            .read()
+            .format("together-batch")
+            .option("baseUrl", baseUrl)
+            .option("apiKey", "round-trip-key")
+            .option("pollInterval", "200ms")
+            .option("waitTimeout", "5m")
+            .load(jobPath)
+            .collectAsList();
 
     Map<String, Row> byId = new HashMap<>();
     Set<String> batches = new HashSet<>();
@@ -130,33 +157,56 @@ public final class RoundTripJob {
       String status = r.getAs("status");
       if (i % FAIL_EVERY == 7) {
         check("failed".equals(status), id(i) + ": expected failed, got " + status);
-        check("emulated_failure".equals(r.getAs("error_code")), id(i) + ": error_code " + r.getAs("error_code"));
+        check(
+            "emulated_failure".equals(r.getAs("error_code")),
+            id(i) + ": error_code " + r.getAs("error_code"));
         check(r.getAs("content") == null, id(i) + ": a failed row has content");
         failed++;
       } else {
-        check("succeeded".equals(status), id(i) + ": expected succeeded, got " + status
-            + " (" + r.getAs("error_code") + ": " + r.getAs("error_message") + ")");
+        check(
+            "succeeded".equals(status),
+            id(i)
+                + ": expected succeeded, got "
+                + status
+                + " ("
+                + r.getAs("error_code")
+                + ": "
+                + r.getAs("error_message")
+                + ")");
         String[] answer = ("Echo: " + question(i)).split("\\s+");
         boolean cut = answer.length > MAX_TOKENS;
-        String expected = String.join(" ", cut ? java.util.Arrays.copyOf(answer, MAX_TOKENS) : answer);
+        String expected =
+            String.join(" ", cut ? java.util.Arrays.copyOf(answer, MAX_TOKENS) : answer);
         int promptTokens = words(SYSTEM_PROMPT) + words(question(i));
         int completionTokens = Math.min(answer.length, MAX_TOKENS);
-        check(expected.equals(r.getAs("content")), id(i) + ": content '" + r.getAs("content")
-            + "', expected '" + expected + "'");
-        check((cut ? "length" : "stop").equals(r.getAs("finish_reason")), id(i) + ": finish_reason "
-            + r.getAs("finish_reason"));
+        check(
+            expected.equals(r.getAs("content")),
+            id(i) + ": content '" + r.getAs("content") + "', expected '" + expected + "'");
+        check(
+            (cut ? "length" : "stop").equals(r.getAs("finish_reason")),
+            id(i) + ": finish_reason " + r.getAs("finish_reason"));
         check(MODEL.equals(r.getAs("model")), id(i) + ": model " + r.getAs("model"));
-        check(Integer.valueOf(promptTokens).equals(r.getAs("prompt_tokens")), id(i) + ": prompt_tokens "
-            + r.getAs("prompt_tokens") + ", expected " + promptTokens);
-        check(Integer.valueOf(completionTokens).equals(r.getAs("completion_tokens")), id(i)
-            + ": completion_tokens " + r.getAs("completion_tokens") + ", expected " + completionTokens);
-        check(Integer.valueOf(promptTokens + completionTokens).equals(r.getAs("total_tokens")), id(i)
-            + ": total_tokens " + r.getAs("total_tokens"));
+        check(
+            Integer.valueOf(promptTokens).equals(r.getAs("prompt_tokens")),
+            id(i) + ": prompt_tokens " + r.getAs("prompt_tokens") + ", expected " + promptTokens);
+        check(
+            Integer.valueOf(completionTokens).equals(r.getAs("completion_tokens")),
+            id(i)
+                + ": completion_tokens "
+                + r.getAs("completion_tokens")
+                + ", expected "
+                + completionTokens);
+        check(
+            Integer.valueOf(promptTokens + completionTokens).equals(r.getAs("total_tokens")),
+            id(i) + ": total_tokens " + r.getAs("total_tokens"));
         succeeded++;
       }
     }
-    check(batches.size() >= (rows + maxRequestsPerBatch - 1) / maxRequestsPerBatch,
-        "expected at least " + ((rows + maxRequestsPerBatch - 1) / maxRequestsPerBatch) + " batches, got "
+    check(
+        batches.size() >= (rows + maxRequestsPerBatch - 1) / maxRequestsPerBatch,
+        "expected at least "
+            + ((rows + maxRequestsPerBatch - 1) / maxRequestsPerBatch)
+            + " batches, got "
             + batches.size());
     return new Summary(results.size(), succeeded, failed, batches.size(), connectorLocation());
   }
@@ -165,7 +215,11 @@ public final class RoundTripJob {
   static String connectorLocation() {
     try {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      Class<?> c = Class.forName(CONNECTOR_CLASS, false, loader != null ? loader : RoundTripJob.class.getClassLoader());
+      Class<?> c =
+          Class.forName(
+              CONNECTOR_CLASS,
+              false,
+              loader != null ? loader : RoundTripJob.class.getClassLoader());
       CodeSource cs = c.getProtectionDomain().getCodeSource();
       URL url = cs == null ? null : cs.getLocation();
       return String.valueOf(url);

@@ -29,13 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShadedJarIT {
   private static final String OURS = "io/github/sparktogetherbatch/";
-  /** A class reference (internal name, descriptor or dotted name) to a library we must have relocated. */
-  private static final Pattern UNRELOCATED_SLASHED = Pattern.compile("(com/fasterxml/jackson/|org/apache/hc/)");
+
+  /**
+   * A class reference (internal name, descriptor or dotted name) to a library we must have
+   * relocated.
+   */
+  private static final Pattern UNRELOCATED_SLASHED =
+      Pattern.compile("(com/fasterxml/jackson/|org/apache/hc/)");
+
   private static final Pattern UNRELOCATED_DOTTED =
       Pattern.compile("^\\[*L?(com\\.fasterxml\\.jackson|org\\.apache\\.hc)\\.[\\w.$]+;?$");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theJarHoldsOnlyOurClassesAndReferencesOnlyRelocatedLibraries() throws IOException {
@@ -53,46 +58,61 @@ class ShadedJarIT {
             continue;
           }
           for (String constant : utf8Constants(jar.getInputStream(e))) {
-            if (UNRELOCATED_SLASHED.matcher(constant).find() || UNRELOCATED_DOTTED.matcher(constant).matches()) {
+            if (UNRELOCATED_SLASHED.matcher(constant).find()
+                || UNRELOCATED_DOTTED.matcher(constant).matches()) {
               problems.add(name + " refers to " + constant);
             }
           }
         } else if (name.startsWith("META-INF/services/") && !e.isDirectory()) {
           String service = name.substring("META-INF/services/".length());
           String body = new String(jar.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
-          if (service.startsWith("com.fasterxml.") || service.startsWith("org.apache.hc.")
-              || body.contains("com.fasterxml.") || body.contains("org.apache.hc.")) {
+          if (service.startsWith("com.fasterxml.")
+              || service.startsWith("org.apache.hc.")
+              || body.contains("com.fasterxml.")
+              || body.contains("org.apache.hc.")) {
             problems.add("unrelocated service file " + name + ": " + body.trim());
           }
           if (service.equals("org.apache.spark.sql.sources.DataSourceRegister")) {
-            dataSourceService = body.lines().map(String::trim).anyMatch(RoundTripJob.CONNECTOR_CLASS::equals);
+            dataSourceService =
+                body.lines().map(String::trim).anyMatch(RoundTripJob.CONNECTOR_CLASS::equals);
           }
         } else if (name.startsWith("META-INF/versions/")) {
-          problems.add("multi-release entry (jackson-core's META-INF/versions must be excluded): " + name);
+          problems.add(
+              "multi-release entry (jackson-core's META-INF/versions must be excluded): " + name);
         }
       }
     }
-    assertTrue(problems.isEmpty(), problems.size() + " problems, e.g.:\n" + String.join("\n",
-        problems.subList(0, Math.min(20, problems.size()))));
+    assertTrue(
+        problems.isEmpty(),
+        problems.size()
+            + " problems, e.g.:\n"
+            + String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
     assertTrue(classes > 100, "suspiciously few classes: " + classes);
-    assertTrue(dataSourceService, "META-INF/services/org.apache.spark.sql.sources.DataSourceRegister does not name "
-        + RoundTripJob.CONNECTOR_CLASS);
+    assertTrue(
+        dataSourceService,
+        "META-INF/services/org.apache.spark.sql.sources.DataSourceRegister does not name "
+            + RoundTripJob.CONNECTOR_CLASS);
   }
 
   @Test
   void theConnectorComesFromTheShadedJarAndJacksonFromSpark() throws Exception {
     Path jar = ItSupport.connectorJar().toRealPath();
     for (String entry : ItSupport.classpath()) {
-      assertFalse(entry.replace('\\', '/').matches(".*/connector/target/(test-)?classes/?"),
+      assertFalse(
+          entry.replace('\\', '/').matches(".*/connector/target/(test-)?classes/?"),
           "the connector's class folder is on the classpath: " + entry);
-      assertFalse(Path.of(entry).getFileName().toString().startsWith("original-"),
+      assertFalse(
+          Path.of(entry).getFileName().toString().startsWith("original-"),
           "the unshaded connector jar is on the classpath: " + entry);
     }
 
     // Our classes, and our relocated Jackson and HttpClient, load from the shaded jar.
-    for (String name : List.of(RoundTripJob.CONNECTOR_CLASS, "io.github.sparktogetherbatch.client.TogetherClient",
-        "io.github.sparktogetherbatch.shaded.jackson.databind.ObjectMapper",
-        "io.github.sparktogetherbatch.shaded.hc.client5.http.impl.classic.HttpClients")) {
+    for (String name :
+        List.of(
+            RoundTripJob.CONNECTOR_CLASS,
+            "io.github.sparktogetherbatch.client.TogetherClient",
+            "io.github.sparktogetherbatch.shaded.jackson.databind.ObjectMapper",
+            "io.github.sparktogetherbatch.shaded.hc.client5.http.impl.classic.HttpClients")) {
       assertEquals(jar, location(Class.forName(name)), name + " is not loaded from the shaded jar");
     }
 
@@ -101,12 +121,14 @@ class ShadedJarIT {
     String sparkJackson = ItSupport.required("it.jackson.version");
     assertEquals(sparkJackson, versionOf(mapper), "Jackson databind version on the classpath");
     Path mapperJar = location(mapper);
-    assertTrue(mapperJar.getFileName().toString().equals("jackson-databind-" + sparkJackson + ".jar"),
+    assertTrue(
+        mapperJar.getFileName().toString().equals("jackson-databind-" + sparkJackson + ".jar"),
         "com.fasterxml.jackson.databind.ObjectMapper loaded from " + mapperJar);
     assertFalse(mapperJar.equals(jar));
 
     // Ours is a separate copy, at the version the connector was built with.
-    Class<?> shadedMapper = Class.forName("io.github.sparktogetherbatch.shaded.jackson.databind.ObjectMapper");
+    Class<?> shadedMapper =
+        Class.forName("io.github.sparktogetherbatch.shaded.jackson.databind.ObjectMapper");
     assertEquals(ItSupport.required("it.shaded.jackson.version"), versionOf(shadedMapper));
 
     // HttpClient 5 is not on the classpath except inside our jar (Spark does not ship it).
@@ -118,24 +140,38 @@ class ShadedJarIT {
     }
 
     // And Spark is the version this cell of the matrix asked for.
-    assertEquals(ItSupport.required("it.spark.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    assertTrue(scala.util.Properties.versionNumberString().startsWith(ItSupport.required("it.scala.binary.version") + "."),
+    assertEquals(
+        ItSupport.required("it.spark.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    assertTrue(
+        scala.util.Properties.versionNumberString()
+            .startsWith(ItSupport.required("it.scala.binary.version") + "."),
         "Scala " + scala.util.Properties.versionNumberString());
-    System.out.println("Runtime: Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-        + " | Scala " + scala.util.Properties.versionNumberString() + " | Jackson " + versionOf(mapper)
-        + " | shaded Jackson " + versionOf(shadedMapper) + " | Java " + System.getProperty("java.version"));
+    System.out.println(
+        "Runtime: Spark "
+            + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+            + " | Scala "
+            + scala.util.Properties.versionNumberString()
+            + " | Jackson "
+            + versionOf(mapper)
+            + " | shaded Jackson "
+            + versionOf(shadedMapper)
+            + " | Java "
+            + System.getProperty("java.version"));
   }
 
   @Test
   void roundTripInProcess() throws Exception {
     SparkSession spark = ItSupport.localSpark();
-    try (ItSupport.EmulatorProcess emulator = ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
-      RoundTripJob.Summary s = RoundTripJob.run(spark, emulator.baseUrl(), tmp.resolve("job").toString(), 1000, 4, 300);
+    try (ItSupport.EmulatorProcess emulator =
+        ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
+      RoundTripJob.Summary s =
+          RoundTripJob.run(spark, emulator.baseUrl(), tmp.resolve("job").toString(), 1000, 4, 300);
       assertEquals(1000, s.rows());
       assertEquals(100, s.failed());
       assertEquals(900, s.succeeded());
       assertTrue(s.batches() >= 4, "batches: " + s.batches());
-      assertTrue(ItSupport.isFile(s.connectorLocation(), ItSupport.connectorJar()),
+      assertTrue(
+          ItSupport.isFile(s.connectorLocation(), ItSupport.connectorJar()),
           "connector loaded from " + s.connectorLocation() + ", not " + ItSupport.connectorJar());
       System.out.println("In-process round trip on Spark " + spark.version() + ": " + s);
     } finally {

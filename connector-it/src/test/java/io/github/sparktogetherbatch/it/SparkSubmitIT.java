@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two ways a cluster user adds the connector: {@code spark-submit --jars} and the
- * {@code spark.jars} setting. Each runs Spark's own {@code SparkSubmit} in a new JVM whose
- * classpath is Spark alone; the connector arrives only through the option under test, and the
- * application is a jar holding {@link RoundTripJob}.
+ * The two ways a cluster user adds the connector: {@code spark-submit --jars} and the {@code
+ * spark.jars} setting. Each runs Spark's own {@code SparkSubmit} in a new JVM whose classpath is
+ * Spark alone; the connector arrives only through the option under test, and the application is a
+ * jar holding {@link RoundTripJob}.
  */
 class SparkSubmitIT {
   private static Path work;
@@ -33,7 +33,9 @@ class SparkSubmitIT {
 
   @BeforeAll
   static void startEmulator() throws Exception {
-    work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "spark-submit-it-");
+    work =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("java.io.tmpdir")), "spark-submit-it-");
     emulator = ItSupport.EmulatorProcess.start(work.resolve("emulator.log"));
   }
 
@@ -48,14 +50,18 @@ class SparkSubmitIT {
   void sparkSubmitWithJarsOption() throws Exception {
     Path jar = ItSupport.connectorJar();
     String out = submit("jars-option", List.of("--jars", jar.toString()));
-    assertTrue(out.contains("connector loaded from " + jar.toUri().toURL()), "connector location:\n" + tail(out));
+    assertTrue(
+        out.contains("connector loaded from " + jar.toUri().toURL()),
+        "connector location:\n" + tail(out));
   }
 
   @Test
   void sparkSubmitWithSparkJarsSetting() throws Exception {
     Path jar = ItSupport.connectorJar();
     String out = submit("spark-jars", List.of("--conf", "spark.jars=" + jar.toUri()));
-    assertTrue(out.contains("connector loaded from " + jar.toUri().toURL()), "connector location:\n" + tail(out));
+    assertTrue(
+        out.contains("connector loaded from " + jar.toUri().toURL()),
+        "connector location:\n" + tail(out));
   }
 
   private String submit(String name, List<String> connectorArgs) throws Exception {
@@ -70,14 +76,27 @@ class SparkSubmitIT {
     cmd.add("-cp");
     cmd.add(sparkOnlyClasspath());
     cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", "local[2]",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.sql.shuffle.partitions=4"));
+    cmd.addAll(
+        List.of(
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.sql.shuffle.partitions=4"));
     cmd.addAll(connectorArgs);
-    cmd.addAll(List.of("--class", RoundTripJob.class.getName(), appJar.toString(),
-        emulator.baseUrl(), work.resolve(name + "-job").toString(), "400"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    cmd.addAll(
+        List.of(
+            "--class",
+            RoundTripJob.class.getName(),
+            appJar.toString(),
+            emulator.baseUrl(),
+            work.resolve(name + "-job").toString(),
+            "400"));
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("spark-submit did not finish in 5 minutes; log: " + log);
@@ -85,19 +104,26 @@ class SparkSubmitIT {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), "spark-submit failed; log " + log + ":\n" + tail(out));
     assertTrue(out.contains("ROUND TRIP OK 400 rows, 360 succeeded, 40 failed"), tail(out));
-    System.out.println(name + ": " + out.lines().filter(l -> l.startsWith("ROUND TRIP")).findFirst().orElse(""));
+    System.out.println(
+        name + ": " + out.lines().filter(l -> l.startsWith("ROUND TRIP")).findFirst().orElse(""));
     return out;
   }
 
   /** Spark and its dependencies: the test classpath minus the connector, the tests and JUnit. */
   private static String sparkOnlyClasspath() throws IOException {
-    Path testClasses = Path.of(System.getProperty("basedir", "."), "target", "test-classes").toAbsolutePath().normalize();
+    Path testClasses =
+        Path.of(System.getProperty("basedir", "."), "target", "test-classes")
+            .toAbsolutePath()
+            .normalize();
     List<String> out = new ArrayList<>();
     for (String e : ItSupport.classpathWithoutConnector().split(File.pathSeparator)) {
       Path p = Path.of(e).toAbsolutePath().normalize();
       String file = p.getFileName().toString();
-      if (p.equals(testClasses) || p.endsWith(Path.of("target", "test-classes")) || file.startsWith("junit-")
-          || file.startsWith("opentest4j-") || file.startsWith("apiguardian-")) {
+      if (p.equals(testClasses)
+          || p.endsWith(Path.of("target", "test-classes"))
+          || file.startsWith("junit-")
+          || file.startsWith("opentest4j-")
+          || file.startsWith("apiguardian-")) {
         continue;
       }
       out.add(e);
@@ -107,13 +133,14 @@ class SparkSubmitIT {
 
   /** The application jar: {@link RoundTripJob} and its nested classes. */
   private static Path appJar(Path target) throws Exception {
-    Path classes = Path.of(RoundTripJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(RoundTripJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String pkg = RoundTripJob.class.getPackageName().replace('.', '/');
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     try (OutputStream os = Files.newOutputStream(target);
-         JarOutputStream jar = new JarOutputStream(os, mf);
-         Stream<Path> files = Files.list(classes.resolve(pkg))) {
+        JarOutputStream jar = new JarOutputStream(os, mf);
+        Stream<Path> files = Files.list(classes.resolve(pkg))) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
         if (n.equals("RoundTripJob.class") || n.startsWith("RoundTripJob$")) {

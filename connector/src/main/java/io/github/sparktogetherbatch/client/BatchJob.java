@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One Together batch, as returned by {@code GET /batches/{id}}. Immutable. {@link #rawStatus()} keeps
- * the server's own word; {@link #status()} is its parsed form (unknown values are {@link
+ * One Together batch, as returned by {@code GET /batches/{id}}. Immutable. {@link #rawStatus()}
+ * keeps the server's own word; {@link #status()} is its parsed form (unknown values are {@link
  * BatchStatus#UNKNOWN}, i.e. still running).
  */
 public final class BatchJob implements Serializable {
@@ -129,8 +129,19 @@ public final class BatchJob implements Serializable {
 
   @Override
   public String toString() {
-    return "BatchJob{id=" + id + ", status=" + rawStatus + ", progress=" + progress
-        + ", inputFileId=" + inputFileId + ", outputFileId=" + outputFileId
-        + ", errorFileId=" + errorFileId + (error == null ? "" : ", error=" + error) + "}";
+    return "BatchJob{id="
+        + id
+        + ", status="
+        + rawStatus
+        + ", progress="
+        + progress
+        + ", inputFileId="
+        + inputFileId
+        + ", outputFileId="
+        + outputFileId
+        + ", errorFileId="
+        + errorFileId
+        + (error == null ? "" : ", error=" + error)
+        + "}";
   }
 }

@@ -28,7 +28,10 @@ public enum BatchStatus {
     return terminal;
   }
 
-  /** Parses a wire value leniently: case-insensitive, {@code CANCELED} accepted, unknown values as UNKNOWN. */
+  /**
+   * Parses a wire value leniently: case-insensitive, {@code CANCELED} accepted, unknown values as
+   * UNKNOWN.
+   */
   public static BatchStatus parse(String wire) {
     if (wire == null) {
       return UNKNOWN;

@@ -65,8 +65,18 @@ public final class ClientStats {
 
   @Override
   public String toString() {
-    return "ClientStats{requests=" + requests + ", retries=" + retries + ", bytesUploaded="
-        + bytesUploaded + ", bytesDownloaded=" + bytesDownloaded + ", downloadResumes="
-        + downloadResumes + ", uploadRestarts=" + uploadRestarts + "}";
+    return "ClientStats{requests="
+        + requests
+        + ", retries="
+        + retries
+        + ", bytesUploaded="
+        + bytesUploaded
+        + ", bytesDownloaded="
+        + bytesDownloaded
+        + ", downloadResumes="
+        + downloadResumes
+        + ", uploadRestarts="
+        + uploadRestarts
+        + "}";
   }
 }

@@ -16,7 +16,8 @@ public final class ConnectorVersion {
 
   private static String load() {
     try (InputStream in =
-        ConnectorVersion.class.getResourceAsStream("/io/github/sparktogetherbatch/connector.properties")) {
+        ConnectorVersion.class.getResourceAsStream(
+            "/io/github/sparktogetherbatch/connector.properties")) {
       if (in == null) {
         return "dev";
       }

@@ -16,7 +16,12 @@ public final class FileObject implements Serializable {
   private final boolean processed;
 
   public FileObject(
-      String id, String filename, long bytes, String purpose, long createdAt, String fileType,
+      String id,
+      String filename,
+      long bytes,
+      String purpose,
+      long createdAt,
+      String fileType,
       boolean processed) {
     this.id = Objects.requireNonNull(id, "id");
     this.filename = filename;
@@ -59,7 +64,14 @@ public final class FileObject implements Serializable {
 
   @Override
   public String toString() {
-    return "FileObject{id=" + id + ", filename=" + filename + ", bytes=" + bytes
-        + ", purpose=" + purpose + "}";
+    return "FileObject{id="
+        + id
+        + ", filename="
+        + filename
+        + ", bytes="
+        + bytes
+        + ", purpose="
+        + purpose
+        + "}";
   }
 }

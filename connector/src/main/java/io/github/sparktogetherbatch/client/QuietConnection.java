@@ -12,10 +12,11 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * An HTTP/1.1 client connection without HttpClient's header and wire logging. HttpClient's own
- * connection logs every request header, {@code Authorization} included, to its {@code headers}
- * and {@code wire} loggers at DEBUG; with this one, the API key reaches no logger at any level.
+ * connection logs every request header, {@code Authorization} included, to its {@code headers} and
+ * {@code wire} loggers at DEBUG; with this one, the API key reaches no logger at any level.
  */
-final class QuietConnection extends DefaultBHttpClientConnection implements ManagedHttpClientConnection {
+final class QuietConnection extends DefaultBHttpClientConnection
+    implements ManagedHttpClientConnection {
   private volatile Timeout socketTimeout;
 
   QuietConnection() {

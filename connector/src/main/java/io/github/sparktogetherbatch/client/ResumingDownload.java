@@ -82,12 +82,23 @@ final class ResumingDownload extends InputStream {
       } catch (IOException e) {
         release();
         if (++resumes > TogetherClient.MAX_DOWNLOAD_RESUMES) {
-          throw new IOException("Download of file " + fileId + " broke " + resumes
-              + " times; giving up at byte " + position + ": " + e.getMessage(), e);
+          throw new IOException(
+              "Download of file "
+                  + fileId
+                  + " broke "
+                  + resumes
+                  + " times; giving up at byte "
+                  + position
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
         client.statsInternal().resume();
-        LOG.info("Download of file {} broke at byte {} ({}); resuming with a Range request",
-            fileId, position, e.toString());
+        LOG.info(
+            "Download of file {} broke at byte {} ({}); resuming with a Range request",
+            fileId,
+            position,
+            e.toString());
         sleep(client.retryDelayForResume(resumes).toMillis());
       }
     }

@@ -5,16 +5,23 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Capped exponential backoff with jitter, a maximum attempt count and a total deadline. A delay
- * the server asks for ({@code retry-after-ms}, {@code retry-after}) replaces the computed backoff,
+ * Capped exponential backoff with jitter, a maximum attempt count and a total deadline. A delay the
+ * server asks for ({@code retry-after-ms}, {@code retry-after}) replaces the computed backoff,
  * capped at {@link #maxServerDelay()}. Immutable and serializable, so executors get the driver's.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Defaults in the range of Together's own SDKs, with more attempts: batch jobs are long-lived. */
+  /**
+   * Defaults in the range of Together's own SDKs, with more attempts: batch jobs are long-lived.
+   */
   public static final RetryPolicy DEFAULT =
-      new RetryPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMinutes(5), 0.25,
+      new RetryPolicy(
+          8,
+          Duration.ofMillis(500),
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(5),
+          0.25,
           Duration.ofSeconds(60));
 
   private final int maxAttempts;
@@ -46,13 +53,13 @@ public final class RetryPolicy implements Serializable {
   }
 
   public RetryPolicy withMaxAttempts(int attempts) {
-    return new RetryPolicy(attempts, initialBackoff(), maxBackoff(), deadline(), jitter,
-        maxServerDelay());
+    return new RetryPolicy(
+        attempts, initialBackoff(), maxBackoff(), deadline(), jitter, maxServerDelay());
   }
 
   public RetryPolicy withDeadline(Duration newDeadline) {
-    return new RetryPolicy(maxAttempts, initialBackoff(), maxBackoff(), newDeadline, jitter,
-        maxServerDelay());
+    return new RetryPolicy(
+        maxAttempts, initialBackoff(), maxBackoff(), newDeadline, jitter, maxServerDelay());
   }
 
   public RetryPolicy withBackoff(Duration initial, Duration max) {
@@ -103,8 +110,16 @@ public final class RetryPolicy implements Serializable {
 
   @Override
   public String toString() {
-    return "RetryPolicy{maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoffMillis
-        + "ms, maxBackoff=" + maxBackoffMillis + "ms, deadline=" + deadlineMillis + "ms, jitter="
-        + jitter + "}";
+    return "RetryPolicy{maxAttempts="
+        + maxAttempts
+        + ", initialBackoff="
+        + initialBackoffMillis
+        + "ms, maxBackoff="
+        + maxBackoffMillis
+        + "ms, deadline="
+        + deadlineMillis
+        + "ms, jitter="
+        + jitter
+        + "}";
   }
 }

@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call is retried on 408, 409 (except a checksum duplicate), 429, 5xx, timeouts and
  * connection resets with capped exponential backoff and jitter, honouring {@code retry-after-ms},
- * {@code retry-after} and {@code x-should-retry}, within the {@link RetryPolicy}'s attempt count and
- * deadline. Other 4xx fail at once with a message that says what to check.
+ * {@code retry-after} and {@code x-should-retry}, within the {@link RetryPolicy}'s attempt count
+ * and deadline. Other 4xx fail at once with a message that says what to check.
  *
  * <p>The API key is sent only to the API host, never to the signed upload URL, and never appears in
  * logs or exception messages.
@@ -75,10 +75,15 @@ public final class TogetherClient implements Closeable {
 
   /** Longest response body kept in an exception. */
   static final int MAX_ERROR_BODY_CHARS = 2048;
+
   /** At most this much of an error body is read from the wire. */
   private static final int MAX_ERROR_BODY_READ = 64 * 1024;
-  /** Uploads restart from {@code POST /files} at most this often after the signed URL is refused. */
+
+  /**
+   * Uploads restart from {@code POST /files} at most this often after the signed URL is refused.
+   */
   private static final int MAX_UPLOAD_RESTARTS = 3;
+
   /** How often one download may resume after a broken connection. */
   static final int MAX_DOWNLOAD_RESUMES = 20;
 
@@ -99,51 +104,61 @@ public final class TogetherClient implements Closeable {
     this.authorization = "Bearer " + config.apiKey();
     this.baseUri = URI.create(config.baseUrl());
     String extra = config.userAgentExtra() == null ? "" : "; " + config.userAgentExtra();
-    this.userAgent = "spark-together-batch/" + ConnectorVersion.get() + " (Java "
-        + System.getProperty("java.version") + extra + ")";
+    this.userAgent =
+        "spark-together-batch/"
+            + ConnectorVersion.get()
+            + " (Java "
+            + System.getProperty("java.version")
+            + extra
+            + ")";
 
     Timeout connect = Timeout.ofMilliseconds(config.connectTimeout().toMillis());
     Timeout socket = Timeout.ofMilliseconds(config.requestTimeout().toMillis());
     this.apiPool = pool(connect, socket, config.maxConnections());
     this.storagePool = pool(connect, socket, config.maxConnections());
-    RequestConfig rc = RequestConfig.custom()
-        .setRedirectsEnabled(false)
-        .setResponseTimeout(socket)
-        .setConnectionRequestTimeout(Timeout.ofMinutes(5))
-        .setExpectContinueEnabled(false)
-        .build();
-    this.api = HttpClients.custom()
-        .setConnectionManager(apiPool)
-        .setDefaultRequestConfig(rc)
-        .disableRedirectHandling()
-        .disableAutomaticRetries()
-        .disableCookieManagement()
-        .disableAuthCaching()
-        .disableContentCompression()
-        .setUserAgent(userAgent)
-        .build();
+    RequestConfig rc =
+        RequestConfig.custom()
+            .setRedirectsEnabled(false)
+            .setResponseTimeout(socket)
+            .setConnectionRequestTimeout(Timeout.ofMinutes(5))
+            .setExpectContinueEnabled(false)
+            .build();
+    this.api =
+        HttpClients.custom()
+            .setConnectionManager(apiPool)
+            .setDefaultRequestConfig(rc)
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .setUserAgent(userAgent)
+            .build();
     // The signed upload URL is third-party storage: no key, no user agent, no cookies, no extras.
-    this.storage = HttpClients.custom()
-        .setConnectionManager(storagePool)
-        .setDefaultRequestConfig(rc)
-        .disableRedirectHandling()
-        .disableAutomaticRetries()
-        .disableCookieManagement()
-        .disableAuthCaching()
-        .disableContentCompression()
-        .disableDefaultUserAgent()
-        .build();
+    this.storage =
+        HttpClients.custom()
+            .setConnectionManager(storagePool)
+            .setDefaultRequestConfig(rc)
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .disableDefaultUserAgent()
+            .build();
   }
 
   private static PoolingHttpClientConnectionManager pool(Timeout connect, Timeout socket, int max) {
     return PoolingHttpClientConnectionManagerBuilder.create()
         .setConnectionFactory(QuietConnection.Factory.INSTANCE)
-        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(socket).setTcpNoDelay(true).build())
-        .setDefaultConnectionConfig(ConnectionConfig.custom()
-            .setConnectTimeout(connect)
-            .setSocketTimeout(socket)
-            .setValidateAfterInactivity(Timeout.ofSeconds(2))
-            .build())
+        .setDefaultSocketConfig(
+            SocketConfig.custom().setSoTimeout(socket).setTcpNoDelay(true).build())
+        .setDefaultConnectionConfig(
+            ConnectionConfig.custom()
+                .setConnectTimeout(connect)
+                .setSocketTimeout(socket)
+                .setValidateAfterInactivity(Timeout.ofSeconds(2))
+                .build())
         .setMaxConnTotal(Math.max(2, max))
         .setMaxConnPerRoute(Math.max(2, max))
         .build();
@@ -188,8 +203,15 @@ public final class TogetherClient implements Closeable {
     try {
       size = Files.size(file);
     } catch (IOException e) {
-      throw new TogetherApiException("Cannot read the staged file to upload: " + e.getMessage(),
-          "POST /files", 0, false, null, null, null, e);
+      throw new TogetherApiException(
+          "Cannot read the staged file to upload: " + e.getMessage(),
+          "POST /files",
+          0,
+          false,
+          null,
+          null,
+          null,
+          e);
     }
     TogetherApiException last = null;
     for (int restart = 0; restart <= MAX_UPLOAD_RESTARTS; restart++) {
@@ -202,17 +224,23 @@ public final class TogetherClient implements Closeable {
         FileObject uploaded = finishUpload(target.fileId);
         stats.uploaded(size);
         if (uploaded.bytes() > 0 && uploaded.bytes() != size) {
-          LOG.warn("Together reports {} bytes for file {} but {} bytes were uploaded", uploaded.bytes(),
-              uploaded.id(), size);
+          LOG.warn(
+              "Together reports {} bytes for file {} but {} bytes were uploaded",
+              uploaded.bytes(),
+              uploaded.id(),
+              size);
         }
         LOG.debug("Uploaded {} ({} bytes) as {}", fileName, size, uploaded.id());
         return uploaded;
       } catch (TogetherApiException e) {
         deleteQuietly(target.fileId);
-        if (e.statusCode() == 403 && "PUT signed upload URL".equals(e.operation())
+        if (e.statusCode() == 403
+            && "PUT signed upload URL".equals(e.operation())
             && restart < MAX_UPLOAD_RESTARTS) {
-          LOG.info("The signed upload URL for file {} was refused (HTTP 403, e.g. expired); "
-              + "starting the upload again", target.fileId);
+          LOG.info(
+              "The signed upload URL for file {} was refused (HTTP 403, e.g. expired); "
+                  + "starting the upload again",
+              target.fileId);
           last = e;
           continue;
         }
@@ -237,36 +265,53 @@ public final class TogetherClient implements Closeable {
 
   private UploadTarget startUpload(String fileName) {
     String op = "POST /files";
-    return execute(op, () -> {
-      HttpPost post = new HttpPost(url("files"));
-      List<BasicNameValuePair> form = List.of(
-          new BasicNameValuePair("purpose", "batch-api"),
-          new BasicNameValuePair("file_name", fileName),
-          new BasicNameValuePair("file_type", "jsonl"));
-      post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
-      return post;
-    }, response -> {
-      int code = response.getCode();
-      Header loc = response.getFirstHeader(HttpHeaders.LOCATION);
-      Header id = response.getFirstHeader("X-Together-File-Id");
-      EntityUtils.consumeQuietly(response.getEntity());
-      if (code < 300 || code >= 400 || loc == null || id == null) {
-        throw new TogetherApiException(op + " answered HTTP " + code + " without the expected "
-            + "redirect (302 with Location and X-Together-File-Id headers). Check that 'baseUrl' "
-            + "points at Together's API (" + TogetherClientConfig.DEFAULT_BASE_URL + ").",
-            op, code, false, requestId(response), null, null, null);
-      }
-      String fileId = checkId("file", id.getValue().trim(), op);
-      URI location;
-      try {
-        location = checkUploadLocation(loc.getValue(), op);
-      } catch (TogetherApiException refused) {
-        // Together made a file record; nothing will ever be uploaded to it.
-        deleteQuietly(fileId);
-        throw refused;
-      }
-      return new UploadTarget(fileId, location);
-    }, null);
+    return execute(
+        op,
+        () -> {
+          HttpPost post = new HttpPost(url("files"));
+          List<BasicNameValuePair> form =
+              List.of(
+                  new BasicNameValuePair("purpose", "batch-api"),
+                  new BasicNameValuePair("file_name", fileName),
+                  new BasicNameValuePair("file_type", "jsonl"));
+          post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
+          return post;
+        },
+        response -> {
+          int code = response.getCode();
+          Header loc = response.getFirstHeader(HttpHeaders.LOCATION);
+          Header id = response.getFirstHeader("X-Together-File-Id");
+          EntityUtils.consumeQuietly(response.getEntity());
+          if (code < 300 || code >= 400 || loc == null || id == null) {
+            throw new TogetherApiException(
+                op
+                    + " answered HTTP "
+                    + code
+                    + " without the expected "
+                    + "redirect (302 with Location and X-Together-File-Id headers). Check that 'baseUrl' "
+                    + "points at Together's API ("
+                    + TogetherClientConfig.DEFAULT_BASE_URL
+                    + ").",
+                op,
+                code,
+                false,
+                requestId(response),
+                null,
+                null,
+                null);
+          }
+          String fileId = checkId("file", id.getValue().trim(), op);
+          URI location;
+          try {
+            location = checkUploadLocation(loc.getValue(), op);
+          } catch (TogetherApiException refused) {
+            // Together made a file record; nothing will ever be uploaded to it.
+            deleteQuietly(fileId);
+            throw refused;
+          }
+          return new UploadTarget(fileId, location);
+        },
+        null);
   }
 
   private URI checkUploadLocation(String raw, String op) {
@@ -274,49 +319,87 @@ public final class TogetherClient implements Closeable {
     try {
       u = baseUri.resolve(new URI(raw.trim()));
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new TogetherApiException(op + " returned an upload Location that is not a valid URL",
-          op, 302, false, null, null, null, null);
+      throw new TogetherApiException(
+          op + " returned an upload Location that is not a valid URL",
+          op,
+          302,
+          false,
+          null,
+          null,
+          null,
+          null);
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    boolean ok = scheme.equals("https")
-        || (scheme.equals("http") && config.isPlainHttpLoopback()
-            && TogetherClientConfig.isLoopbackHost(u.getHost()));
+    boolean ok =
+        scheme.equals("https")
+            || (scheme.equals("http")
+                && config.isPlainHttpLoopback()
+                && TogetherClientConfig.isLoopbackHost(u.getHost()));
     if (!ok || u.getHost() == null) {
-      throw new TogetherApiException(op + " returned an upload Location with scheme '" + scheme
-          + "' on host '" + u.getHost() + "'; only https upload URLs are accepted (plain http only "
-          + "when both the API and the upload URL are on a loopback emulator). Nothing was uploaded.",
-          op, 302, false, null, null, null, null);
+      throw new TogetherApiException(
+          op
+              + " returned an upload Location with scheme '"
+              + scheme
+              + "' on host '"
+              + u.getHost()
+              + "'; only https upload URLs are accepted (plain http only "
+              + "when both the API and the upload URL are on a loopback emulator). Nothing was uploaded.",
+          op,
+          302,
+          false,
+          null,
+          null,
+          null,
+          null);
     }
     return u;
   }
 
   private void putToSignedUrl(UploadTarget target, Path file, long size) {
     String op = "PUT signed upload URL";
-    executeOn(storage, op, () -> {
-      HttpPut put = new HttpPut(target.location);
-      // A new entity per attempt: it re-opens the file, so a retry never sends a consumed stream.
-      put.setEntity(new UploadEntity(file.toFile()));
-      return put;
-    }, response -> {
-      EntityUtils.consumeQuietly(response.getEntity());
-      int code = response.getCode();
-      if (code != 200 && code != 201 && code != 204) {
-        throw new TogetherApiException(op + " answered HTTP " + code + " (expected 200)", op, code,
-            false, null, null, null, null);
-      }
-      return null;
-    }, null, false);
+    executeOn(
+        storage,
+        op,
+        () -> {
+          HttpPut put = new HttpPut(target.location);
+          // A new entity per attempt: it re-opens the file, so a retry never sends a consumed
+          // stream.
+          put.setEntity(new UploadEntity(file.toFile()));
+          return put;
+        },
+        response -> {
+          EntityUtils.consumeQuietly(response.getEntity());
+          int code = response.getCode();
+          if (code != 200 && code != 201 && code != 204) {
+            throw new TogetherApiException(
+                op + " answered HTTP " + code + " (expected 200)",
+                op,
+                code,
+                false,
+                null,
+                null,
+                null,
+                null);
+          }
+          return null;
+        },
+        null,
+        false);
   }
 
   private FileObject finishUpload(String fileId) {
     String op = "POST /files/{id}/preprocess";
     try {
-      return execute(op, () -> new HttpPost(url("files", fileId, "preprocess")),
-          response -> parseFile(readJson(response, op), op), null);
+      return execute(
+          op,
+          () -> new HttpPost(url("files", fileId, "preprocess")),
+          response -> parseFile(readJson(response, op), op),
+          null);
     } catch (TogetherApiException e) {
       if (e.statusCode() == 404 || e.statusCode() == 405 || e.statusCode() == 501) {
         // Servers without preprocess (the TypeScript SDK skips it): the file is usable as uploaded.
-        LOG.debug("Preprocess of {} answered {}; checking the file instead", fileId, e.statusCode());
+        LOG.debug(
+            "Preprocess of {} answered {}; checking the file instead", fileId, e.statusCode());
         return getFile(fileId);
       }
       throw e;
@@ -327,8 +410,11 @@ public final class TogetherClient implements Closeable {
   public FileObject getFile(String fileId) {
     String op = "GET /files/{id}";
     checkId("file", fileId, op);
-    return execute(op, () -> new HttpGet(url("files", fileId)),
-        response -> parseFile(readJson(response, op), op), null);
+    return execute(
+        op,
+        () -> new HttpGet(url("files", fileId)),
+        response -> parseFile(readJson(response, op), op),
+        null);
   }
 
   /** {@code GET /files}: every file of the account. */
@@ -338,17 +424,21 @@ public final class TogetherClient implements Closeable {
 
   /** A list answer: a bare array, {@code {"data": [...]}}, or an empty body / literal null. */
   private <T> List<T> list(String op, String resource, BiFunction<JsonNode, String, T> parse) {
-    return execute(op, () -> new HttpGet(url(resource)), response -> {
-      JsonNode body = readJsonOrEmpty(response, op);
-      JsonNode data = body.isArray() ? body : body.path("data");
-      List<T> out = new ArrayList<>();
-      if (data.isArray()) {
-        for (JsonNode n : data) {
-          out.add(parse.apply(n, op));
-        }
-      }
-      return out;
-    }, null);
+    return execute(
+        op,
+        () -> new HttpGet(url(resource)),
+        response -> {
+          JsonNode body = readJsonOrEmpty(response, op);
+          JsonNode data = body.isArray() ? body : body.path("data");
+          List<T> out = new ArrayList<>();
+          if (data.isArray()) {
+            for (JsonNode n : data) {
+              out.add(parse.apply(n, op));
+            }
+          }
+          return out;
+        },
+        null);
   }
 
   /**
@@ -359,10 +449,14 @@ public final class TogetherClient implements Closeable {
     String op = "DELETE /files/{id}";
     checkId("file", fileId, op);
     try {
-      return execute(op, () -> new HttpDelete(url("files", fileId)), response -> {
-        JsonNode body = readJsonOrEmpty(response, op);
-        return !body.has("deleted") || body.path("deleted").asBoolean(true);
-      }, null);
+      return execute(
+          op,
+          () -> new HttpDelete(url("files", fileId)),
+          response -> {
+            JsonNode body = readJsonOrEmpty(response, op);
+            return !body.has("deleted") || body.path("deleted").asBoolean(true);
+          },
+          null);
     } catch (TogetherApiException e) {
       if (e.statusCode() == 404) {
         return false;
@@ -396,18 +490,23 @@ public final class TogetherClient implements Closeable {
   /** Opens the content from {@code offset}; used by {@link ResumingDownload}. */
   ClassicHttpResponse openContentAt(String fileId, long offset) {
     String op = "GET /files/{id}/content";
-    return execute(op, () -> {
-      HttpGet get = new HttpGet(url("files", fileId, "content"));
-      get.setHeader(HttpHeaders.ACCEPT, "application/binary");
-      if (offset > 0) {
-        get.setHeader(HttpHeaders.RANGE, "bytes=" + offset + "-");
-      }
-      return get;
-    }, response -> followContentRedirect(response, offset, op), null, true);
+    return execute(
+        op,
+        () -> {
+          HttpGet get = new HttpGet(url("files", fileId, "content"));
+          get.setHeader(HttpHeaders.ACCEPT, "application/binary");
+          if (offset > 0) {
+            get.setHeader(HttpHeaders.RANGE, "bytes=" + offset + "-");
+          }
+          return get;
+        },
+        response -> followContentRedirect(response, offset, op),
+        null,
+        true);
   }
 
-  private ClassicHttpResponse followContentRedirect(ClassicHttpResponse response, long offset,
-      String op) throws IOException {
+  private ClassicHttpResponse followContentRedirect(
+      ClassicHttpResponse response, long offset, String op) throws IOException {
     int code = response.getCode();
     if (code < 300 || code >= 400) {
       return response;
@@ -416,8 +515,15 @@ public final class TogetherClient implements Closeable {
     EntityUtils.consumeQuietly(response.getEntity());
     response.close();
     if (loc == null) {
-      throw new TogetherApiException(op + " answered HTTP " + code + " without a Location", op,
-          code, false, null, null, null, null);
+      throw new TogetherApiException(
+          op + " answered HTTP " + code + " without a Location",
+          op,
+          code,
+          false,
+          null,
+          null,
+          null,
+          null);
     }
     URI target = checkUploadLocation(loc.getValue(), op);
     // A storage URL: no API key, no API headers.
@@ -440,9 +546,9 @@ public final class TogetherClient implements Closeable {
 
   /**
    * {@code POST /batches}: creates a batch over an uploaded input file. A create call is not
-   * idempotent (Together has no idempotency key), so before retrying after an ambiguous failure
-   * (no response, 5xx, 408) this looks for a batch over the same input file and returns it instead
-   * of creating a second one.
+   * idempotent (Together has no idempotency key), so before retrying after an ambiguous failure (no
+   * response, 5xx, 408) this looks for a batch over the same input file and returns it instead of
+   * creating a second one.
    *
    * @param modelId optional; null lets Together take the model from the lines
    */
@@ -457,43 +563,64 @@ public final class TogetherClient implements Closeable {
       req.put("model_id", modelId);
     }
     byte[] json = writeJson(req);
-    return execute(op, () -> {
-      HttpPost post = new HttpPost(url("batches"));
-      post.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
-      return post;
-    }, response -> {
-      JsonNode body = readJson(response, op);
-      JsonNode job = body.get("job");
-      if (job == null || job.isNull()) {
-        if (body.hasNonNull("id") && body.hasNonNull("status")) {
-          job = body; // a bare batch object, tolerated
-        } else {
+    return execute(
+        op,
+        () -> {
+          HttpPost post = new HttpPost(url("batches"));
+          post.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
+          return post;
+        },
+        response -> {
+          JsonNode body = readJson(response, op);
+          JsonNode job = body.get("job");
+          if (job == null || job.isNull()) {
+            if (body.hasNonNull("id") && body.hasNonNull("status")) {
+              job = body; // a bare batch object, tolerated
+            } else {
+              String warning = body.path("warning").asText(null);
+              throw new TogetherApiException(
+                  op
+                      + " answered without a batch job"
+                      + (warning == null
+                          ? ""
+                          : "; Together's warning: " + redact(truncate(warning)))
+                      + ". No batch was created for input file "
+                      + inputFileId
+                      + ".",
+                  op,
+                  response.getCode(),
+                  false,
+                  requestId(response),
+                  null,
+                  truncate(body.toString()),
+                  null);
+            }
+          }
           String warning = body.path("warning").asText(null);
-          throw new TogetherApiException(op + " answered without a batch job"
-              + (warning == null ? "" : "; Together's warning: " + redact(truncate(warning)))
-              + ". No batch was created for input file " + inputFileId + ".",
-              op, response.getCode(), false, requestId(response), null, truncate(body.toString()),
-              null);
-        }
-      }
-      String warning = body.path("warning").asText(null);
-      if (warning != null && !warning.isEmpty()) {
-        LOG.warn("Together's warning on creating a batch for {}: {}", inputFileId, redact(warning));
-      }
-      return parseBatch(job, op);
-    }, lastError -> {
-      boolean ambiguous = lastError.statusCode() == 0 || lastError.statusCode() >= 500
-          || lastError.statusCode() == 408;
-      if (!ambiguous) {
-        return null;
-      }
-      BatchJob existing = findBatchForInputFile(inputFileId);
-      if (existing != null) {
-        LOG.info("A batch over input file {} already exists ({}) after an interrupted create; "
-            + "using it instead of creating another", inputFileId, existing.id());
-      }
-      return existing;
-    });
+          if (warning != null && !warning.isEmpty()) {
+            LOG.warn(
+                "Together's warning on creating a batch for {}: {}", inputFileId, redact(warning));
+          }
+          return parseBatch(job, op);
+        },
+        lastError -> {
+          boolean ambiguous =
+              lastError.statusCode() == 0
+                  || lastError.statusCode() >= 500
+                  || lastError.statusCode() == 408;
+          if (!ambiguous) {
+            return null;
+          }
+          BatchJob existing = findBatchForInputFile(inputFileId);
+          if (existing != null) {
+            LOG.info(
+                "A batch over input file {} already exists ({}) after an interrupted create; "
+                    + "using it instead of creating another",
+                inputFileId,
+                existing.id());
+          }
+          return existing;
+        });
   }
 
   /** The newest batch whose input file is {@code inputFileId}, or null. */
@@ -510,8 +637,11 @@ public final class TogetherClient implements Closeable {
   public BatchJob getBatch(String batchId) {
     String op = "GET /batches/{id}";
     checkId("batch", batchId, op);
-    return execute(op, () -> new HttpGet(url("batches", batchId)),
-        response -> parseBatch(readJson(response, op), op), null);
+    return execute(
+        op,
+        () -> new HttpGet(url("batches", batchId)),
+        response -> parseBatch(readJson(response, op), op),
+        null);
   }
 
   /** {@code GET /batches}: every batch of the account, newest first (an empty list may be null). */
@@ -523,8 +653,11 @@ public final class TogetherClient implements Closeable {
   public BatchJob cancelBatch(String batchId) {
     String op = "POST /batches/{id}/cancel";
     checkId("batch", batchId, op);
-    return execute(op, () -> new HttpPost(url("batches", batchId, "cancel")),
-        response -> parseBatch(readJson(response, op), op), null);
+    return execute(
+        op,
+        () -> new HttpPost(url("batches", batchId, "cancel")),
+        response -> parseBatch(readJson(response, op), op),
+        null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -541,13 +674,20 @@ public final class TogetherClient implements Closeable {
     T beforeRetry(TogetherApiException lastError);
   }
 
-  private <T> T execute(String op, Supplier<ClassicHttpRequest> request, ResponseReader<T> reader,
+  private <T> T execute(
+      String op,
+      Supplier<ClassicHttpRequest> request,
+      ResponseReader<T> reader,
       RetryShortcut<T> shortcut) {
     return executeOn(api, op, request, reader, shortcut, false);
   }
 
-  private <T> T execute(String op, Supplier<ClassicHttpRequest> request, ResponseReader<T> reader,
-      RetryShortcut<T> shortcut, boolean keepOpen) {
+  private <T> T execute(
+      String op,
+      Supplier<ClassicHttpRequest> request,
+      ResponseReader<T> reader,
+      RetryShortcut<T> shortcut,
+      boolean keepOpen) {
     return executeOn(api, op, request, reader, shortcut, keepOpen);
   }
 
@@ -555,8 +695,13 @@ public final class TogetherClient implements Closeable {
    * Sends a request with retries. With {@code keepOpen}, a successful response is handed to the
    * reader and not closed (the reader owns it); otherwise it is closed after reading.
    */
-  private <T> T executeOn(CloseableHttpClient http, String op, Supplier<ClassicHttpRequest> request,
-      ResponseReader<T> reader, RetryShortcut<T> shortcut, boolean keepOpen) {
+  private <T> T executeOn(
+      CloseableHttpClient http,
+      String op,
+      Supplier<ClassicHttpRequest> request,
+      ResponseReader<T> reader,
+      RetryShortcut<T> shortcut,
+      boolean keepOpen) {
     RetryPolicy policy = config.retryPolicy();
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
@@ -574,8 +719,12 @@ public final class TogetherClient implements Closeable {
         response = http.executeOpen(null, req, null);
         int code = response.getCode();
         if (LOG.isDebugEnabled()) {
-          LOG.debug("{} -> HTTP {} in {} ms (attempt {})", op, code,
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), attempt);
+          LOG.debug(
+              "{} -> HTTP {} in {} ms (attempt {})",
+              op,
+              code,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+              attempt);
         }
         if (code < 400) {
           T result = reader.read(response);
@@ -609,8 +758,13 @@ public final class TogetherClient implements Closeable {
       if (elapsed + delay > policy.deadline().toMillis()) {
         throw giveUp(failure, attempt, elapsed);
       }
-      LOG.info("{} failed ({}); retry {}/{} in {} ms", op, shortReason(failure), attempt,
-          policy.maxAttempts() - 1, delay);
+      LOG.info(
+          "{} failed ({}); retry {}/{} in {} ms",
+          op,
+          shortReason(failure),
+          attempt,
+          policy.maxAttempts() - 1,
+          delay);
       sleep(delay, op);
       stats.retry();
       if (shortcut != null) {
@@ -627,10 +781,22 @@ public final class TogetherClient implements Closeable {
   }
 
   private TogetherApiException giveUp(TogetherApiException last, int attempts, long elapsedMillis) {
-    return new TogetherApiException(last.getMessage() + " (gave up after " + attempts
-        + (attempts == 1 ? " attempt" : " attempts") + " in " + elapsedMillis + " ms; retries are "
-        + "set by the options maxRetries and retryTimeout)", last.operation(), last.statusCode(),
-        true, last.requestId(), last.errorCode(), last.responseBody(), last.getCause());
+    return new TogetherApiException(
+        last.getMessage()
+            + " (gave up after "
+            + attempts
+            + (attempts == 1 ? " attempt" : " attempts")
+            + " in "
+            + elapsedMillis
+            + " ms; retries are "
+            + "set by the options maxRetries and retryTimeout)",
+        last.operation(),
+        last.statusCode(),
+        true,
+        last.requestId(),
+        last.errorCode(),
+        last.responseBody(),
+        last.getCause());
   }
 
   private static void sleep(long millis, String op) {
@@ -641,25 +807,43 @@ public final class TogetherClient implements Closeable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TogetherApiException(op + " was interrupted while waiting to retry", op, 0, false,
-          null, null, null, e);
+      throw new TogetherApiException(
+          op + " was interrupted while waiting to retry", op, 0, false, null, null, null, e);
     }
   }
 
   private TogetherApiException ioFailure(String op, IOException e) {
-    boolean retryable = !(e instanceof UnknownHostException)
-        && !(e instanceof SSLException && !(e.getMessage() != null
-            && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")))
-        && !(e instanceof InterruptedIOException && Thread.currentThread().isInterrupted());
-    String hint = e instanceof UnknownHostException
-        ? " The host name does not resolve: check the option 'baseUrl'."
-        : e instanceof SSLException ? " TLS failed: check the option 'baseUrl' and the JVM's trust store." : "";
-    return new TogetherApiException(op + " failed without a response: "
-        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + redact(e.getMessage()))
-        + "." + hint, op, 0, retryable, null, null, null, e);
+    boolean retryable =
+        !(e instanceof UnknownHostException)
+            && !(e instanceof SSLException
+                && !(e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")))
+            && !(e instanceof InterruptedIOException && Thread.currentThread().isInterrupted());
+    String hint =
+        e instanceof UnknownHostException
+            ? " The host name does not resolve: check the option 'baseUrl'."
+            : e instanceof SSLException
+                ? " TLS failed: check the option 'baseUrl' and the JVM's trust store."
+                : "";
+    return new TogetherApiException(
+        op
+            + " failed without a response: "
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + redact(e.getMessage()))
+            + "."
+            + hint,
+        op,
+        0,
+        retryable,
+        null,
+        null,
+        null,
+        e);
   }
 
-  /** Builds the exception for an HTTP error response, reading at most a bounded part of its body. */
+  /**
+   * Builds the exception for an HTTP error response, reading at most a bounded part of its body.
+   */
   private TogetherApiException toApiException(String op, ClassicHttpResponse response) {
     int code = response.getCode();
     String body = readErrorBody(response);
@@ -691,7 +875,8 @@ public final class TogetherClient implements Closeable {
         message = body.strip();
       }
     }
-    boolean retryable = code == 408 || code == 429 || code >= 500 || (code == 409 && !duplicateChecksum);
+    boolean retryable =
+        code == 408 || code == 429 || code >= 500 || (code == 409 && !duplicateChecksum);
     Header shouldRetry = response.getFirstHeader("x-should-retry");
     if (shouldRetry != null) {
       String v = shouldRetry.getValue().trim();
@@ -701,15 +886,29 @@ public final class TogetherClient implements Closeable {
         retryable = false;
       }
     }
-    String shown = message == null || message.isEmpty() ? "" : ": " + redact(truncate(oneLine(message), 500));
-    String text = op + " failed with HTTP " + code + (errorCode == null ? "" : " (" + redact(errorCode) + ")")
-        + shown + "." + advice(code);
+    String shown =
+        message == null || message.isEmpty() ? "" : ": " + redact(truncate(oneLine(message), 500));
+    String text =
+        op
+            + " failed with HTTP "
+            + code
+            + (errorCode == null ? "" : " (" + redact(errorCode) + ")")
+            + shown
+            + "."
+            + advice(code);
     String rid = requestId(response);
     if (rid != null) {
       text += " Request id: " + rid + ".";
     }
-    return new TogetherApiException(text, op, code, retryable, rid, errorCode,
-        body == null ? null : redact(truncate(body)), null);
+    return new TogetherApiException(
+        text,
+        op,
+        code,
+        retryable,
+        rid,
+        errorCode,
+        body == null ? null : redact(truncate(body)),
+        null);
   }
 
   private static String advice(int code) {
@@ -793,7 +992,9 @@ public final class TogetherClient implements Closeable {
     return -1;
   }
 
-  /** {@code Retry-After}: delta seconds (integer or decimal) or an HTTP date; -1 when unreadable. */
+  /**
+   * {@code Retry-After}: delta seconds (integer or decimal) or an HTTP date; -1 when unreadable.
+   */
   static long parseRetryAfter(String value, long nowMillis) {
     String v = value.trim();
     try {
@@ -825,9 +1026,18 @@ public final class TogetherClient implements Closeable {
   private JsonNode readJson(ClassicHttpResponse response, String op) throws IOException {
     HttpEntity entity = response.getEntity();
     if (entity == null) {
-      throw new TogetherApiException(op + " answered HTTP " + response.getCode()
-          + " with an empty body where JSON was expected", op, response.getCode(), false,
-          requestId(response), null, null, null);
+      throw new TogetherApiException(
+          op
+              + " answered HTTP "
+              + response.getCode()
+              + " with an empty body where JSON was expected",
+          op,
+          response.getCode(),
+          false,
+          requestId(response),
+          null,
+          null,
+          null);
     }
     byte[] bytes;
     try (InputStream in = entity.getContent()) {
@@ -852,7 +1062,9 @@ public final class TogetherClient implements Closeable {
     return parseJson(bytes, response, op);
   }
 
-  /** Parses a complete body; content that is not JSON is the server's answer, not a fault to retry. */
+  /**
+   * Parses a complete body; content that is not JSON is the server's answer, not a fault to retry.
+   */
   private JsonNode parseJson(byte[] bytes, ClassicHttpResponse response, String op) {
     try {
       JsonNode n = MAPPER.readTree(bytes);
@@ -861,11 +1073,21 @@ public final class TogetherClient implements Closeable {
       }
       return n;
     } catch (IOException e) {
-      String sample = new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_BODY_CHARS),
-          StandardCharsets.UTF_8);
-      throw new TogetherApiException(op + " answered HTTP " + response.getCode()
-          + " with a body that is not JSON. Check that 'baseUrl' points at Together's API.", op,
-          response.getCode(), false, requestId(response), null, redact(sample), null);
+      String sample =
+          new String(
+              bytes, 0, Math.min(bytes.length, MAX_ERROR_BODY_CHARS), StandardCharsets.UTF_8);
+      throw new TogetherApiException(
+          op
+              + " answered HTTP "
+              + response.getCode()
+              + " with a body that is not JSON. Check that 'baseUrl' points at Together's API.",
+          op,
+          response.getCode(),
+          false,
+          requestId(response),
+          null,
+          redact(sample),
+          null);
     }
   }
 
@@ -880,37 +1102,68 @@ public final class TogetherClient implements Closeable {
   static FileObject parseFile(JsonNode n, String op) {
     String id = textOrNull(n.get("id"));
     if (id == null) {
-      throw new TogetherApiException(op + " answered a file object without an id", op, 200, false,
-          null, null, truncate(n.toString()), null);
+      throw new TogetherApiException(
+          op + " answered a file object without an id",
+          op,
+          200,
+          false,
+          null,
+          null,
+          truncate(n.toString()),
+          null);
     }
     checkId("file", id, op);
     String type = textOrNull(n.get("FileType"));
     if (type == null) {
       type = textOrNull(n.get("file_type"));
     }
-    return new FileObject(id, textOrNull(n.get("filename")), n.path("bytes").asLong(-1),
-        textOrNull(n.get("purpose")), n.path("created_at").asLong(0), type,
+    return new FileObject(
+        id,
+        textOrNull(n.get("filename")),
+        n.path("bytes").asLong(-1),
+        textOrNull(n.get("purpose")),
+        n.path("created_at").asLong(0),
+        type,
         n.path("Processed").asBoolean(false));
   }
 
   static BatchJob parseBatch(JsonNode n, String op) {
     String id = textOrNull(n.get("id"));
     if (id == null) {
-      throw new TogetherApiException(op + " answered a batch object without an id", op, 200, false,
-          null, null, truncate(n.toString()), null);
+      throw new TogetherApiException(
+          op + " answered a batch object without an id",
+          op,
+          200,
+          false,
+          null,
+          null,
+          truncate(n.toString()),
+          null);
     }
     checkId("batch", id, op);
     String error = null;
     JsonNode err = n.get("error");
     if (err != null && !err.isNull()) {
-      error = err.isTextual() ? err.asText() : err.has("message") ? err.get("message").asText() : err.toString();
+      error =
+          err.isTextual()
+              ? err.asText()
+              : err.has("message") ? err.get("message").asText() : err.toString();
     }
     double progress = n.path("progress").asDouble(0.0);
-    return new BatchJob(id, textOrNull(n.get("user_id")), textOrNull(n.get("input_file_id")),
-        n.path("file_size_bytes").asLong(-1), textOrNull(n.get("status")),
-        textOrNull(n.get("endpoint")), progress, textOrNull(n.get("model_id")),
-        emptyToNull(textOrNull(n.get("output_file_id"))), emptyToNull(textOrNull(n.get("error_file_id"))),
-        error, parseInstant(n.get("created_at")), parseInstant(n.get("completed_at")),
+    return new BatchJob(
+        id,
+        textOrNull(n.get("user_id")),
+        textOrNull(n.get("input_file_id")),
+        n.path("file_size_bytes").asLong(-1),
+        textOrNull(n.get("status")),
+        textOrNull(n.get("endpoint")),
+        progress,
+        textOrNull(n.get("model_id")),
+        emptyToNull(textOrNull(n.get("output_file_id"))),
+        emptyToNull(textOrNull(n.get("error_file_id"))),
+        error,
+        parseInstant(n.get("created_at")),
+        parseInstant(n.get("completed_at")),
         parseInstant(n.get("job_deadline")));
   }
 
@@ -941,7 +1194,9 @@ public final class TogetherClient implements Closeable {
   }
 
   private static String textOrNull(JsonNode n) {
-    return n == null || n.isNull() || n.isMissingNode() ? null : n.isValueNode() ? n.asText() : n.toString();
+    return n == null || n.isNull() || n.isMissingNode()
+        ? null
+        : n.isValueNode() ? n.asText() : n.toString();
   }
 
   private static String emptyToNull(String s) {
@@ -954,7 +1209,8 @@ public final class TogetherClient implements Closeable {
    * steer a request elsewhere.
    */
   static String checkId(String kind, String id, String op) {
-    boolean ok = id != null && !id.isEmpty() && id.length() <= 256 && !id.equals(".") && !id.equals("..");
+    boolean ok =
+        id != null && !id.isEmpty() && id.length() <= 256 && !id.equals(".") && !id.equals("..");
     if (ok) {
       for (int i = 0; i < id.length(); i++) {
         char c = id.charAt(i);
@@ -965,9 +1221,20 @@ public final class TogetherClient implements Closeable {
       }
     }
     if (!ok) {
-      throw new TogetherApiException("Refusing to use an unsafe " + kind + " id in " + op
-          + " (it contains a path separator, a dot segment, whitespace or control characters). "
-          + "Check the manifest or the option 'batchId'.", op, 0, false, null, null, null, null);
+      throw new TogetherApiException(
+          "Refusing to use an unsafe "
+              + kind
+              + " id in "
+              + op
+              + " (it contains a path separator, a dot segment, whitespace or control characters). "
+              + "Check the manifest or the option 'batchId'.",
+          op,
+          0,
+          false,
+          null,
+          null,
+          null,
+          null);
     }
     return id;
   }

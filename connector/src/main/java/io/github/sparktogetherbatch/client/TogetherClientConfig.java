@@ -93,9 +93,17 @@ public final class TogetherClientConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "TogetherClientConfig{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "<unset>" : "<hidden>")
-        + ", connectTimeout=" + connectTimeoutMillis + "ms, requestTimeout=" + requestTimeoutMillis
-        + "ms, " + retryPolicy + "}";
+    return "TogetherClientConfig{baseUrl="
+        + baseUrl
+        + ", apiKey="
+        + (apiKey == null ? "<unset>" : "<hidden>")
+        + ", connectTimeout="
+        + connectTimeoutMillis
+        + "ms, requestTimeout="
+        + requestTimeoutMillis
+        + "ms, "
+        + retryPolicy
+        + "}";
   }
 
   /**
@@ -104,8 +112,10 @@ public final class TogetherClientConfig implements Serializable {
    */
   public static String normalizeBaseUrl(String raw) {
     if (raw == null || raw.isBlank()) {
-      throw new TogetherConfigException("Option 'baseUrl' is empty. Leave it unset to use "
-          + DEFAULT_BASE_URL + ", or give the URL of a Together-compatible API ending in /v1.");
+      throw new TogetherConfigException(
+          "Option 'baseUrl' is empty. Leave it unset to use "
+              + DEFAULT_BASE_URL
+              + ", or give the URL of a Together-compatible API ending in /v1.");
     }
     String s = raw.trim();
     while (s.endsWith("/")) {
@@ -115,22 +125,35 @@ public final class TogetherClientConfig implements Serializable {
     try {
       u = new URI(s);
     } catch (URISyntaxException e) {
-      throw new TogetherConfigException("Option 'baseUrl' is not a valid URL: '" + s
-          + "'. Expected something like " + DEFAULT_BASE_URL + ".");
+      throw new TogetherConfigException(
+          "Option 'baseUrl' is not a valid URL: '"
+              + s
+              + "'. Expected something like "
+              + DEFAULT_BASE_URL
+              + ".");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (u.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw new TogetherConfigException("Option 'baseUrl' must be an absolute https URL, was '" + s
-          + "'. Expected something like " + DEFAULT_BASE_URL + ".");
+      throw new TogetherConfigException(
+          "Option 'baseUrl' must be an absolute https URL, was '"
+              + s
+              + "'. Expected something like "
+              + DEFAULT_BASE_URL
+              + ".");
     }
     if (u.getUserInfo() != null || u.getQuery() != null || u.getFragment() != null) {
-      throw new TogetherConfigException("Option 'baseUrl' must not carry user info, a query or a "
-          + "fragment: give only scheme, host, port and path, e.g. " + DEFAULT_BASE_URL + ".");
+      throw new TogetherConfigException(
+          "Option 'baseUrl' must not carry user info, a query or a "
+              + "fragment: give only scheme, host, port and path, e.g. "
+              + DEFAULT_BASE_URL
+              + ".");
     }
     if (scheme.equals("http") && !isLoopbackHost(u.getHost())) {
-      throw new TogetherConfigException("Option 'baseUrl' uses plain http towards '" + u.getHost()
-          + "': the API key would travel unencrypted. Use https; plain http is only allowed for a "
-          + "loopback host such as a local emulator (127.0.0.1, localhost).");
+      throw new TogetherConfigException(
+          "Option 'baseUrl' uses plain http towards '"
+              + u.getHost()
+              + "': the API key would travel unencrypted. Use https; plain http is only allowed for a "
+              + "loopback host such as a local emulator (127.0.0.1, localhost).");
     }
     return s;
   }
@@ -207,9 +230,10 @@ public final class TogetherClientConfig implements Serializable {
 
     public TogetherClientConfig build() {
       if (apiKey == null || apiKey.isBlank()) {
-        throw new TogetherConfigException("No Together API key: set the environment variable "
-            + "TOGETHER_API_KEY, or the option 'apiKey' (or the session conf "
-            + "spark.datasource.together-batch.apiKey).");
+        throw new TogetherConfigException(
+            "No Together API key: set the environment variable "
+                + "TOGETHER_API_KEY, or the option 'apiKey' (or the session conf "
+                + "spark.datasource.together-batch.apiKey).");
       }
       return new TogetherClientConfig(this);
     }

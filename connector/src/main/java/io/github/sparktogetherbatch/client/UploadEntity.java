@@ -8,10 +8,10 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 
 /**
- * A batch input file as a PUT body, with an explicit length, re-opened by each attempt, and sent
- * in 256 KB writes: {@link FileEntity} copies through a 4 KB buffer, so a 100 MB upload took
- * 25,000 file reads and as many small socket writes (the connection's buffer is 8 KB; writes
- * larger than it go to the socket directly).
+ * A batch input file as a PUT body, with an explicit length, re-opened by each attempt, and sent in
+ * 256 KB writes: {@link FileEntity} copies through a 4 KB buffer, so a 100 MB upload took 25,000
+ * file reads and as many small socket writes (the connection's buffer is 8 KB; writes larger than
+ * it go to the socket directly).
  */
 final class UploadEntity extends FileEntity {
   static final int BUFFER = 256 * 1024;

@@ -23,21 +23,26 @@ public final class ClientSettings {
    * @param env environment lookup (System::getenv outside tests)
    * @param sparkVersion for the User-Agent, may be null
    */
-  public static TogetherClientConfig fromOptions(Map<String, String> options,
-      Function<String, String> env, String sparkVersion) {
+  public static TogetherClientConfig fromOptions(
+      Map<String, String> options, Function<String, String> env, String sparkVersion) {
     String key = get(options, API_KEY);
     if (key == null || key.isBlank()) {
       key = env.apply(API_KEY_ENV);
     }
     String baseUrl = orDefault(options, BASE_URL);
     int retries = OptionParsers.nonNegativeInt(MAX_RETRIES.name(), orDefault(options, MAX_RETRIES));
-    RetryPolicy policy = RetryPolicy.DEFAULT.withMaxAttempts(retries + 1)
-        .withDeadline(OptionParsers.duration(RETRY_TIMEOUT.name(), orDefault(options, RETRY_TIMEOUT)));
+    RetryPolicy policy =
+        RetryPolicy.DEFAULT
+            .withMaxAttempts(retries + 1)
+            .withDeadline(
+                OptionParsers.duration(RETRY_TIMEOUT.name(), orDefault(options, RETRY_TIMEOUT)));
     return TogetherClientConfig.builder()
         .baseUrl(baseUrl)
         .apiKey(key == null ? null : key.trim())
-        .connectTimeout(OptionParsers.duration(CONNECT_TIMEOUT.name(), orDefault(options, CONNECT_TIMEOUT)))
-        .requestTimeout(OptionParsers.duration(REQUEST_TIMEOUT.name(), orDefault(options, REQUEST_TIMEOUT)))
+        .connectTimeout(
+            OptionParsers.duration(CONNECT_TIMEOUT.name(), orDefault(options, CONNECT_TIMEOUT)))
+        .requestTimeout(
+            OptionParsers.duration(REQUEST_TIMEOUT.name(), orDefault(options, REQUEST_TIMEOUT)))
         .retryPolicy(policy)
         .userAgentExtra(sparkVersion == null ? null : "Spark " + sparkVersion)
         .build();

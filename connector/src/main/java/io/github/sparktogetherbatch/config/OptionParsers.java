@@ -6,26 +6,38 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Strict parsers for option values; every message names the option, the value and what is allowed. */
+/**
+ * Strict parsers for option values; every message names the option, the value and what is allowed.
+ */
 public final class OptionParsers {
   private static final Pattern DURATION =
-      Pattern.compile("(-?[0-9]+(?:\\.[0-9]+)?)\\s*(us|ms|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days)?");
+      Pattern.compile(
+          "(-?[0-9]+(?:\\.[0-9]+)?)\\s*(us|ms|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days)?");
   private static final Pattern SIZE =
       Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
   private OptionParsers() {}
 
-  /** Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}; a bare number is seconds. */
+  /**
+   * Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}; a
+   * bare number is seconds.
+   */
   public static Duration duration(String option, String value) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(v);
     if (!m.matches()) {
-      throw new TogetherConfigException("Option '" + option + "' must be a duration such as 200ms, "
-          + "30s, 10m or 24h; got '" + value + "'.");
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' must be a duration such as 200ms, "
+              + "30s, 10m or 24h; got '"
+              + value
+              + "'.");
     }
     double n = Double.parseDouble(m.group(1));
     if (n < 0) {
-      throw new TogetherConfigException("Option '" + option + "' must not be negative; got '" + value + "'.");
+      throw new TogetherConfigException(
+          "Option '" + option + "' must not be negative; got '" + value + "'.");
     }
     String unit = m.group(2) == null ? "s" : m.group(2);
     double millis;
@@ -66,8 +78,13 @@ public final class OptionParsers {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     Matcher m = SIZE.matcher(v);
     if (!m.matches()) {
-      throw new TogetherConfigException("Option '" + option + "' must be a size such as 100MB, "
-          + "64KB or a plain number of bytes; got '" + value + "'.");
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' must be a size such as 100MB, "
+              + "64KB or a plain number of bytes; got '"
+              + value
+              + "'.");
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);
@@ -109,8 +126,8 @@ public final class OptionParsers {
     } catch (NumberFormatException | NullPointerException ignored) {
       // fall through
     }
-    throw new TogetherConfigException("Option '" + option + "' must be a positive whole number; got '"
-        + value + "'.");
+    throw new TogetherConfigException(
+        "Option '" + option + "' must be a positive whole number; got '" + value + "'.");
   }
 
   public static int nonNegativeInt(String option, String value) {
@@ -122,8 +139,8 @@ public final class OptionParsers {
     } catch (NumberFormatException | NullPointerException ignored) {
       // fall through
     }
-    throw new TogetherConfigException("Option '" + option + "' must be a whole number of 0 or more; got '"
-        + value + "'.");
+    throw new TogetherConfigException(
+        "Option '" + option + "' must be a whole number of 0 or more; got '" + value + "'.");
   }
 
   public static boolean bool(String option, String value) {
@@ -134,7 +151,8 @@ public final class OptionParsers {
     if (v.equals("false")) {
       return false;
     }
-    throw new TogetherConfigException("Option '" + option + "' must be true or false; got '" + value + "'.");
+    throw new TogetherConfigException(
+        "Option '" + option + "' must be true or false; got '" + value + "'.");
   }
 
   /** Levenshtein distance, for "did you mean". */

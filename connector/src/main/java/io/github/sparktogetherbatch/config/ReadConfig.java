@@ -42,23 +42,29 @@ public final class ReadConfig implements Serializable {
     }
     this.batchIds = new ArrayList<>(new LinkedHashSet<>(parsed));
     if (path == null && batchIds.isEmpty()) {
-      throw new TogetherConfigException("Nothing to read: give the job path to load(path), or the "
-          + "option 'batchId' with one or more comma-separated batch ids.");
+      throw new TogetherConfigException(
+          "Nothing to read: give the job path to load(path), or the "
+              + "option 'batchId' with one or more comma-separated batch ids.");
     }
     this.waitForCompletion = OptionParsers.bool(WAIT.name(), ClientSettings.orDefault(o, WAIT));
-    Duration poll = OptionParsers.duration(POLL_INTERVAL.name(), ClientSettings.orDefault(o, POLL_INTERVAL));
+    Duration poll =
+        OptionParsers.duration(POLL_INTERVAL.name(), ClientSettings.orDefault(o, POLL_INTERVAL));
     if (poll.toMillis() < 1) {
-      throw new TogetherConfigException("Option 'pollInterval' must be at least 1ms (Together "
-          + "advises 30s to 60s); got '" + o.get(POLL_INTERVAL.key()) + "'.");
+      throw new TogetherConfigException(
+          "Option 'pollInterval' must be at least 1ms (Together "
+              + "advises 30s to 60s); got '"
+              + o.get(POLL_INTERVAL.key())
+              + "'.");
     }
     this.pollIntervalMillis = poll.toMillis();
     this.waitTimeoutMillis =
-        OptionParsers.duration(WAIT_TIMEOUT.name(), ClientSettings.orDefault(o, WAIT_TIMEOUT)).toMillis();
+        OptionParsers.duration(WAIT_TIMEOUT.name(), ClientSettings.orDefault(o, WAIT_TIMEOUT))
+            .toMillis();
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
-  public static ReadConfig parse(Map<String, String> options, Function<String, String> env,
-      String sparkVersion) {
+  public static ReadConfig parse(
+      Map<String, String> options, Function<String, String> env, String sparkVersion) {
     TogetherBatchOptions.checkNames(options);
     return new ReadConfig(ClientSettings.fromOptions(options, env, sparkVersion), options);
   }
@@ -91,8 +97,18 @@ public final class ReadConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "ReadConfig{path=" + path + ", batchIds=" + batchIds + ", wait=" + waitForCompletion
-        + ", pollInterval=" + pollIntervalMillis + "ms, waitTimeout=" + waitTimeoutMillis + "ms, "
-        + client + "}";
+    return "ReadConfig{path="
+        + path
+        + ", batchIds="
+        + batchIds
+        + ", wait="
+        + waitForCompletion
+        + ", pollInterval="
+        + pollIntervalMillis
+        + "ms, waitTimeout="
+        + waitTimeoutMillis
+        + "ms, "
+        + client
+        + "}";
   }
 }

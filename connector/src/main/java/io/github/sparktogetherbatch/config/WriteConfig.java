@@ -32,8 +32,10 @@ public final class WriteConfig implements Serializable {
 
   /** Endpoints a batch may target with the request shapes this connector builds. */
   public static final List<String> ENDPOINTS = List.of("/v1/chat/completions", "/v1/completions");
+
   /** Together's per-batch limits. */
   public static final int LIMIT_REQUESTS = 50_000;
+
   public static final long LIMIT_BYTES = 100_000_000L;
 
   private final TogetherClientConfig client;
@@ -51,7 +53,8 @@ public final class WriteConfig implements Serializable {
   private final String stagingDir;
   private final boolean dryRun;
 
-  private WriteConfig(TogetherClientConfig client, Map<String, String> o, Map<String, String> body) {
+  private WriteConfig(
+      TogetherClientConfig client, Map<String, String> o, Map<String, String> body) {
     this.client = client;
     this.path = ClientSettings.get(o, PATH);
     this.model = trimToNull(ClientSettings.get(o, MODEL));
@@ -62,19 +65,29 @@ public final class WriteConfig implements Serializable {
     this.systemPrompt = ClientSettings.get(o, SYSTEM_PROMPT);
     this.idColumn = ClientSettings.get(o, ID_COLUMN);
     this.bodyFields = new LinkedHashMap<>(body);
-    this.maxRequestsPerBatch = OptionParsers.positiveInt(MAX_REQUESTS_PER_BATCH.name(),
-        ClientSettings.orDefault(o, MAX_REQUESTS_PER_BATCH));
+    this.maxRequestsPerBatch =
+        OptionParsers.positiveInt(
+            MAX_REQUESTS_PER_BATCH.name(), ClientSettings.orDefault(o, MAX_REQUESTS_PER_BATCH));
     if (maxRequestsPerBatch > LIMIT_REQUESTS) {
-      throw new TogetherConfigException("Option 'maxRequestsPerBatch' is " + maxRequestsPerBatch
-          + ", above Together's limit of " + LIMIT_REQUESTS + " requests per batch. Use at most "
-          + LIMIT_REQUESTS + ".");
+      throw new TogetherConfigException(
+          "Option 'maxRequestsPerBatch' is "
+              + maxRequestsPerBatch
+              + ", above Together's limit of "
+              + LIMIT_REQUESTS
+              + " requests per batch. Use at most "
+              + LIMIT_REQUESTS
+              + ".");
     }
-    this.maxBytesPerBatch = OptionParsers.bytes(MAX_BYTES_PER_BATCH.name(),
-        ClientSettings.orDefault(o, MAX_BYTES_PER_BATCH));
+    this.maxBytesPerBatch =
+        OptionParsers.bytes(
+            MAX_BYTES_PER_BATCH.name(), ClientSettings.orDefault(o, MAX_BYTES_PER_BATCH));
     if (maxBytesPerBatch < 1000 || maxBytesPerBatch > LIMIT_BYTES) {
-      throw new TogetherConfigException("Option 'maxBytesPerBatch' is " + maxBytesPerBatch
-          + " bytes; it must be between 1KB (1000 bytes) and Together's limit of 100MB (" + LIMIT_BYTES
-          + " bytes).");
+      throw new TogetherConfigException(
+          "Option 'maxBytesPerBatch' is "
+              + maxBytesPerBatch
+              + " bytes; it must be between 1KB (1000 bytes) and Together's limit of 100MB ("
+              + LIMIT_BYTES
+              + " bytes).");
     }
     this.stagingDir = ClientSettings.get(o, STAGING_DIR);
     this.dryRun = OptionParsers.bool(DRY_RUN.name(), ClientSettings.orDefault(o, DRY_RUN));
@@ -86,8 +99,11 @@ public final class WriteConfig implements Serializable {
    * @param options lower-case keys (CaseInsensitiveStringMap)
    * @param caseSensitive the same options with the user's case (for body.&lt;field&gt; names)
    */
-  public static WriteConfig parse(Map<String, String> options, Map<String, String> caseSensitive,
-      Function<String, String> env, String sparkVersion) {
+  public static WriteConfig parse(
+      Map<String, String> options,
+      Map<String, String> caseSensitive,
+      Function<String, String> env,
+      String sparkVersion) {
     TogetherBatchOptions.checkNames(options);
     TogetherClientConfig client = ClientSettings.fromOptions(options, env, sparkVersion);
     return new WriteConfig(client, options, TogetherBatchOptions.bodyFields(caseSensitive));
@@ -102,8 +118,12 @@ public final class WriteConfig implements Serializable {
       e = "/v1" + e;
     }
     if (!ENDPOINTS.contains(e)) {
-      throw new TogetherConfigException("Option 'endpoint' is '" + raw + "'; supported endpoints are "
-          + String.join(" and ", ENDPOINTS) + ".");
+      throw new TogetherConfigException(
+          "Option 'endpoint' is '"
+              + raw
+              + "'; supported endpoints are "
+              + String.join(" and ", ENDPOINTS)
+              + ".");
     }
     return e;
   }
@@ -183,8 +203,19 @@ public final class WriteConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "WriteConfig{path=" + path + ", model=" + model + ", endpoint=" + endpoint
-        + ", maxRequestsPerBatch=" + maxRequestsPerBatch + ", maxBytesPerBatch=" + maxBytesPerBatch
-        + (dryRun ? ", dryRun" : "") + ", " + client + "}";
+    return "WriteConfig{path="
+        + path
+        + ", model="
+        + model
+        + ", endpoint="
+        + endpoint
+        + ", maxRequestsPerBatch="
+        + maxRequestsPerBatch
+        + ", maxBytesPerBatch="
+        + maxBytesPerBatch
+        + (dryRun ? ", dryRun" : "")
+        + ", "
+        + client
+        + "}";
   }
 }

@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * The record of a job at its path: which batches exist (and over which input files), and which
  * uploaded files are still waiting for a batch. Immutable; every change is written as a new
  * numbered file {@code manifest-000001.json}, {@code manifest-000002.json}, ... (each written to a
- * temporary name and renamed into place), so a crash at any point leaves the last complete
- * version readable. Readers take the highest version that parses.
+ * temporary name and renamed into place), so a crash at any point leaves the last complete version
+ * readable. Readers take the highest version that parses.
  *
  * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 1}):
  * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
- * connectorVersion}, {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId}]},
- * {@code pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never written.
+ * connectorVersion}, {@code batches: [{batchId, inputFileId, requests, bytes, createdAt,
+ * writeId}]}, {@code pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never
+ * written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -47,6 +48,7 @@ public final class JobManifest implements Serializable {
   public static final String FORMAT = "spark-together-batch-manifest";
   public static final int FORMAT_VERSION = 1;
   static final Pattern FILE_NAME = Pattern.compile("manifest-(\\d{6,})\\.json");
+
   /** Older versions beyond this many are pruned after a commit. */
   static final int VERSIONS_KEPT = 20;
 
@@ -60,8 +62,13 @@ public final class JobManifest implements Serializable {
     private final Instant createdAt;
     private final String writeId;
 
-    public BatchEntry(String batchId, String inputFileId, long requests, long bytes,
-        Instant createdAt, String writeId) {
+    public BatchEntry(
+        String batchId,
+        String inputFileId,
+        long requests,
+        long bytes,
+        Instant createdAt,
+        String writeId) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.requests = requests;
@@ -138,8 +145,15 @@ public final class JobManifest implements Serializable {
   private final List<BatchEntry> batches;
   private final List<PendingFile> pendingFiles;
 
-  private JobManifest(long version, String jobId, Instant createdAt, Instant updatedAt,
-      String endpoint, String model, List<BatchEntry> batches, List<PendingFile> pendingFiles) {
+  private JobManifest(
+      long version,
+      String jobId,
+      Instant createdAt,
+      Instant updatedAt,
+      String endpoint,
+      String model,
+      List<BatchEntry> batches,
+      List<PendingFile> pendingFiles) {
     this.version = version;
     this.jobId = jobId;
     this.createdAt = createdAt;
@@ -153,8 +167,8 @@ public final class JobManifest implements Serializable {
   /** A new, not yet written job (version 0). */
   public static JobManifest newJob(String endpoint, String model) {
     Instant now = Instant.now();
-    return new JobManifest(0, UUID.randomUUID().toString(), now, now, endpoint, model,
-        List.of(), List.of());
+    return new JobManifest(
+        0, UUID.randomUUID().toString(), now, now, endpoint, model, List.of(), List.of());
   }
 
   /** The file version this was read from or written as (0: never written). */
@@ -241,8 +255,15 @@ public final class JobManifest implements Serializable {
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
   public JobManifest replacedBy(String newEndpoint, String newModel) {
     Instant now = Instant.now();
-    return new JobManifest(version, UUID.randomUUID().toString(), now, now, newEndpoint, newModel,
-        List.of(), List.of());
+    return new JobManifest(
+        version,
+        UUID.randomUUID().toString(),
+        now,
+        now,
+        newEndpoint,
+        newModel,
+        List.of(),
+        List.of());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -255,8 +276,8 @@ public final class JobManifest implements Serializable {
       FileSystem fs = dir.getFileSystem(conf);
       return latestVersion(fs, dir) > 0;
     } catch (IOException e) {
-      throw new TogetherBatchException("Cannot look for a job manifest at " + path + ": "
-          + e.getMessage(), e);
+      throw new TogetherBatchException(
+          "Cannot look for a job manifest at " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -277,8 +298,8 @@ public final class JobManifest implements Serializable {
       }
       return Optional.empty();
     } catch (IOException e) {
-      throw new TogetherBatchException("Cannot read the job manifest at " + path + ": "
-          + e.getMessage(), e);
+      throw new TogetherBatchException(
+          "Cannot read the job manifest at " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -292,8 +313,9 @@ public final class JobManifest implements Serializable {
       FileSystem fs = dir.getFileSystem(conf);
       fs.mkdirs(dir);
       long next = Math.max(version, latestVersion(fs, dir)) + 1;
-      JobManifest written = new JobManifest(next, jobId, createdAt, updatedAt, endpoint, model,
-          batches, pendingFiles);
+      JobManifest written =
+          new JobManifest(
+              next, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles);
       Path tmp = new Path(dir, "." + fileName(next) + "." + UUID.randomUUID() + ".tmp");
       try (OutputStream out = fs.create(tmp, false)) {
         MAPPER.writeValue(out, written.toJson());
@@ -301,14 +323,24 @@ public final class JobManifest implements Serializable {
       Path target = new Path(dir, fileName(next));
       if (!fs.rename(tmp, target)) {
         fs.delete(tmp, false);
-        throw new IOException("could not rename " + tmp + " to " + target
-            + " (another write to the same job path at the same time?)");
+        throw new IOException(
+            "could not rename "
+                + tmp
+                + " to "
+                + target
+                + " (another write to the same job path at the same time?)");
       }
       prune(fs, dir, next);
       return written;
     } catch (IOException e) {
-      throw new TogetherBatchException("Cannot write the job manifest at " + path + ": "
-          + e.getMessage() + ". The batches created so far are: " + batchIds(), e);
+      throw new TogetherBatchException(
+          "Cannot write the job manifest at "
+              + path
+              + ": "
+              + e.getMessage()
+              + ". The batches created so far are: "
+              + batchIds(),
+          e);
     }
   }
 
@@ -385,29 +417,55 @@ public final class JobManifest implements Serializable {
     }
     int fv = n.path("formatVersion").asInt(-1);
     if (fv > FORMAT_VERSION) {
-      throw new TogetherBatchException("The job manifest has format version " + fv + ", newer than "
-          + "this connector understands (" + FORMAT_VERSION + "): upgrade spark-together-batch.");
+      throw new TogetherBatchException(
+          "The job manifest has format version "
+              + fv
+              + ", newer than "
+              + "this connector understands ("
+              + FORMAT_VERSION
+              + "): upgrade spark-together-batch.");
     }
     List<BatchEntry> batches = new ArrayList<>();
     for (JsonNode b : n.path("batches")) {
-      batches.add(new BatchEntry(b.path("batchId").asText(), b.path("inputFileId").asText(null),
-          b.path("requests").asLong(-1), b.path("bytes").asLong(-1),
-          b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
-          b.path("writeId").asText(null)));
+      batches.add(
+          new BatchEntry(
+              b.path("batchId").asText(),
+              b.path("inputFileId").asText(null),
+              b.path("requests").asLong(-1),
+              b.path("bytes").asLong(-1),
+              b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
+              b.path("writeId").asText(null)));
     }
     List<PendingFile> pending = new ArrayList<>();
     for (JsonNode f : n.path("pendingFiles")) {
-      pending.add(new PendingFile(f.path("inputFileId").asText(), f.path("requests").asLong(-1),
-          f.path("bytes").asLong(-1), f.path("writeId").asText(null)));
+      pending.add(
+          new PendingFile(
+              f.path("inputFileId").asText(),
+              f.path("requests").asLong(-1),
+              f.path("bytes").asLong(-1),
+              f.path("writeId").asText(null)));
     }
-    return new JobManifest(version, n.path("jobId").asText(), Instant.parse(n.path("createdAt").asText()),
-        Instant.parse(n.path("updatedAt").asText()), n.path("endpoint").asText(null),
-        n.path("model").asText(null), batches, pending);
+    return new JobManifest(
+        version,
+        n.path("jobId").asText(),
+        Instant.parse(n.path("createdAt").asText()),
+        Instant.parse(n.path("updatedAt").asText()),
+        n.path("endpoint").asText(null),
+        n.path("model").asText(null),
+        batches,
+        pending);
   }
 
   @Override
   public String toString() {
-    return "JobManifest{version=" + version + ", jobId=" + jobId + ", batches=" + batchIds()
-        + ", pendingFiles=" + pendingFiles.size() + "}";
+    return "JobManifest{version="
+        + version
+        + ", jobId="
+        + jobId
+        + ", batches="
+        + batchIds()
+        + ", pendingFiles="
+        + pendingFiles.size()
+        + "}";
   }
 }

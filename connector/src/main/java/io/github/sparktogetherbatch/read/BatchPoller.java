@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits on the driver for a job's batches: polls every unfinished batch each {@code pollInterval}
  * until all are terminal (COMPLETED, FAILED, EXPIRED, CANCELLED) or {@code waitTimeout} passes,
- * logging one INFO line per poll with each batch's status, percent and the time waited. Any
- * status it does not know counts as running. A transient API failure during a poll (after the
- * client's own retries) is logged and the batch polled again next time; any other API error ends
- * the wait.
+ * logging one INFO line per poll with each batch's status, percent and the time waited. Any status
+ * it does not know counts as running. A transient API failure during a poll (after the client's own
+ * retries) is logged and the batch polled again next time; any other API error ends the wait.
  */
 final class BatchPoller {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPoller.class);
+
   /** At most this many batches are named in one progress line. */
   private static final int MAX_LISTED = 20;
 
@@ -74,7 +74,9 @@ final class BatchPoller {
           if (!ex.isRetryable()) {
             throw cannotRead(e.getKey(), ex);
           }
-          LOG.warn("Could not poll batch {} ({}); trying again at the next poll", e.getKey(),
+          LOG.warn(
+              "Could not poll batch {} ({}); trying again at the next poll",
+              e.getKey(),
               ex.getMessage());
         }
       }
@@ -86,18 +88,36 @@ final class BatchPoller {
       }
       long left = timeoutMillis - elapsed;
       if (left <= 0) {
-        throw new TogetherJobException("Timed out after " + formatDuration(elapsed) + " (option "
-            + "'waitTimeout') waiting for " + running.size() + " of " + state.size() + " batch(es) "
-            + "of " + job + ": " + describe(state, running) + ". They keep running at Together: "
-            + "read again later, raise 'waitTimeout', or read with wait=false to get the finished "
-            + "results now and the rest as pending.", running);
+        throw new TogetherJobException(
+            "Timed out after "
+                + formatDuration(elapsed)
+                + " (option "
+                + "'waitTimeout') waiting for "
+                + running.size()
+                + " of "
+                + state.size()
+                + " batch(es) "
+                + "of "
+                + job
+                + ": "
+                + describe(state, running)
+                + ". They keep running at Together: "
+                + "read again later, raise 'waitTimeout', or read with wait=false to get the finished "
+                + "results now and the rest as pending.",
+            running);
       }
       try {
         Thread.sleep(Math.min(intervalMillis, left));
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        throw new TogetherJobException("Interrupted while waiting for batch(es) "
-            + String.join(", ", running) + " of " + job + ".", running, ie);
+        throw new TogetherJobException(
+            "Interrupted while waiting for batch(es) "
+                + String.join(", ", running)
+                + " of "
+                + job
+                + ".",
+            running,
+            ie);
       }
     }
   }
@@ -111,8 +131,10 @@ final class BatchPoller {
   }
 
   private TogetherJobException cannotRead(String batchId, TogetherApiException e) {
-    return new TogetherJobException("Cannot get the status of batch " + batchId + " of " + job
-        + ": " + e.getMessage(), List.of(batchId), e);
+    return new TogetherJobException(
+        "Cannot get the status of batch " + batchId + " of " + job + ": " + e.getMessage(),
+        List.of(batchId),
+        e);
   }
 
   /** The batches not (known to be) terminal. */
@@ -138,17 +160,28 @@ final class BatchPoller {
         sb.append(", ... and ").append(state.size() - MAX_LISTED).append(" more");
         break;
       }
-      sb.append(listed == 0 ? "" : ", ").append(e.getKey()).append(' ').append(statusOf(e.getValue()));
+      sb.append(listed == 0 ? "" : ", ")
+          .append(e.getKey())
+          .append(' ')
+          .append(statusOf(e.getValue()));
       listed++;
     }
-    LOG.info("Together batches of {}: {}/{} finished after {}: {}", job, done, state.size(),
-        formatDuration(elapsedMillis), sb);
+    LOG.info(
+        "Together batches of {}: {}/{} finished after {}: {}",
+        job,
+        done,
+        state.size(),
+        formatDuration(elapsedMillis),
+        sb);
   }
 
   private static String describe(Map<String, BatchJob> state, List<String> ids) {
     StringBuilder sb = new StringBuilder();
     for (String id : ids) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(id).append(" (").append(statusOf(state.get(id)))
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(id)
+          .append(" (")
+          .append(statusOf(state.get(id)))
           .append(')');
     }
     return sb.toString();

@@ -32,10 +32,10 @@ public final class ReadMetrics {
   /** The metrics a scan declares, in display order. */
   static CustomMetric[] supported() {
     return new CustomMetric[] {
-        new RowsSucceeded(), new RowsFailed(), new RowsMissing(), new RowsPending(),
-        new UnknownResults(), new DuplicateResults(), new PromptTokens(), new CompletionTokens(),
-        new TotalTokens(), new BytesDownloaded(), new DownloadResumes(), new HttpRetries(),
-        new DriverHttpRetries(),
+      new RowsSucceeded(), new RowsFailed(), new RowsMissing(), new RowsPending(),
+      new UnknownResults(), new DuplicateResults(), new PromptTokens(), new CompletionTokens(),
+      new TotalTokens(), new BytesDownloaded(), new DownloadResumes(), new HttpRetries(),
+      new DriverHttpRetries(),
     };
   }
 

@@ -60,6 +60,7 @@ final class ResultDecoder {
     Integer totalTokens;
     String errorCode;
     String errorMessage;
+
     /** The raw response body JSON (only when asked for). */
     String response;
 
@@ -185,11 +186,16 @@ final class ResultDecoder {
       boolean httpError = statusCode >= 0 && (statusCode < 200 || statusCode >= 300);
       if (httpError || bodyError.present) {
         out.failed = true;
-        out.errorCode = bodyError.code != null ? bodyError.code
-            : bodyError.type != null ? bodyError.type
-            : statusCode >= 0 ? "http_" + statusCode : null;
-        out.errorMessage = bodyError.message != null ? bodyError.message
-            : "The request failed with HTTP " + statusCode + ".";
+        out.errorCode =
+            bodyError.code != null
+                ? bodyError.code
+                : bodyError.type != null
+                    ? bodyError.type
+                    : statusCode >= 0 ? "http_" + statusCode : null;
+        out.errorMessage =
+            bodyError.message != null
+                ? bodyError.message
+                : "The request failed with HTTP " + statusCode + ".";
         out.content = null;
       }
     } else {
@@ -201,9 +207,9 @@ final class ResultDecoder {
   }
 
   /**
-   * Reads an error value into {@code e}: null or false is no error; an object gives its
-   * {@code message}, {@code code} and {@code type} (the object's JSON when it has no message);
-   * anything else is the message itself.
+   * Reads an error value into {@code e}: null or false is no error; an object gives its {@code
+   * message}, {@code code} and {@code type} (the object's JSON when it has no message); anything
+   * else is the message itself.
    */
   private void readError(JsonParser p, JsonToken t, ErrorFields e) throws IOException {
     if (t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_FALSE) {
@@ -398,7 +404,8 @@ final class ResultDecoder {
   }
 
   private static Integer intValue(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT
+    if (t == JsonToken.VALUE_NUMBER_INT
+        || t == JsonToken.VALUE_NUMBER_FLOAT
         || t == JsonToken.VALUE_STRING) {
       try {
         long v = p.getValueAsLong(Long.MIN_VALUE);

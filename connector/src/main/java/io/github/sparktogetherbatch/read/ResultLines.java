@@ -11,24 +11,28 @@ import java.nio.charset.StandardCharsets;
 /**
  * The lines of a result file as byte ranges of one reusable buffer, for {@link
  * ResultDecoder#decode(byte[], int, int, ResultDecoder.Result)}: no UTF-8 decoding and no String
- * per line (a {@code BufferedReader} decoded every byte to a char and copied each line twice
- * before Jackson parsed it again). Lines end where {@link java.io.BufferedReader#readLine()} ends
- * them: at {@code \n}, {@code \r} or {@code \r\n}. The buffer grows to the longest line and holds
- * nothing else, so memory stays one line plus 64 KB. Not thread-safe.
+ * per line (a {@code BufferedReader} decoded every byte to a char and copied each line twice before
+ * Jackson parsed it again). Lines end where {@link java.io.BufferedReader#readLine()} ends them: at
+ * {@code \n}, {@code \r} or {@code \r\n}. The buffer grows to the longest line and holds nothing
+ * else, so memory stays one line plus 64 KB. Not thread-safe.
  */
 final class ResultLines implements Closeable {
   private static final int INITIAL = 64 * 1024;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-      ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final InputStream in;
   private byte[] buf = new byte[INITIAL];
+
   /** Unread data is {@code buf[start, end)}. */
   private int start;
+
   private int end;
   private boolean eof;
+
   /** The previous line ended with {@code \r}: a {@code \n} right after it belongs to it. */
   private boolean skipLf;
+
   private int lineStart;
   private int lineLength;
 

@@ -26,22 +26,25 @@ public final class ResultSchema {
 
   /** Row statuses. */
   public static final String SUCCEEDED = "succeeded";
+
   public static final String FAILED = "failed";
   public static final String MISSING = "missing";
   public static final String PENDING = "pending";
 
-  public static final StructType SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField(CUSTOM_ID, DataTypes.StringType, false),
-      DataTypes.createStructField(BATCH_ID, DataTypes.StringType, false),
-      DataTypes.createStructField(STATUS, DataTypes.StringType, false),
-      DataTypes.createStructField(MODEL, DataTypes.StringType, true),
-      DataTypes.createStructField(CONTENT, DataTypes.StringType, true),
-      DataTypes.createStructField(FINISH_REASON, DataTypes.StringType, true),
-      DataTypes.createStructField(PROMPT_TOKENS, DataTypes.IntegerType, true),
-      DataTypes.createStructField(COMPLETION_TOKENS, DataTypes.IntegerType, true),
-      DataTypes.createStructField(TOTAL_TOKENS, DataTypes.IntegerType, true),
-      DataTypes.createStructField(ERROR_CODE, DataTypes.StringType, true),
-      DataTypes.createStructField(ERROR_MESSAGE, DataTypes.StringType, true),
-      DataTypes.createStructField(RESPONSE, DataTypes.StringType, true),
-  });
+  public static final StructType SCHEMA =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField(CUSTOM_ID, DataTypes.StringType, false),
+            DataTypes.createStructField(BATCH_ID, DataTypes.StringType, false),
+            DataTypes.createStructField(STATUS, DataTypes.StringType, false),
+            DataTypes.createStructField(MODEL, DataTypes.StringType, true),
+            DataTypes.createStructField(CONTENT, DataTypes.StringType, true),
+            DataTypes.createStructField(FINISH_REASON, DataTypes.StringType, true),
+            DataTypes.createStructField(PROMPT_TOKENS, DataTypes.IntegerType, true),
+            DataTypes.createStructField(COMPLETION_TOKENS, DataTypes.IntegerType, true),
+            DataTypes.createStructField(TOTAL_TOKENS, DataTypes.IntegerType, true),
+            DataTypes.createStructField(ERROR_CODE, DataTypes.StringType, true),
+            DataTypes.createStructField(ERROR_MESSAGE, DataTypes.StringType, true),
+            DataTypes.createStructField(RESPONSE, DataTypes.StringType, true),
+          });
 }

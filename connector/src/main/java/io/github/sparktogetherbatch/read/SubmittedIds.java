@@ -13,11 +13,14 @@ import java.util.Arrays;
 final class SubmittedIds {
   private char[] chars = new char[16 * 1024];
   private int used;
+
   /** Id {@code i} is {@code chars[starts[i], starts[i + 1])}; {@code starts[count] == used}. */
   private int[] starts = new int[1025];
+
   private int[] hashes = new int[1024];
   private long[] hasRow = new long[16];
   private int count;
+
   /** Open addressing: id index + 1, or 0 for an empty slot; at most half full. */
   private int[] table = new int[2048];
 

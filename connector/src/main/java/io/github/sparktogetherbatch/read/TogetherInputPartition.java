@@ -14,8 +14,8 @@ final class TogetherInputPartition implements InputPartition {
   /** How the executor produces this batch's rows. */
   enum Mode {
     /**
-     * A finished batch (COMPLETED, EXPIRED, CANCELLED): its output and error files, then a
-     * {@code missing} row for every request in neither.
+     * A finished batch (COMPLETED, EXPIRED, CANCELLED): its output and error files, then a {@code
+     * missing} row for every request in neither.
      */
     RESULTS,
     /**
@@ -36,8 +36,14 @@ final class TogetherInputPartition implements InputPartition {
   private final Mode mode;
   private final TogetherClientConfig client;
 
-  TogetherInputPartition(String batchId, String inputFileId, String outputFileId,
-      String errorFileId, String batchStatus, String batchError, Mode mode,
+  TogetherInputPartition(
+      String batchId,
+      String inputFileId,
+      String outputFileId,
+      String errorFileId,
+      String batchStatus,
+      String batchError,
+      Mode mode,
       TogetherClientConfig client) {
     this.batchId = batchId;
     this.inputFileId = inputFileId;
@@ -88,7 +94,18 @@ final class TogetherInputPartition implements InputPartition {
 
   @Override
   public String toString() {
-    return "TogetherInputPartition{batch=" + batchId + ", status=" + batchStatus + ", mode=" + mode
-        + ", input=" + inputFileId + ", output=" + outputFileId + ", error=" + errorFileId + "}";
+    return "TogetherInputPartition{batch="
+        + batchId
+        + ", status="
+        + batchStatus
+        + ", mode="
+        + mode
+        + ", input="
+        + inputFileId
+        + ", output="
+        + outputFileId
+        + ", error="
+        + errorFileId
+        + "}";
   }
 }

@@ -20,23 +20,23 @@ import org.slf4j.LoggerFactory;
  * TogetherClient#openFileContent} (which resumes with {@code Range} after a broken download):
  *
  * <ol>
- *   <li>the input file's custom_ids (bodies skipped) into {@link SubmittedIds}: in file order,
- *       each with "has a row";
+ *   <li>the input file's custom_ids (bodies skipped) into {@link SubmittedIds}: in file order, each
+ *       with "has a row";
  *   <li>the output file, line by line: each line decoded straight into a row, unless its custom_id
  *       was not submitted (counted as unknown, logged, not returned) or already has a row (counted
  *       as duplicate, dropped);
  *   <li>the error file the same way; a custom_id found in both files keeps its output-file
  *       (success) row;
- *   <li>one row for every submitted custom_id still without one: {@code missing} (error_code
- *       {@code batch_expired}, {@code batch_cancelled} or {@code no_result}), or {@code failed} with
+ *   <li>one row for every submitted custom_id still without one: {@code missing} (error_code {@code
+ *       batch_expired}, {@code batch_cancelled} or {@code no_result}), or {@code failed} with
  *       {@code batch_failed} for a FAILED batch.
  * </ol>
  *
  * <p>Memory: only the batch's custom_ids are held, about 30 bytes per request ({@link
- * SubmittedIds}), so under 2 MB for Together's limit of 50,000 requests per batch; result lines are decoded one at
- * a time (one line in memory). When only {@code custom_id}/{@code batch_id} are asked for, the
- * rows are exactly the input file's ids and the result files are not downloaded at all. A {@code
- * pending} batch streams its input file and holds nothing.
+ * SubmittedIds}), so under 2 MB for Together's limit of 50,000 requests per batch; result lines are
+ * decoded one at a time (one line in memory). When only {@code custom_id}/{@code batch_id} are
+ * asked for, the rows are exactly the input file's ids and the result files are not downloaded at
+ * all. A {@code pending} batch streams its input file and holds nothing.
  */
 final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherPartitionReader.class);
@@ -51,6 +51,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
 
   /** Column ids: positions in {@link ResultSchema#SCHEMA}. */
   static final int CUSTOM_ID = 0;
+
   static final int BATCH_ID = 1;
   static final int STATUS = 2;
   static final int MODEL = 3;
@@ -64,7 +65,12 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   static final int RESPONSE = 11;
 
   private enum Phase {
-    START, STREAM_IDS, OUTPUT, ERRORS, REST, DONE
+    START,
+    STREAM_IDS,
+    OUTPUT,
+    ERRORS,
+    REST,
+    DONE
   }
 
   private final TogetherInputPartition part;
@@ -78,17 +84,24 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private final UTF8String restMessage;
 
   private Phase phase = Phase.START;
+
   /** The input stream was advanced once by {@link #start()}; {@link #peekedMore} is its answer. */
   private boolean peeked;
+
   private boolean peekedMore;
+
   /** Submitted custom_id → whether it has a row yet; null when the input file is unknown. */
   private SubmittedIds ids;
+
   /** Ids seen in result files when the input is unknown (no reconciliation possible). */
   private java.util.HashSet<String> seenWithoutInput;
+
   private ResultDecoder.InputIds inputIds;
   private ResultLines lines;
+
   /** The next submitted id to check for a missing row. */
   private int rest = -1;
+
   private InternalRow current;
 
   private long succeeded;
@@ -114,24 +127,36 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       wantContent |= c == CONTENT;
       wantResponse |= c == RESPONSE;
     }
-    this.idsOnly = part.inputFileId() != null
-        && (!needsResults || part.mode() == TogetherInputPartition.Mode.PENDING);
+    this.idsOnly =
+        part.inputFileId() != null
+            && (!needsResults || part.mode() == TogetherInputPartition.Mode.PENDING);
     this.decoder = new ResultDecoder(wantContent, wantResponse);
     this.client = new TogetherClient(part.client());
     this.batchId = UTF8String.fromString(part.batchId());
     if (part.mode() == TogetherInputPartition.Mode.FAILED_BATCH) {
       this.restCode = UTF8String.fromString(BATCH_FAILED_CODE);
       String e = part.batchError();
-      this.restMessage = UTF8String.fromString("Batch " + part.batchId() + " failed: "
-          + (e == null || e.isBlank() ? "Together gave no reason" : e));
+      this.restMessage =
+          UTF8String.fromString(
+              "Batch "
+                  + part.batchId()
+                  + " failed: "
+                  + (e == null || e.isBlank() ? "Together gave no reason" : e));
     } else {
       BatchStatus s = BatchStatus.parse(part.batchStatus());
-      this.restCode = UTF8String.fromString(
-          s == BatchStatus.EXPIRED || s == BatchStatus.CANCELLED
-              ? "batch_" + s.name().toLowerCase(Locale.ROOT) : NO_RESULT_CODE);
-      this.restMessage = UTF8String.fromString("Batch " + part.batchId() + " ended "
-          + part.batchStatus() + " without a result for this request (it is in neither the "
-          + "output nor the error file).");
+      this.restCode =
+          UTF8String.fromString(
+              s == BatchStatus.EXPIRED || s == BatchStatus.CANCELLED
+                  ? "batch_" + s.name().toLowerCase(Locale.ROOT)
+                  : NO_RESULT_CODE);
+      this.restMessage =
+          UTF8String.fromString(
+              "Batch "
+                  + part.batchId()
+                  + " ended "
+                  + part.batchStatus()
+                  + " without a result for this request (it is in neither the "
+                  + "output nor the error file).");
     }
   }
 
@@ -160,7 +185,8 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
               inputWithoutId++;
               continue;
             }
-            current = part.mode() == TogetherInputPartition.Mode.PENDING ? pendingRow(id) : idRow(id);
+            current =
+                part.mode() == TogetherInputPartition.Mode.PENDING ? pendingRow(id) : idRow(id);
             return true;
           }
           closeInput();
@@ -206,9 +232,15 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   }
 
   private void start() throws IOException {
-    LOG.debug("Reading batch {} ({}, mode {}): input {}, output {}, error {}, columns {}",
-        part.batchId(), part.batchStatus(), part.mode(), part.inputFileId(), part.outputFileId(),
-        part.errorFileId(), columns.length);
+    LOG.debug(
+        "Reading batch {} ({}, mode {}): input {}, output {}, error {}, columns {}",
+        part.batchId(),
+        part.batchStatus(),
+        part.mode(),
+        part.inputFileId(),
+        part.outputFileId(),
+        part.errorFileId(),
+        columns.length);
     boolean pendingMode = part.mode() == TogetherInputPartition.Mode.PENDING;
     boolean inputKnown = part.inputFileId() != null;
     if (idsOnly) {
@@ -229,7 +261,8 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       }
     } else if (inputKnown) {
       ids = new SubmittedIds();
-      try (ResultDecoder.InputIds in = new ResultDecoder.InputIds(open(part.inputFileId(), "input"))) {
+      try (ResultDecoder.InputIds in =
+          new ResultDecoder.InputIds(open(part.inputFileId(), "input"))) {
         while (in.next()) {
           if (in.id() == null) {
             inputWithoutId++;
@@ -247,8 +280,10 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       }
     }
     if (!inputKnown) {
-      LOG.warn("Batch {}: its input file {} is unknown or no longer exists at Together; its results "
-          + "are returned without reconciliation (no missing rows can be reported)", part.batchId(),
+      LOG.warn(
+          "Batch {}: its input file {} is unknown or no longer exists at Together; its results "
+              + "are returned without reconciliation (no missing rows can be reported)",
+          part.batchId(),
           part.inputFileId() == null ? "(none given)" : part.inputFileId());
       seenWithoutInput = new java.util.HashSet<>();
     }
@@ -273,13 +308,14 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
           return false;
         }
       } catch (IOException e) {
-        throw downloadFailed(kind, phase == Phase.OUTPUT ? part.outputFileId() : part.errorFileId(), e);
+        throw downloadFailed(
+            kind, phase == Phase.OUTPUT ? part.outputFileId() : part.errorFileId(), e);
       }
       if (lines.isBlank()) {
         continue;
       }
-      ResultDecoder.Outcome outcome = decoder.decode(lines.bytes(), lines.offset(),
-          lines.length(), result);
+      ResultDecoder.Outcome outcome =
+          decoder.decode(lines.bytes(), lines.offset(), lines.length(), result);
       if (outcome == ResultDecoder.Outcome.MALFORMED) {
         // Bytes that are not UTF-8 fail the byte parser; decoded with replacement characters,
         // as a text reader would, the line may still be a result.
@@ -430,8 +466,16 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     try {
       return client.openFileContent(fileId);
     } catch (RuntimeException e) {
-      throw new TogetherBatchException("Cannot download the " + kind + " file " + fileId
-          + " of batch " + part.batchId() + ": " + e.getMessage(), e);
+      throw new TogetherBatchException(
+          "Cannot download the "
+              + kind
+              + " file "
+              + fileId
+              + " of batch "
+              + part.batchId()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -457,12 +501,29 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private TogetherBatchException downloadFailed(String kind, String fileId, IOException e) {
     if (e instanceof com.fasterxml.jackson.core.JsonProcessingException
         || e.getMessage() != null && e.getMessage().endsWith("is not a JSON object")) {
-      return new TogetherBatchException("The " + kind + " file " + fileId + " of batch "
-          + part.batchId() + " is not valid JSONL: " + e.getMessage(), e);
+      return new TogetherBatchException(
+          "The "
+              + kind
+              + " file "
+              + fileId
+              + " of batch "
+              + part.batchId()
+              + " is not valid JSONL: "
+              + e.getMessage(),
+          e);
     }
-    return new TogetherBatchException("Reading the " + kind + " file " + fileId + " of batch "
-        + part.batchId() + " failed: " + e.getMessage() + ". The batch's results stay at Together; "
-        + "run the read again.", e);
+    return new TogetherBatchException(
+        "Reading the "
+            + kind
+            + " file "
+            + fileId
+            + " of batch "
+            + part.batchId()
+            + " failed: "
+            + e.getMessage()
+            + ". The batch's results stay at Together; "
+            + "run the read again.",
+        e);
   }
 
   private void closeLines() {
@@ -494,24 +555,41 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       return;
     }
     finished = true;
-    LOG.debug("Batch {} read: {} succeeded, {} failed, {} missing, {} pending, {} bytes downloaded",
-        part.batchId(), succeeded, failed, missing, pending, client.stats().bytesDownloaded());
+    LOG.debug(
+        "Batch {} read: {} succeeded, {} failed, {} missing, {} pending, {} bytes downloaded",
+        part.batchId(),
+        succeeded,
+        failed,
+        missing,
+        pending,
+        client.stats().bytesDownloaded());
     if (unknown > 0) {
-      LOG.warn("Batch {}: {} result line(s) name a custom_id that is not in the batch's input file "
-          + "{}; they are not returned (metric '{}')", part.batchId(), unknown, part.inputFileId(),
+      LOG.warn(
+          "Batch {}: {} result line(s) name a custom_id that is not in the batch's input file "
+              + "{}; they are not returned (metric '{}')",
+          part.batchId(),
+          unknown,
+          part.inputFileId(),
           ReadMetrics.UNKNOWN_RESULTS);
     }
     if (unreadable > 0) {
-      LOG.warn("Batch {}: {} line(s) without a readable custom_id were skipped", part.batchId(),
+      LOG.warn(
+          "Batch {}: {} line(s) without a readable custom_id were skipped",
+          part.batchId(),
           unreadable);
     }
     if (inputWithoutId > 0) {
-      LOG.warn("Batch {}: {} request(s) of input file {} have no custom_id and get no row",
-          part.batchId(), inputWithoutId, part.inputFileId());
+      LOG.warn(
+          "Batch {}: {} request(s) of input file {} have no custom_id and get no row",
+          part.batchId(),
+          inputWithoutId,
+          part.inputFileId());
     }
     if (duplicates > 0) {
-      LOG.warn("Batch {}: {} duplicate result(s) for a custom_id that already had a row were "
-          + "dropped (an output-file success wins over an error-file line)", part.batchId(),
+      LOG.warn(
+          "Batch {}: {} duplicate result(s) for a custom_id that already had a row were "
+              + "dropped (an output-file success wins over an error-file line)",
+          part.batchId(),
           duplicates);
     }
   }
@@ -519,18 +597,18 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     return new CustomTaskMetric[] {
-        ReadMetrics.task(ReadMetrics.ROWS_SUCCEEDED, succeeded),
-        ReadMetrics.task(ReadMetrics.ROWS_FAILED, failed),
-        ReadMetrics.task(ReadMetrics.ROWS_MISSING, missing),
-        ReadMetrics.task(ReadMetrics.ROWS_PENDING, pending),
-        ReadMetrics.task(ReadMetrics.UNKNOWN_RESULTS, unknown + unreadable),
-        ReadMetrics.task(ReadMetrics.DUPLICATE_RESULTS, duplicates),
-        ReadMetrics.task(ReadMetrics.PROMPT_TOKENS, promptTokens),
-        ReadMetrics.task(ReadMetrics.COMPLETION_TOKENS, completionTokens),
-        ReadMetrics.task(ReadMetrics.TOTAL_TOKENS, totalTokens),
-        ReadMetrics.task(ReadMetrics.BYTES_DOWNLOADED, client.stats().bytesDownloaded()),
-        ReadMetrics.task(ReadMetrics.DOWNLOAD_RESUMES, client.stats().downloadResumes()),
-        ReadMetrics.task(ReadMetrics.HTTP_RETRIES, client.stats().retries()),
+      ReadMetrics.task(ReadMetrics.ROWS_SUCCEEDED, succeeded),
+      ReadMetrics.task(ReadMetrics.ROWS_FAILED, failed),
+      ReadMetrics.task(ReadMetrics.ROWS_MISSING, missing),
+      ReadMetrics.task(ReadMetrics.ROWS_PENDING, pending),
+      ReadMetrics.task(ReadMetrics.UNKNOWN_RESULTS, unknown + unreadable),
+      ReadMetrics.task(ReadMetrics.DUPLICATE_RESULTS, duplicates),
+      ReadMetrics.task(ReadMetrics.PROMPT_TOKENS, promptTokens),
+      ReadMetrics.task(ReadMetrics.COMPLETION_TOKENS, completionTokens),
+      ReadMetrics.task(ReadMetrics.TOTAL_TOKENS, totalTokens),
+      ReadMetrics.task(ReadMetrics.BYTES_DOWNLOADED, client.stats().bytesDownloaded()),
+      ReadMetrics.task(ReadMetrics.DOWNLOAD_RESUMES, client.stats().downloadResumes()),
+      ReadMetrics.task(ReadMetrics.HTTP_RETRIES, client.stats().retries()),
     };
   }
 

@@ -5,7 +5,9 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 
-/** Creates a {@link TogetherPartitionReader} per batch on the executors; carries the column list. */
+/**
+ * Creates a {@link TogetherPartitionReader} per batch on the executors; carries the column list.
+ */
 final class TogetherPartitionReaderFactory implements PartitionReaderFactory {
   private static final long serialVersionUID = 1L;
 

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on the
- * driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits for
- * them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
+ * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on
+ * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits
+ * for them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
  *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
@@ -49,6 +49,7 @@ final class TogetherScan implements Scan, Batch {
   private final StructType schema;
   private final int[] columns;
   private InputPartition[] planned;
+
   /** HTTP retries of the driver's client while planning (status polls). */
   private volatile long driverRetries;
 
@@ -65,9 +66,15 @@ final class TogetherScan implements Scan, Batch {
 
   @Override
   public String description() {
-    return "together-batch " + jobLabel() + " [wait=" + config.waitForCompletion()
-        + ", pollInterval=" + BatchPoller.formatDuration(config.pollInterval().toMillis())
-        + ", waitTimeout=" + BatchPoller.formatDuration(config.waitTimeout().toMillis()) + "]";
+    return "together-batch "
+        + jobLabel()
+        + " [wait="
+        + config.waitForCompletion()
+        + ", pollInterval="
+        + BatchPoller.formatDuration(config.pollInterval().toMillis())
+        + ", waitTimeout="
+        + BatchPoller.formatDuration(config.waitTimeout().toMillis())
+        + "]";
   }
 
   @Override
@@ -92,7 +99,7 @@ final class TogetherScan implements Scan, Batch {
   @Override
   public CustomTaskMetric[] reportDriverMetrics() {
     return new CustomTaskMetric[] {
-        ReadMetrics.task(ReadMetrics.DRIVER_HTTP_RETRIES, driverRetries)
+      ReadMetrics.task(ReadMetrics.DRIVER_HTTP_RETRIES, driverRetries)
     };
   }
 
@@ -133,7 +140,8 @@ final class TogetherScan implements Scan, Batch {
     LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
     Map<String, BatchJob> state;
     try (TogetherClient client = new TogetherClient(config.client())) {
-      BatchPoller poller = new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
+      BatchPoller poller =
+          new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
       try {
         state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
       } finally {
@@ -154,12 +162,20 @@ final class TogetherScan implements Scan, Batch {
       StringBuilder sb = new StringBuilder();
       for (String id : failedIds) {
         String err = state.get(id).error();
-        sb.append(sb.length() == 0 ? "" : "; ").append("batch ").append(id).append(" FAILED: ")
+        sb.append(sb.length() == 0 ? "" : "; ")
+            .append("batch ")
+            .append(id)
+            .append(" FAILED: ")
             .append(err == null || err.isBlank() ? "Together gave no reason" : err);
       }
-      throw new TogetherJobException("The " + job + " failed and no batch of it completed: " + sb
-          + ". Fix the cause (often the input file, the model or the endpoint) and write the job "
-          + "again.", failedIds);
+      throw new TogetherJobException(
+          "The "
+              + job
+              + " failed and no batch of it completed: "
+              + sb
+              + ". Fix the cause (often the input file, the model or the endpoint) and write the job "
+              + "again.",
+          failedIds);
     }
 
     List<InputPartition> parts = new ArrayList<>();
@@ -170,33 +186,53 @@ final class TogetherScan implements Scan, Batch {
         mode = TogetherInputPartition.Mode.PENDING;
       } else if (b.status() == BatchStatus.FAILED) {
         mode = TogetherInputPartition.Mode.FAILED_BATCH;
-        LOG.warn("Batch {} FAILED ({}); other batches of the {} completed, so its requests are "
-            + "returned as failed rows with error_code {}", b.id(), b.error(), job,
+        LOG.warn(
+            "Batch {} FAILED ({}); other batches of the {} completed, so its requests are "
+                + "returned as failed rows with error_code {}",
+            b.id(),
+            b.error(),
+            job,
             TogetherPartitionReader.BATCH_FAILED_CODE);
       } else {
         mode = TogetherInputPartition.Mode.RESULTS;
         if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {
-          LOG.warn("Batch {} ended {}: the requests it finished are returned, the others as "
-              + "missing rows", b.id(), b.status());
+          LOG.warn(
+              "Batch {} ended {}: the requests it finished are returned, the others as "
+                  + "missing rows",
+              b.id(),
+              b.status());
         }
       }
       String input = t.inputFileId != null ? t.inputFileId : b.inputFileId();
-      parts.add(new TogetherInputPartition(b.id(), input, emptyToNull(b.outputFileId()),
-          emptyToNull(b.errorFileId()), b.rawStatus(), b.error(), mode, config.client()));
+      parts.add(
+          new TogetherInputPartition(
+              b.id(),
+              input,
+              emptyToNull(b.outputFileId()),
+              emptyToNull(b.errorFileId()),
+              b.rawStatus(),
+              b.error(),
+              mode,
+              config.client()));
     }
     return parts.toArray(new InputPartition[0]);
   }
 
-  /** The batches to read: the option batchId (input files from the manifest when known), or the manifest's. */
+  /**
+   * The batches to read: the option batchId (input files from the manifest when known), or the
+   * manifest's.
+   */
   private List<Target> resolve() {
     Optional<JobManifest> manifest = Optional.empty();
     if (config.path() != null) {
       manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
       if (manifest.isEmpty() && config.batchIds().isEmpty()) {
-        throw new TogetherConfigException("There is no together-batch job at " + config.path()
-            + " (no manifest-*.json there). Check the path, write a job there first with "
-            + "df.write().format(\"together-batch\").save(path), or read batches directly with "
-            + "the option 'batchId'.");
+        throw new TogetherConfigException(
+            "There is no together-batch job at "
+                + config.path()
+                + " (no manifest-*.json there). Check the path, write a job there first with "
+                + "df.write().format(\"together-batch\").save(path), or read batches directly with "
+                + "the option 'batchId'.");
       }
     }
     List<Target> out = new ArrayList<>();
@@ -210,8 +246,11 @@ final class TogetherScan implements Scan, Batch {
     }
     JobManifest m = manifest.get();
     if (!m.pendingFiles().isEmpty()) {
-      LOG.warn("The job at {} lists {} uploaded input file(s) without a batch (an interrupted "
-          + "write?); they are not part of the read", config.path(), m.pendingFiles().size());
+      LOG.warn(
+          "The job at {} lists {} uploaded input file(s) without a batch (an interrupted "
+              + "write?); they are not part of the read",
+          config.path(),
+          m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
       out.add(new Target(b.batchId(), emptyToNull(b.inputFileId())));

@@ -5,17 +5,17 @@
  *
  * <p>Data flows manifest → poll → partitions → download → decode → rows: {@code
  * TogetherScanBuilder} (column pruning, no network call) → {@code TogetherScan} (planning on the
- * driver: finds the batches, waits with {@code BatchPoller}, one {@code TogetherInputPartition}
- * per batch) → {@code TogetherPartitionReader} on the executors (streams the input, output and
- * error files, decodes each line with {@code ResultDecoder}, reconciles) → {@code ReadMetrics}.
+ * driver: finds the batches, waits with {@code BatchPoller}, one {@code TogetherInputPartition} per
+ * batch) → {@code TogetherPartitionReader} on the executors (streams the input, output and error
+ * files, decodes each line with {@code ResultDecoder}, reconciles) → {@code ReadMetrics}.
  *
  * <p>Semantics:
  *
  * <ul>
  *   <li><b>Every submitted request yields exactly one row</b>: {@code succeeded} (output file),
  *       {@code failed} (error file, any of the three error-line shapes, or a non-2xx response), or
- *       {@code missing} (in neither file; error_code {@code batch_expired}, {@code
- *       batch_cancelled} or {@code no_result});
+ *       {@code missing} (in neither file; error_code {@code batch_expired}, {@code batch_cancelled}
+ *       or {@code no_result});
  *   <li>a custom_id in both the output and the error file keeps the output (success) row; a
  *       repeated custom_id keeps its first row; both are counted in the metric {@code
  *       duplicateResults}. A result whose custom_id is not in the batch's input file is not
@@ -23,21 +23,21 @@
  *   <li>{@code COMPLETED}, {@code EXPIRED}, {@code CANCELLED}: the batch's results plus {@code
  *       missing} rows for the rest;
  *   <li>{@code FAILED}: when no batch of the job COMPLETED, the read fails with a {@link
- *       io.github.sparktogetherbatch.exceptions.TogetherJobException} naming each failed batch
- *       and its own error message; when another batch COMPLETED, the failed batch's requests are
- *       {@code failed} rows with error_code {@code batch_failed} and the batch's error as message;
+ *       io.github.sparktogetherbatch.exceptions.TogetherJobException} naming each failed batch and
+ *       its own error message; when another batch COMPLETED, the failed batch's requests are {@code
+ *       failed} rows with error_code {@code batch_failed} and the batch's error as message;
  *   <li>waiting: every {@code pollInterval} until all batches are terminal; unknown statuses count
  *       as running; after {@code waitTimeout} a {@code TogetherJobException} names the batches
  *       still running. With {@code wait=false}: no waiting, unfinished batches give one {@code
  *       pending} row per request.
  * </ul>
  *
- * <p>Memory per partition (one batch): the set of the batch's custom_ids (about 100–150 bytes
- * each; Together allows at most 50,000 requests per batch, so a few MB) and one result line at a
- * time. Files are streamed, and downloads resume with {@code Range} after a broken connection.
- * When a query needs only {@code custom_id} and {@code batch_id} (e.g. {@code count()}), only the
- * input files are read: the rows are exactly the submitted ids, and the row-status and token
- * metrics stay at zero. If a batch's input file is unknown or was deleted, its results are returned without
+ * <p>Memory per partition (one batch): the set of the batch's custom_ids (about 100–150 bytes each;
+ * Together allows at most 50,000 requests per batch, so a few MB) and one result line at a time.
+ * Files are streamed, and downloads resume with {@code Range} after a broken connection. When a
+ * query needs only {@code custom_id} and {@code batch_id} (e.g. {@code count()}), only the input
+ * files are read: the rows are exactly the submitted ids, and the row-status and token metrics stay
+ * at zero. If a batch's input file is unknown or was deleted, its results are returned without
  * reconciliation (no {@code missing} rows possible), with a WARN.
  */
 package io.github.sparktogetherbatch.read;

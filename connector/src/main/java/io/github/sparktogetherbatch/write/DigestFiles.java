@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where tasks with more custom_ids than one {@link TaskDigests} chunk leave their sorted digests
  * for the driver: {@code <job path>/_stb_temporary/<writeId>/}, on the job path's file system (the
- * one place both executors and the driver can reach). The driver merges them as streams and
- * deletes the folder when the write ends, committed or not. 8 bytes per row, next to the 300 or
- * so of each request uploaded.
+ * one place both executors and the driver can reach). The driver merges them as streams and deletes
+ * the folder when the write ends, committed or not. 8 bytes per row, next to the 300 or so of each
+ * request uploaded.
  */
 final class DigestFiles implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -30,8 +30,12 @@ final class DigestFiles implements Serializable {
   static final String TEMP_DIR = "_stb_temporary";
 
   private final String dir;
-  /** Whether the job path existed before this write (if not, its clean-up removes it when empty). */
+
+  /**
+   * Whether the job path existed before this write (if not, its clean-up removes it when empty).
+   */
   private final boolean jobPathExisted;
+
   private final byte[] conf;
   private transient Configuration hadoopConf;
 
@@ -54,11 +58,11 @@ final class DigestFiles implements Serializable {
       Path p = new Path(jobPath);
       FileSystem fs = p.getFileSystem(conf);
       Path qualified = fs.makeQualified(p);
-      return new DigestFiles(new Path(new Path(qualified, TEMP_DIR), writeId).toString(),
-          fs.exists(qualified), conf);
+      return new DigestFiles(
+          new Path(new Path(qualified, TEMP_DIR), writeId).toString(), fs.exists(qualified), conf);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve the job path " + jobPath + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot resolve the job path " + jobPath + ": " + e.getMessage(), e);
     }
   }
 
@@ -105,8 +109,8 @@ final class DigestFiles implements Serializable {
       for (int i = 0; i < files.size(); i++) {
         sorted.add(open(files.get(i), counts.get(i)));
       }
-      try (TaskDigests.LongWriter out = new TaskDigests.LongWriter(
-          file.getFileSystem(conf()).create(file, true))) {
+      try (TaskDigests.LongWriter out =
+          new TaskDigests.LongWriter(file.getFileSystem(conf()).create(file, true))) {
         merging = true;
         IdDigest.mergeSorted(sorted, out); // closes the cursors
       }
@@ -176,8 +180,8 @@ final class DigestFiles implements Serializable {
       }
       deleteIfEmpty(fs, temp);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not delete the temporary custom_id digests under {}: {}", temp,
-          e.getMessage());
+      LOG.warn(
+          "Could not delete the temporary custom_id digests under {}: {}", temp, e.getMessage());
     }
   }
 

@@ -12,21 +12,25 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * 64-bit digests of {@code custom_id}s, to find duplicates across a whole write without holding
- * the ids themselves: each task sorts one {@code long} per row in bounded memory ({@link
- * TaskDigests}) and hands them to the driver, which merges every task's sorted digests. Equal digests are only candidates; an exact check re-reads the ids from the
- * JSONL (the staged file on the executor, the uploaded file on the driver) before anything is
- * reported, so a digest collision never fails a write. A dry run keeps no files to re-read: it
- * reports digests repeated across tasks as duplicates, which for n ids is wrong with odds of
- * about n²/2⁶⁵ (one in 37 for a billion ids, one in 3,700 for a hundred million).
+ * 64-bit digests of {@code custom_id}s, to find duplicates across a whole write without holding the
+ * ids themselves: each task sorts one {@code long} per row in bounded memory ({@link TaskDigests})
+ * and hands them to the driver, which merges every task's sorted digests. Equal digests are only
+ * candidates; an exact check re-reads the ids from the JSONL (the staged file on the executor, the
+ * uploaded file on the driver) before anything is reported, so a digest collision never fails a
+ * write. A dry run keeps no files to re-read: it reports digests repeated across tasks as
+ * duplicates, which for n ids is wrong with odds of about n²/2⁶⁵ (one in 37 for a billion ids, one
+ * in 3,700 for a hundred million).
  */
 final class IdDigest {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
 
   /** Read limits for request lines: one line may be as large as a batch input file. */
-  static final StreamReadConstraints LARGE_INPUT = StreamReadConstraints.builder()
-      .maxStringLength(Integer.MAX_VALUE).maxNumberLength(100_000).build();
+  static final StreamReadConstraints LARGE_INPUT =
+      StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE)
+          .maxNumberLength(100_000)
+          .build();
 
   private IdDigest() {}
 
@@ -34,10 +38,10 @@ final class IdDigest {
   private static final int RADIX_PASSES = 5; // 5 x 13 bits cover 64 bits
 
   /**
-   * Sorts {@code a[0, n)} into {@code out[0, n)} in the signed order of {@link Arrays#sort(long[])};
-   * {@code a} is overwritten. A least-significant-digit radix sort: digests are uniformly spread,
-   * and quicksort of a task's 500,000 digests was a tenth of the writer's CPU time. The passes go a
-   * → out → a → out → a → out, so the result ends in {@code out}.
+   * Sorts {@code a[0, n)} into {@code out[0, n)} in the signed order of {@link
+   * Arrays#sort(long[])}; {@code a} is overwritten. A least-significant-digit radix sort: digests
+   * are uniformly spread, and quicksort of a task's 500,000 digests was a tenth of the writer's CPU
+   * time. The passes go a → out → a → out → a → out, so the result ends in {@code out}.
    */
   static void radixSort(long[] a, long[] out, int n) {
     long[] src = a;
@@ -73,8 +77,8 @@ final class IdDigest {
 
   /**
    * What {@link #repeated} says of all the cursors' digests together, each cursor sorted: a k-way
-   * merge, so that nobody holds every digest of a write (8 bytes per row) or sorts them. Closes
-   * the cursors.
+   * merge, so that nobody holds every digest of a write (8 bytes per row) or sorts them. Closes the
+   * cursors.
    */
   static long[] repeatedAcross(List<DigestCursor> cursors) throws IOException {
     return mergeSorted(cursors, null);

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Exactly one input mapping: {@code promptColumn}, {@code messagesColumn} or {@code
  *       bodyColumn}; without any, a column named {@code prompt} if present, else {@code messages}.
  *   <li>{@code idColumn}, else a column {@code custom_id}, else {@code id} (a defaulted column is
- *       used only when it is a string or integral column); without one, ids are derived (see
- *       {@link RequestEncoder}).
+ *       used only when it is a string or integral column); without one, ids are derived (see {@link
+ *       RequestEncoder}).
  *   <li>The model comes from {@code model} (or {@code body.model}); bodies from {@code bodyColumn}
  *       may name their own, checked per row.
  *   <li>{@code systemPrompt} is prepended as a system message. It is rejected for {@code
@@ -72,24 +72,40 @@ final class InputMapping implements Serializable {
   final Kind kind;
   final int inputOrdinal;
   final String inputColumn;
+
   /** The option that named the input column, e.g. {@code promptColumn} (also when defaulted). */
   final String inputOption;
+
   final DataType inputType;
   final IdKind idKind;
   final int idOrdinal;
   final String idColumn;
   final DataType idType;
+
   /** The model every request gets unless its body names one; null only for body columns. */
   final String model;
+
   /** body.&lt;field&gt; options as JSON text, without {@code model}. */
   final LinkedHashMap<String, String> bodyFieldJson;
+
   final String systemPrompt;
   final boolean chat;
   final String endpoint;
 
-  private InputMapping(Kind kind, int inputOrdinal, String inputColumn, String inputOption,
-      DataType inputType, IdKind idKind, int idOrdinal, String idColumn, DataType idType,
-      String model, LinkedHashMap<String, String> bodyFieldJson, String systemPrompt, boolean chat,
+  private InputMapping(
+      Kind kind,
+      int inputOrdinal,
+      String inputColumn,
+      String inputOption,
+      DataType inputType,
+      IdKind idKind,
+      int idOrdinal,
+      String idColumn,
+      DataType idType,
+      String model,
+      LinkedHashMap<String, String> bodyFieldJson,
+      String systemPrompt,
+      boolean chat,
       String endpoint) {
     this.kind = kind;
     this.inputOrdinal = inputOrdinal;
@@ -144,10 +160,13 @@ final class InputMapping implements Serializable {
       given.add("bodyColumn");
     }
     if (given.size() > 1) {
-      throw new TogetherConfigException("Options " + quoteAll(given) + " are all set; give exactly "
-          + "one input mapping: 'promptColumn' (a string column), 'messagesColumn' "
-          + "(array<struct<role,content>>) or 'bodyColumn' (a JSON string or struct column used as "
-          + "the whole request body).");
+      throw new TogetherConfigException(
+          "Options "
+              + quoteAll(given)
+              + " are all set; give exactly "
+              + "one input mapping: 'promptColumn' (a string column), 'messagesColumn' "
+              + "(array<struct<role,content>>) or 'bodyColumn' (a JSON string or struct column used as "
+              + "the whole request body).");
     }
     String option;
     int ordinal;
@@ -161,15 +180,20 @@ final class InputMapping implements Serializable {
         option = "messagesColumn";
         ordinal = m;
       } else {
-        throw new TogetherConfigException("No input column: the DataFrame has no column 'prompt' or "
-            + "'messages' (its columns: " + columns(schema) + "). Name the input with the option "
-            + "'promptColumn' (a string column), 'messagesColumn' (array<struct<role,content>>) or "
-            + "'bodyColumn' (a JSON string or struct column used as the request body).");
+        throw new TogetherConfigException(
+            "No input column: the DataFrame has no column 'prompt' or "
+                + "'messages' (its columns: "
+                + columns(schema)
+                + "). Name the input with the option "
+                + "'promptColumn' (a string column), 'messagesColumn' (array<struct<role,content>>) or "
+                + "'bodyColumn' (a JSON string or struct column used as the request body).");
       }
     } else {
       option = given.get(0);
-      String name = option.equals("promptColumn") ? config.promptColumn()
-          : option.equals("messagesColumn") ? config.messagesColumn() : config.bodyColumn();
+      String name =
+          option.equals("promptColumn")
+              ? config.promptColumn()
+              : option.equals("messagesColumn") ? config.messagesColumn() : config.bodyColumn();
       ordinal = require(schema, name, option);
     }
     StructField input = schema.fields()[ordinal];
@@ -178,16 +202,22 @@ final class InputMapping implements Serializable {
     switch (option) {
       case "promptColumn":
         if (!(type instanceof StringType)) {
-          throw wrongType(input, option, "a string column",
+          throw wrongType(
+              input,
+              option,
+              "a string column",
               "cast it, e.g. col(\"" + input.name() + "\").cast(\"string\")");
         }
         kind = Kind.PROMPT;
         break;
       case "messagesColumn":
         if (!chat) {
-          throw new TogetherConfigException("Option 'messagesColumn' (column '" + input.name()
-              + "') needs the endpoint /v1/chat/completions, but 'endpoint' is " + endpoint
-              + ". Use 'promptColumn' for /v1/completions, or the chat endpoint.");
+          throw new TogetherConfigException(
+              "Option 'messagesColumn' (column '"
+                  + input.name()
+                  + "') needs the endpoint /v1/chat/completions, but 'endpoint' is "
+                  + endpoint
+                  + ". Use 'promptColumn' for /v1/completions, or the chat endpoint.");
         }
         checkMessagesType(input, option);
         kind = Kind.MESSAGES;
@@ -198,17 +228,23 @@ final class InputMapping implements Serializable {
         } else if (type instanceof StructType) {
           String problem = JsonValueWriter.unsupported(type, input.name());
           if (problem != null) {
-            throw wrongType(input, option, "a JSON string or a struct of JSON-representable fields",
-                problem);
+            throw wrongType(
+                input, option, "a JSON string or a struct of JSON-representable fields", problem);
           }
           String needed = chat ? "messages" : "prompt";
           if (find((StructType) type, needed) < 0) {
-            throw wrongType(input, option, "a request body for " + endpoint + ", with a field '"
-                + needed + "'", "add the field '" + needed + "' to the struct");
+            throw wrongType(
+                input,
+                option,
+                "a request body for " + endpoint + ", with a field '" + needed + "'",
+                "add the field '" + needed + "' to the struct");
           }
           kind = Kind.BODY_STRUCT;
         } else {
-          throw wrongType(input, option, "a JSON string or a struct column",
+          throw wrongType(
+              input,
+              option,
+              "a JSON string or a struct column",
               "build it with to_json(...) or struct(...)");
         }
     }
@@ -217,15 +253,17 @@ final class InputMapping implements Serializable {
     String system = config.systemPrompt();
     if (system != null) {
       if (kind == Kind.BODY_JSON || kind == Kind.BODY_STRUCT) {
-        throw new TogetherConfigException("Option 'systemPrompt' cannot be combined with "
-            + "'bodyColumn': bodies are sent verbatim. Put the system message into each body's "
-            + "messages, or use 'promptColumn'/'messagesColumn'.");
+        throw new TogetherConfigException(
+            "Option 'systemPrompt' cannot be combined with "
+                + "'bodyColumn': bodies are sent verbatim. Put the system message into each body's "
+                + "messages, or use 'promptColumn'/'messagesColumn'.");
       }
       if (!chat) {
-        throw new TogetherConfigException("Option 'systemPrompt' needs the endpoint "
-            + "/v1/chat/completions (it becomes a system message); /v1/completions has no messages. "
-            + "Put the instruction into the prompt column instead, e.g. concat(lit(\"...\"), "
-            + "col(\"prompt\")).");
+        throw new TogetherConfigException(
+            "Option 'systemPrompt' needs the endpoint "
+                + "/v1/chat/completions (it becomes a system message); /v1/completions has no messages. "
+                + "Put the instruction into the prompt column instead, e.g. concat(lit(\"...\"), "
+                + "col(\"prompt\")).");
       }
       if (system.isEmpty()) {
         system = null;
@@ -241,12 +279,17 @@ final class InputMapping implements Serializable {
       if (field.equals("model")) {
         String bodyModel = textValue(json);
         if (bodyModel == null || bodyModel.isBlank()) {
-          throw new TogetherConfigException("Option 'body.model' must be a model name, e.g. "
-              + "meta-llama/Llama-3.3-70B-Instruct-Turbo.");
+          throw new TogetherConfigException(
+              "Option 'body.model' must be a model name, e.g. "
+                  + "meta-llama/Llama-3.3-70B-Instruct-Turbo.");
         }
         if (model != null && !model.equals(bodyModel)) {
-          throw new TogetherConfigException("Options 'model' (" + model + ") and 'body.model' ("
-              + bodyModel + ") disagree; set only 'model'.");
+          throw new TogetherConfigException(
+              "Options 'model' ("
+                  + model
+                  + ") and 'body.model' ("
+                  + bodyModel
+                  + ") disagree; set only 'model'.");
         }
         model = bodyModel.trim();
         continue;
@@ -254,25 +297,36 @@ final class InputMapping implements Serializable {
       if (kind == Kind.PROMPT || kind == Kind.MESSAGES) {
         String generated = chat ? "messages" : "prompt";
         if (field.equals(generated)) {
-          throw new TogetherConfigException("Option 'body." + field + "' would replace the "
-              + generated + " built from column '" + input.name() + "' ('" + option + "'). Remove it, "
-              + "or use 'bodyColumn' to send whole bodies.");
+          throw new TogetherConfigException(
+              "Option 'body."
+                  + field
+                  + "' would replace the "
+                  + generated
+                  + " built from column '"
+                  + input.name()
+                  + "' ('"
+                  + option
+                  + "'). Remove it, "
+                  + "or use 'bodyColumn' to send whole bodies.");
         }
       }
       fields.put(field, json);
     }
     if (model == null && !(kind == Kind.BODY_JSON || kind == Kind.BODY_STRUCT)) {
-      throw new TogetherConfigException("Option 'model' is not set: name the model for every "
-          + "request, e.g. .option(\"model\", \"meta-llama/Llama-3.3-70B-Instruct-Turbo\"), or use "
-          + "'bodyColumn' with bodies that each name a \"model\".");
+      throw new TogetherConfigException(
+          "Option 'model' is not set: name the model for every "
+              + "request, e.g. .option(\"model\", \"meta-llama/Llama-3.3-70B-Instruct-Turbo\"), or use "
+              + "'bodyColumn' with bodies that each name a \"model\".");
     }
     if (kind == Kind.BODY_STRUCT && model == null) {
       StructType st = (StructType) type;
       int mi = find(st, "model");
       if (mi < 0 || !(st.fields()[mi].dataType() instanceof StringType)) {
-        throw new TogetherConfigException("Option 'model' is not set and the struct column '"
-            + input.name() + "' ('bodyColumn') has no string field 'model'. Set the option 'model' "
-            + "or add a model field to the struct.");
+        throw new TogetherConfigException(
+            "Option 'model' is not set and the struct column '"
+                + input.name()
+                + "' ('bodyColumn') has no string field 'model'. Set the option 'model' "
+                + "or add a model field to the struct.");
       }
     }
 
@@ -286,7 +340,10 @@ final class InputMapping implements Serializable {
       StructField f = schema.fields()[idOrdinal];
       idKind = idKindOf(f.dataType());
       if (idKind == null) {
-        throw wrongType(f, "idColumn", "a string or integral (byte, short, int, long) column",
+        throw wrongType(
+            f,
+            "idColumn",
+            "a string or integral (byte, short, int, long) column",
             "cast it, e.g. col(\"" + f.name() + "\").cast(\"string\")");
       }
       idName = f.name();
@@ -304,21 +361,38 @@ final class InputMapping implements Serializable {
             idType = f.dataType();
             break;
           }
-          LOG.info("Column '{}' is {}, not a string or integral column, so it is not used as "
-              + "custom_id; ids are derived (set 'idColumn' to choose a column)", f.name(),
+          LOG.info(
+              "Column '{}' is {}, not a string or integral column, so it is not used as "
+                  + "custom_id; ids are derived (set 'idColumn' to choose a column)",
+              f.name(),
               f.dataType().simpleString());
         }
       }
     }
-    return new InputMapping(kind, ordinal, input.name(), option, type, idKind, idOrdinal, idName,
-        idType, model, fields, system, chat, endpoint);
+    return new InputMapping(
+        kind,
+        ordinal,
+        input.name(),
+        option,
+        type,
+        idKind,
+        idOrdinal,
+        idName,
+        idType,
+        model,
+        fields,
+        system,
+        chat,
+        endpoint);
   }
 
   private static IdKind idKindOf(DataType t) {
     if (t instanceof StringType) {
       return IdKind.STRING;
     }
-    if (t instanceof LongType || t instanceof IntegerType || t instanceof ShortType
+    if (t instanceof LongType
+        || t instanceof IntegerType
+        || t instanceof ShortType
         || t instanceof ByteType) {
       return IdKind.INTEGRAL;
     }
@@ -329,22 +403,30 @@ final class InputMapping implements Serializable {
     String expected = "array<struct<role: string, content: string>>";
     if (!(f.dataType() instanceof ArrayType)
         || !(((ArrayType) f.dataType()).elementType() instanceof StructType)) {
-      throw wrongType(f, option, expected, "build it with array(struct(lit(\"user\").as(\"role\"), "
-          + "col(\"q\").as(\"content\")))");
+      throw wrongType(
+          f,
+          option,
+          expected,
+          "build it with array(struct(lit(\"user\").as(\"role\"), "
+              + "col(\"q\").as(\"content\")))");
     }
     StructType el = (StructType) ((ArrayType) f.dataType()).elementType();
     int role = find(el, "role");
     int content = find(el, "content");
     if (role < 0 || content < 0 || !(el.fields()[role].dataType() instanceof StringType)) {
-      throw wrongType(f, option, expected, "each message needs a string field 'role' and a field "
-          + "'content'");
+      throw wrongType(
+          f,
+          option,
+          expected,
+          "each message needs a string field 'role' and a field " + "'content'");
     }
     DataType ct = el.fields()[content].dataType();
-    boolean contentOk = ct instanceof StringType
-        || (ct instanceof ArrayType && ((ArrayType) ct).elementType() instanceof StructType);
+    boolean contentOk =
+        ct instanceof StringType
+            || (ct instanceof ArrayType && ((ArrayType) ct).elementType() instanceof StructType);
     if (!contentOk) {
-      throw wrongType(f, option, expected, "'content' must be a string (or an array of content "
-          + "parts)");
+      throw wrongType(
+          f, option, expected, "'content' must be a string (or an array of content " + "parts)");
     }
     String problem = JsonValueWriter.unsupported(el, f.name());
     if (problem != null) {
@@ -352,10 +434,20 @@ final class InputMapping implements Serializable {
     }
   }
 
-  private static TogetherDataException wrongType(StructField f, String option, String expected,
-      String fix) {
-    return new TogetherDataException("Column '" + f.name() + "' ('" + option + "') has type "
-        + f.dataType().simpleString() + "; it must be " + expected + ". Fix: " + fix + ".");
+  private static TogetherDataException wrongType(
+      StructField f, String option, String expected, String fix) {
+    return new TogetherDataException(
+        "Column '"
+            + f.name()
+            + "' ('"
+            + option
+            + "') has type "
+            + f.dataType().simpleString()
+            + "; it must be "
+            + expected
+            + ". Fix: "
+            + fix
+            + ".");
   }
 
   /** The field's index: exact name first, then a unique case-insensitive match; -1 if none. */
@@ -381,10 +473,20 @@ final class InputMapping implements Serializable {
   private static int require(StructType schema, String name, String option) {
     int i = find(schema, name);
     if (i == -1 || i < -1) {
-      String why = i == -1 ? "which the DataFrame does not have" : "which matches several columns "
-          + "when case is ignored";
-      throw new TogetherDataException("Option '" + option + "' names column '" + name + "', " + why
-          + " (its columns: " + columns(schema) + "). Give the exact name of one column.");
+      String why =
+          i == -1
+              ? "which the DataFrame does not have"
+              : "which matches several columns " + "when case is ignored";
+      throw new TogetherDataException(
+          "Option '"
+              + option
+              + "' names column '"
+              + name
+              + "', "
+              + why
+              + " (its columns: "
+              + columns(schema)
+              + "). Give the exact name of one column.");
     }
     return i;
   }
@@ -442,8 +544,18 @@ final class InputMapping implements Serializable {
 
   @Override
   public String toString() {
-    return "InputMapping{" + kind + " from '" + inputColumn + "', custom_id "
-        + (idKind == IdKind.DERIVED ? "derived" : "from '" + idColumn + "'") + ", model=" + model
-        + ", endpoint=" + endpoint + ", bodyFields=" + bodyFieldJson.keySet() + "}";
+    return "InputMapping{"
+        + kind
+        + " from '"
+        + inputColumn
+        + "', custom_id "
+        + (idKind == IdKind.DERIVED ? "derived" : "from '" + idColumn + "'")
+        + ", model="
+        + model
+        + ", endpoint="
+        + endpoint
+        + ", bodyFields="
+        + bodyFieldJson.keySet()
+        + "}";
   }
 }

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's half of a write, without Spark: checks custom_ids across tasks, records the
- * uploaded files in the job manifest, creates one batch per file, and cleans up. One instance per
- * write; it remembers which files got a batch (or were recorded as pending) so that an abort after a
- * failed commit deletes only what nothing refers to.
+ * The driver's half of a write, without Spark: checks custom_ids across tasks, records the uploaded
+ * files in the job manifest, creates one batch per file, and cleans up. One instance per write; it
+ * remembers which files got a batch (or were recorded as pending) so that an abort after a failed
+ * commit deletes only what nothing refers to.
  *
  * <p>Order of {@link #commit}, and what a failure at each point leaves:
  *
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       first ({@code findBatchForInputFile}, else create), each recorded at once.
  *   <li>The manifest records this write's files as pending (the intent), then each batch is created
  *       and recorded as it is created, by a {@link ManifestRecorder} thread (which folds versions
- *       together when creates outpace the file system). A failure leaves a manifest naming every batch created and
- *       every file still pending; the next append to the path resumes from there.
+ *       together when creates outpace the file system). A failure leaves a manifest naming every
+ *       batch created and every file still pending; the next append to the path resumes from there.
  * </ol>
  */
 final class JobCommitter {
@@ -57,18 +57,31 @@ final class JobCommitter {
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
   private final DigestFiles digestFiles;
+
   /** Input files that have a batch recorded in the manifest. */
   private final Set<String> batched = new HashSet<>();
+
   /** Input files recorded as pending in the manifest (kept for a resume). */
   private final Set<String> pending = new HashSet<>();
 
-  JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
-      boolean truncate, AtomicLong batchesCreated) {
+  JobCommitter(
+      Configuration conf,
+      String path,
+      InputMapping mapping,
+      String writeId,
+      boolean truncate,
+      AtomicLong batchesCreated) {
     this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong(), null);
   }
 
-  JobCommitter(Configuration conf, String path, InputMapping mapping, String writeId,
-      boolean truncate, AtomicLong batchesCreated, AtomicLong httpRetries,
+  JobCommitter(
+      Configuration conf,
+      String path,
+      InputMapping mapping,
+      String writeId,
+      boolean truncate,
+      AtomicLong batchesCreated,
+      AtomicLong httpRetries,
       DigestFiles digestFiles) {
     this.conf = conf;
     this.path = path;
@@ -113,8 +126,11 @@ final class JobCommitter {
     }
 
     if (files.isEmpty() && created.isEmpty()) {
-      LOG.warn("The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
-          + "created{}", path, existing.isPresent() && !truncate
+      LOG.warn(
+          "The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
+              + "created{}",
+          path,
+          existing.isPresent() && !truncate
               ? " (the job there keeps its " + m.batches().size() + " batch(es))"
               : "; the job there has no batches (a read returns no rows)");
     }
@@ -140,20 +156,31 @@ final class JobCommitter {
       retries += msg.httpRetries();
     }
     httpRetries.set(retries);
-    LOG.info("Write {} to {}: {} requests in {} batch(es), {} bytes, {} HTTP retries; the job ({}) "
-        + "now has {} batch(es)", writeId, path, requests, files.size(), bytes, retries, m.jobId(),
+    LOG.info(
+        "Write {} to {}: {} requests in {} batch(es), {} bytes, {} HTTP retries; the job ({}) "
+            + "now has {} batch(es)",
+        writeId,
+        path,
+        requests,
+        files.size(),
+        bytes,
+        retries,
+        m.jobId(),
         m.batches().size());
     return m;
   }
 
   /**
-   * Creates one batch per uploaded file, in order, and records each in the manifest, written in
-   * the background ({@link ManifestRecorder}); returns the manifest as written at the end.
+   * Creates one batch per uploaded file, in order, and records each in the manifest, written in the
+   * background ({@link ManifestRecorder}); returns the manifest as written at the end.
    */
-  private JobManifest createBatches(TogetherClient client,
-      List<TogetherWriterCommitMessage.UploadedFile> files, JobManifest m, List<String> created) {
-    try (ManifestRecorder recorder = new ManifestRecorder(path, conf, m,
-        "stb-manifest-" + writeId)) {
+  private JobManifest createBatches(
+      TogetherClient client,
+      List<TogetherWriterCommitMessage.UploadedFile> files,
+      JobManifest m,
+      List<String> created) {
+    try (ManifestRecorder recorder =
+        new ManifestRecorder(path, conf, m, "stb-manifest-" + writeId)) {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         BatchJob b;
         try {
@@ -163,10 +190,22 @@ final class JobCommitter {
         }
         created.add(b.id());
         batchesCreated.incrementAndGet();
-        LOG.info("Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
-            b.id(), f.fileId(), f.requests(), f.bytes(), path);
-        m = m.withBatch(new JobManifest.BatchEntry(b.id(), f.fileId(), f.requests(),
-            f.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), writeId));
+        LOG.info(
+            "Created batch {} for input file {} ({} requests, {} bytes) of the job at {}",
+            b.id(),
+            f.fileId(),
+            f.requests(),
+            f.bytes(),
+            path);
+        m =
+            m.withBatch(
+                new JobManifest.BatchEntry(
+                    b.id(),
+                    f.fileId(),
+                    f.requests(),
+                    f.bytes(),
+                    b.createdAt() == null ? Instant.now() : b.createdAt(),
+                    writeId));
         batched.add(f.fileId());
         pending.remove(f.fileId());
         try {
@@ -180,8 +219,11 @@ final class JobCommitter {
       } catch (RuntimeException e) {
         JobManifest onDisk = persist(recorder, m, e);
         if (onDisk.pendingFiles().isEmpty()) {
-          LOG.warn("The background write of the job manifest at {} failed ({}); it was written "
-              + "again on the driver and records every batch", path, e.getMessage());
+          LOG.warn(
+              "The background write of the job manifest at {} failed ({}); it was written "
+                  + "again on the driver and records every batch",
+              path,
+              e.getMessage());
           return onDisk;
         }
         throw incomplete(onDisk, created, e);
@@ -190,9 +232,9 @@ final class JobCommitter {
   }
 
   /**
-   * Before failing with {@code e}: puts {@code m} (every batch created so far) on disk, through
-   * the recorder or, when it has failed, with one write on this thread; returns the manifest as
-   * it now stands at the path. Failures to write join {@code e}.
+   * Before failing with {@code e}: puts {@code m} (every batch created so far) on disk, through the
+   * recorder or, when it has failed, with one write on this thread; returns the manifest as it now
+   * stands at the path. Failures to write join {@code e}.
    */
   private JobManifest persist(ManifestRecorder recorder, JobManifest m, RuntimeException e) {
     if (!recorder.failed()) {
@@ -222,19 +264,31 @@ final class JobCommitter {
       }
       long[] repeated = repeatedAcross(messages);
       if (repeated.length > 0) {
-        throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
-            + "' (option 'idColumn'): " + repeated.length + " value(s) appear in more than one row "
-            + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
-            + "name them: run the check df.groupBy(\"" + mapping.idColumn + "\").count()"
-            + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
-            + "real write tells apart by the ids themselves). custom_id values must be unique "
-            + "across the whole write: "
-            + "deduplicate the rows (e.g. dropDuplicates(\"" + mapping.idColumn + "\")) or choose "
-            + "another 'idColumn'.");
+        throw new TogetherDataException(
+            "Duplicate custom_id in column '"
+                + mapping.idColumn
+                + "' (option 'idColumn'): "
+                + repeated.length
+                + " value(s) appear in more than one row "
+                + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
+                + "name them: run the check df.groupBy(\""
+                + mapping.idColumn
+                + "\").count()"
+                + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
+                + "real write tells apart by the ids themselves). custom_id values must be unique "
+                + "across the whole write: "
+                + "deduplicate the rows (e.g. dropDuplicates(\""
+                + mapping.idColumn
+                + "\")) or choose "
+                + "another 'idColumn'.");
       }
     }
-    LOG.info("Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
-        + "uploaded, no batch created and no manifest written", writeId, path, messages.size(),
+    LOG.info(
+        "Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
+            + "uploaded, no batch created and no manifest written",
+        writeId,
+        path,
+        messages.size(),
         mapping.idsDerived() ? "" : " (" + ids + " custom_ids, no duplicates)");
   }
 
@@ -258,12 +312,20 @@ final class JobCommitter {
       keep.addAll(pending);
       sweepOrphans(client, keep);
     } catch (RuntimeException e) {
-      LOG.warn("Clean-up after the failed write {} to {} did not finish: {}", writeId, path,
+      LOG.warn(
+          "Clean-up after the failed write {} to {} did not finish: {}",
+          writeId,
+          path,
           e.getMessage());
     }
-    LOG.info("Write {} to {} aborted: deleted {} uploaded input file(s){}", writeId, path, deleted,
-        pending.isEmpty() ? "" : "; " + pending.size() + " file(s) stay pending in the manifest "
-            + "for a resume");
+    LOG.info(
+        "Write {} to {} aborted: deleted {} uploaded input file(s){}",
+        writeId,
+        path,
+        deleted,
+        pending.isEmpty()
+            ? ""
+            : "; " + pending.size() + " file(s) stay pending in the manifest " + "for a resume");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -272,7 +334,9 @@ final class JobCommitter {
    * Fails the write when a custom_id occurs in more than one task, after deleting every uploaded
    * file. Equal digests are confirmed by reading the ids back from the uploaded files.
    */
-  private void checkDuplicates(TogetherClient client, List<TogetherWriterCommitMessage> messages,
+  private void checkDuplicates(
+      TogetherClient client,
+      List<TogetherWriterCommitMessage> messages,
       List<TogetherWriterCommitMessage.UploadedFile> files) {
     long[] repeated;
     try {
@@ -293,17 +357,23 @@ final class JobCommitter {
       }
       for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
         try (InputStream in = client.openFileContent(f.fileId())) {
-          IdDigest.forEachId(in, (id, line) -> {
-            if (IdDigest.contains(repeated, IdDigest.of(id))) {
-              counts.merge(id, 1, Integer::sum);
-              partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
-            }
-          });
+          IdDigest.forEachId(
+              in,
+              (id, line) -> {
+                if (IdDigest.contains(repeated, IdDigest.of(id))) {
+                  counts.merge(id, 1, Integer::sum);
+                  partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
+                }
+              });
         } catch (IOException e) {
           deleteAll(client, files);
-          throw new TogetherBatchException("Could not read back input file " + f.fileId()
-              + " to confirm a possible duplicate custom_id: " + e.getMessage() + ". Nothing was "
-              + "submitted; the uploaded files were deleted. Run the write again.",
+          throw new TogetherBatchException(
+              "Could not read back input file "
+                  + f.fileId()
+                  + " to confirm a possible duplicate custom_id: "
+                  + e.getMessage()
+                  + ". Nothing was "
+                  + "submitted; the uploaded files were deleted. Run the write again.",
               new UncheckedIOException(e));
         }
       }
@@ -322,18 +392,31 @@ final class JobCommitter {
     StringBuilder named = new StringBuilder();
     for (int i = 0; i < Math.min(MAX_NAMED, dups.size()); i++) {
       String id = dups.get(i);
-      named.append(i == 0 ? "" : ", ").append('\'').append(id).append("' (partitions ")
-          .append(partitions.get(id)).append(')');
+      named
+          .append(i == 0 ? "" : ", ")
+          .append('\'')
+          .append(id)
+          .append("' (partitions ")
+          .append(partitions.get(id))
+          .append(')');
     }
     if (dups.size() > MAX_NAMED) {
       named.append(" and ").append(dups.size() - MAX_NAMED).append(" more");
     }
-    throw new TogetherDataException("Duplicate custom_id in column '" + mapping.idColumn
-        + "' (option 'idColumn'): " + named + " appear(s) in more than one row of the write. "
-        + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
-        + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
-        + "submitted: no batch was created and the " + deleted + " uploaded input file(s) were "
-        + "deleted.");
+    throw new TogetherDataException(
+        "Duplicate custom_id in column '"
+            + mapping.idColumn
+            + "' (option 'idColumn'): "
+            + named
+            + " appear(s) in more than one row of the write. "
+            + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
+            + "dropDuplicates(\""
+            + mapping.idColumn
+            + "\")) or choose another 'idColumn'. Nothing was "
+            + "submitted: no batch was created and the "
+            + deleted
+            + " uploaded input file(s) were "
+            + "deleted.");
   }
 
   /**
@@ -360,8 +443,9 @@ final class JobCommitter {
         List<Long> mergedCounts = new ArrayList<>();
         for (int i = 0; i < files.size(); i += TaskDigests.MAX_FAN_IN) {
           int end = Math.min(files.size(), i + TaskDigests.MAX_FAN_IN);
-          merged.add(digestFiles.writeMerged(pass, merged.size(), files.subList(i, end),
-              counts.subList(i, end)));
+          merged.add(
+              digestFiles.writeMerged(
+                  pass, merged.size(), files.subList(i, end), counts.subList(i, end)));
           mergedCounts.add(counts.subList(i, end).stream().mapToLong(Long::longValue).sum());
         }
         files = merged;
@@ -379,9 +463,14 @@ final class JobCommitter {
           // reported below
         }
       }
-      throw new TogetherBatchException("Could not read the custom_id digests of the write's tasks "
-          + "(" + (digestFiles == null ? "" : digestFiles.dir() + ", ") + "used to find duplicate "
-          + "ids): " + e.getMessage() + ". Nothing was submitted. Run the write again.",
+      throw new TogetherBatchException(
+          "Could not read the custom_id digests of the write's tasks "
+              + "("
+              + (digestFiles == null ? "" : digestFiles.dir() + ", ")
+              + "used to find duplicate "
+              + "ids): "
+              + e.getMessage()
+              + ". Nothing was submitted. Run the write again.",
           new UncheckedIOException(e));
     }
   }
@@ -390,9 +479,14 @@ final class JobCommitter {
     try {
       return IdDigest.intersects(cursor(msg), repeated);
     } catch (IOException e) {
-      throw new TogetherBatchException("Could not read the custom_id digests of partition "
-          + msg.partitionId() + ": " + e.getMessage() + ". Nothing was submitted. Run the write "
-          + "again.", new UncheckedIOException(e));
+      throw new TogetherBatchException(
+          "Could not read the custom_id digests of partition "
+              + msg.partitionId()
+              + ": "
+              + e.getMessage()
+              + ". Nothing was submitted. Run the write "
+              + "again.",
+          new UncheckedIOException(e));
     }
   }
 
@@ -406,7 +500,8 @@ final class JobCommitter {
     return digestFiles.open(msg.digestFile(), msg.idCount());
   }
 
-  private int deleteAll(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
+  private int deleteAll(
+      TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
     for (TogetherWriterCommitMessage.UploadedFile f : files) {
       client.deleteQuietly(f.fileId());
     }
@@ -428,11 +523,19 @@ final class JobCommitter {
         if (ex.statusCode() == 404) {
           continue;
         }
-        throw new TogetherJobException("Could not cancel batch " + e.batchId() + " of the job at "
-            + path + " that this write overwrites: " + ex.getMessage() + ". The old job's manifest "
-            + "is unchanged" + (cancelled.isEmpty() ? "" : " (batches cancelled so far: "
-            + cancelled + ")") + "; nothing new was submitted. Run the write again.",
-            old.batchIds(), ex);
+        throw new TogetherJobException(
+            "Could not cancel batch "
+                + e.batchId()
+                + " of the job at "
+                + path
+                + " that this write overwrites: "
+                + ex.getMessage()
+                + ". The old job's manifest "
+                + "is unchanged"
+                + (cancelled.isEmpty() ? "" : " (batches cancelled so far: " + cancelled + ")")
+                + "; nothing new was submitted. Run the write again.",
+            old.batchIds(),
+            ex);
       }
     }
     for (JobManifest.PendingFile p : old.pendingFiles()) {
@@ -444,8 +547,12 @@ final class JobCommitter {
         cancelled.add(b.id());
       }
     }
-    LOG.info("Overwriting the job {} at {}: cancelled {} unfinished batch(es) {}", old.jobId(), path,
-        cancelled.size(), cancelled);
+    LOG.info(
+        "Overwriting the job {} at {}: cancelled {} unfinished batch(es) {}",
+        old.jobId(),
+        path,
+        cancelled.size(),
+        cancelled);
   }
 
   /**
@@ -457,30 +564,46 @@ final class JobCommitter {
     if (todo.isEmpty()) {
       return m;
     }
-    LOG.info("The job at {} has {} input file(s) without a batch from an interrupted write; "
-        + "creating their batches first", path, todo.size());
+    LOG.info(
+        "The job at {} has {} input file(s) without a batch from an interrupted write; "
+            + "creating their batches first",
+        path,
+        todo.size());
     String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint;
     for (JobManifest.PendingFile p : todo) {
       BatchJob b;
       try {
         b = client.findBatchForInputFile(p.inputFileId());
         if (b != null) {
-          LOG.info("Recorded batch {}, which already existed for pending input file {}", b.id(),
+          LOG.info(
+              "Recorded batch {}, which already existed for pending input file {}",
+              b.id(),
               p.inputFileId());
         } else {
           b = client.createBatch(p.inputFileId(), endpoint, null);
           batchesCreated.incrementAndGet();
-          LOG.info("Created batch {} for pending input file {} ({} requests) of the job at {}",
-              b.id(), p.inputFileId(), p.requests(), path);
+          LOG.info(
+              "Created batch {} for pending input file {} ({} requests) of the job at {}",
+              b.id(),
+              p.inputFileId(),
+              p.requests(),
+              path);
         }
       } catch (RuntimeException e) {
         throw incomplete(m, created, e);
       }
       created.add(b.id());
       try {
-        m = m.withBatch(new JobManifest.BatchEntry(b.id(), p.inputFileId(), p.requests(),
-            p.bytes(), b.createdAt() == null ? Instant.now() : b.createdAt(), p.writeId()))
-            .commit(path, conf);
+        m =
+            m.withBatch(
+                    new JobManifest.BatchEntry(
+                        b.id(),
+                        p.inputFileId(),
+                        p.requests(),
+                        p.bytes(),
+                        b.createdAt() == null ? Instant.now() : b.createdAt(),
+                        p.writeId()))
+                .commit(path, conf);
       } catch (RuntimeException e) {
         throw incomplete(m, created, e);
       }
@@ -498,20 +621,37 @@ final class JobCommitter {
    * The error for a write whose batches were not all created (or not all recorded): what the
    * manifest at the path ({@code onDisk}) now holds and how to finish the job.
    */
-  private TogetherJobException incomplete(JobManifest onDisk, List<String> created,
-      RuntimeException cause) {
+  private TogetherJobException incomplete(
+      JobManifest onDisk, List<String> created, RuntimeException cause) {
     List<String> unlisted = new ArrayList<>(created);
     unlisted.removeAll(onDisk.batchIds());
-    return new TogetherJobException("Creating the batches of the job at " + path + " stopped: "
-        + cause.getMessage() + " Batches created by this write: " + created + ". The job manifest "
-        + "at " + path + " records " + onDisk.batches().size() + " batch(es) and "
-        + onDisk.pendingFiles().size() + " input file(s) still pending"
-        + (unlisted.isEmpty() ? "" : ", among them the input files of " + unlisted.size()
-            + " batch(es) created by this write that it does not list yet " + unlisted
-            + " (a resume finds those batches by their input file and records them)")
-        + ". To finish the job, write to the same path again with mode(\"append\") (an empty "
-        + "DataFrame is enough): pending files get their batch first, never twice. To drop the job "
-        + "instead, write with mode(\"overwrite\").", all(onDisk.batchIds(), created), cause);
+    return new TogetherJobException(
+        "Creating the batches of the job at "
+            + path
+            + " stopped: "
+            + cause.getMessage()
+            + " Batches created by this write: "
+            + created
+            + ". The job manifest "
+            + "at "
+            + path
+            + " records "
+            + onDisk.batches().size()
+            + " batch(es) and "
+            + onDisk.pendingFiles().size()
+            + " input file(s) still pending"
+            + (unlisted.isEmpty()
+                ? ""
+                : ", among them the input files of "
+                    + unlisted.size()
+                    + " batch(es) created by this write that it does not list yet "
+                    + unlisted
+                    + " (a resume finds those batches by their input file and records them)")
+            + ". To finish the job, write to the same path again with mode(\"append\") (an empty "
+            + "DataFrame is enough): pending files get their batch first, never twice. To drop the job "
+            + "instead, write with mode(\"overwrite\").",
+        all(onDisk.batchIds(), created),
+        cause);
   }
 
   private static List<String> all(List<String> a, List<String> b) {

@@ -15,11 +15,13 @@ import java.nio.ByteOrder;
  * writer's CPU time.
  */
 final class JsonStrings {
-  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-      ByteOrder.LITTLE_ENDIAN);
+  static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** For each ASCII byte: 0 when copied as it is, else the character after the backslash. */
   private static final byte[] ESCAPE = new byte[128];
 

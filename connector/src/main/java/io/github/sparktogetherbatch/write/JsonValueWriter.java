@@ -24,11 +24,11 @@ import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Writes one Spark value as JSON with typed getters ({@code getUTF8String}, {@code getLong},
- * {@code getStruct}, {@code getArray}, ...), built once per data type. Used for struct request
- * bodies and message structs. A struct's null fields are left out (Spark structs carry every
- * field; a null {@code max_tokens} means "not set"), nulls inside arrays and map values are
- * written as JSON null. Maps need string keys.
+ * Writes one Spark value as JSON with typed getters ({@code getUTF8String}, {@code getLong}, {@code
+ * getStruct}, {@code getArray}, ...), built once per data type. Used for struct request bodies and
+ * message structs. A struct's null fields are left out (Spark structs carry every field; a null
+ * {@code max_tokens} means "not set"), nulls inside arrays and map values are written as JSON null.
+ * Maps need string keys.
  */
 final class JsonValueWriter {
   private static final int STRING = 0;
@@ -62,8 +62,14 @@ final class JsonValueWriter {
   private final JsonValueWriter[] fields;
   private final String[] names;
 
-  private JsonValueWriter(int code, String path, int precision, int scale, JsonValueWriter element,
-      JsonValueWriter[] fields, String[] names) {
+  private JsonValueWriter(
+      int code,
+      String path,
+      int precision,
+      int scale,
+      JsonValueWriter element,
+      JsonValueWriter[] fields,
+      String[] names) {
     this.code = code;
     this.path = path;
     this.precision = precision;
@@ -75,9 +81,15 @@ final class JsonValueWriter {
 
   /** Why {@code type} cannot be written as JSON (naming the field path), or null when it can. */
   static String unsupported(DataType type, String path) {
-    if (type instanceof StringType || type instanceof BooleanType || type instanceof ByteType
-        || type instanceof ShortType || type instanceof IntegerType || type instanceof LongType
-        || type instanceof FloatType || type instanceof DoubleType || type instanceof DecimalType
+    if (type instanceof StringType
+        || type instanceof BooleanType
+        || type instanceof ByteType
+        || type instanceof ShortType
+        || type instanceof IntegerType
+        || type instanceof LongType
+        || type instanceof FloatType
+        || type instanceof DoubleType
+        || type instanceof DecimalType
         || type instanceof NullType) {
       return null;
     }
@@ -87,7 +99,10 @@ final class JsonValueWriter {
     if (type instanceof MapType) {
       MapType m = (MapType) type;
       if (!(m.keyType() instanceof StringType)) {
-        return "map field '" + path + "' has " + m.keyType().simpleString()
+        return "map field '"
+            + path
+            + "' has "
+            + m.keyType().simpleString()
             + " keys; JSON objects need string keys";
       }
       return unsupported(m.valueType(), path + "{}");
@@ -101,7 +116,11 @@ final class JsonValueWriter {
       }
       return null;
     }
-    return "field '" + path + "' has type " + type.simpleString() + ", which has no JSON form here; "
+    return "field '"
+        + path
+        + "' has type "
+        + type.simpleString()
+        + ", which has no JSON form here; "
         + "cast it to a string or a number";
   }
 
@@ -129,11 +148,11 @@ final class JsonValueWriter {
     } else if (type instanceof NullType) {
       return leaf(NULL, path);
     } else if (type instanceof ArrayType) {
-      return new JsonValueWriter(ARRAY, path, 0, 0,
-          forType(((ArrayType) type).elementType(), path + "[]"), null, null);
+      return new JsonValueWriter(
+          ARRAY, path, 0, 0, forType(((ArrayType) type).elementType(), path + "[]"), null, null);
     } else if (type instanceof MapType) {
-      return new JsonValueWriter(MAP, path, 0, 0,
-          forType(((MapType) type).valueType(), path + "{}"), null, null);
+      return new JsonValueWriter(
+          MAP, path, 0, 0, forType(((MapType) type).valueType(), path + "{}"), null, null);
     } else if (type instanceof StructType) {
       StructField[] fs = ((StructType) type).fields();
       JsonValueWriter[] w = new JsonValueWriter[fs.length];
@@ -320,9 +339,9 @@ final class JsonValueWriter {
 
   /**
    * Writes UTF-8 bytes as a JSON string. Jackson copies the bytes as they are, so bytes that are
-   * not valid UTF-8 (a Spark string cast from binary can hold any bytes) would make the whole
-   * batch input file invalid at Together; such a value is written as Spark itself decodes it
-   * ({@code UTF8String.toString()}: each malformed sequence becomes U+FFFD).
+   * not valid UTF-8 (a Spark string cast from binary can hold any bytes) would make the whole batch
+   * input file invalid at Together; such a value is written as Spark itself decodes it ({@code
+   * UTF8String.toString()}: each malformed sequence becomes U+FFFD).
    */
   static void writeUtf8(JsonGenerator g, byte[] b) throws IOException {
     if (isValidUtf8(b, 0, b.length)) {
@@ -336,7 +355,10 @@ final class JsonValueWriter {
     return isValidUtf8(b, 0, b.length);
   }
 
-  /** Strict UTF-8 (RFC 3629) in {@code b[off, off + len)}: no overlong forms, no surrogates, nothing above U+10FFFF. */
+  /**
+   * Strict UTF-8 (RFC 3629) in {@code b[off, off + len)}: no overlong forms, no surrogates, nothing
+   * above U+10FFFF.
+   */
   static boolean isValidUtf8(byte[] b, int off, int len) {
     int i = off;
     int n = off + len;

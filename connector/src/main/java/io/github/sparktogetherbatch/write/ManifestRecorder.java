@@ -7,19 +7,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the job manifest on its own thread while the driver creates batches, so that creating
- * does not wait for the file system. Each {@link #record} replaces the state to write; the thread
- * always writes the latest one, so a version the thread had no time for is folded into the next
- * (on a slow API every batch gets its own version at once; on a fast one with a slow file system,
- * several batches share one). A batch created but not yet written stays safe: its input file is
- * pending in the manifest already, and a resume finds the batch by that file.
+ * Writes the job manifest on its own thread while the driver creates batches, so that creating does
+ * not wait for the file system. Each {@link #record} replaces the state to write; the thread always
+ * writes the latest one, so a version the thread had no time for is folded into the next (on a slow
+ * API every batch gets its own version at once; on a fast one with a slow file system, several
+ * batches share one). A batch created but not yet written stays safe: its input file is pending in
+ * the manifest already, and a resume finds the batch by that file.
  *
- * <p>Whatever stops the thread (an exception, an {@link Error}, an interrupt) is kept and thrown
- * by the next {@link #record} or {@link #flush}, so the driver never waits for a thread that is
- * gone. {@link #close} waits for the thread to end, so no write of it races a later one.
+ * <p>Whatever stops the thread (an exception, an {@link Error}, an interrupt) is kept and thrown by
+ * the next {@link #record} or {@link #flush}, so the driver never waits for a thread that is gone.
+ * {@link #close} waits for the thread to end, so no write of it races a later one.
  */
 final class ManifestRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestRecorder.class);
+
   /** How long {@link #close} waits for a write under way (a file system call) to end. */
   static final long CLOSE_WAIT_MILLIS = 60_000;
 
@@ -112,8 +113,9 @@ final class ManifestRecorder implements AutoCloseable {
     } catch (RuntimeException e) {
       fail(e);
     } catch (InterruptedException e) {
-      fail(new TogetherBatchException("The writer of the job manifest at " + path
-          + " was interrupted"));
+      fail(
+          new TogetherBatchException(
+              "The writer of the job manifest at " + path + " was interrupted"));
     } catch (Error e) {
       fail(new TogetherBatchException("Writing the job manifest at " + path + " failed: " + e, e));
       throw e;
@@ -126,8 +128,8 @@ final class ManifestRecorder implements AutoCloseable {
   }
 
   /**
-   * Stops the thread once it has written what was recorded (use {@link #flush} to wait for that
-   * and see its failure), and waits for it to end.
+   * Stops the thread once it has written what was recorded (use {@link #flush} to wait for that and
+   * see its failure), and waits for it to end.
    */
   @Override
   public void close() {
@@ -141,7 +143,9 @@ final class ManifestRecorder implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("The writer of the job manifest at {} did not end within {} s", path,
+      LOG.warn(
+          "The writer of the job manifest at {} did not end within {} s",
+          path,
           CLOSE_WAIT_MILLIS / 1000);
     }
   }

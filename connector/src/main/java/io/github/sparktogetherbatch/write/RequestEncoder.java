@@ -71,23 +71,29 @@ final class RequestEncoder {
   private final InputMapping m;
   private final int partitionId;
   private final Buffer body = new Buffer();
+
   /** Parses JSON-string bodies: exactly one value per cell, nothing after it. */
   private final ObjectMapper mapper =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final JsonFactory factory;
   private JsonGenerator gen;
   private final SerializedString model;
   private final SerializedString systemPrompt;
   private final SerializedString[] fieldNames;
   private final String[] fieldJson;
+
   /** Struct bodies: the body's writer; messages: one message's writer. */
   private final JsonValueWriter structWriter;
+
   private final int structFields;
   private final int roleOrdinal;
   private final int contentOrdinal;
   private final boolean contentIsString;
+
   /** Struct bodies: ordinals of model, messages/prompt, and of each body.* field (-1: absent). */
   private final int structModel;
+
   private final int structInput;
   private final int[] fieldInStruct;
 
@@ -97,6 +103,7 @@ final class RequestEncoder {
    * prompt; null for other inputs.
    */
   private final byte[] promptPrefix;
+
   private final byte[] promptSuffix;
 
   private long rowIndex;
@@ -112,8 +119,8 @@ final class RequestEncoder {
     factory.setStreamReadConstraints(IdDigest.LARGE_INPUT);
     this.gen = newGenerator();
     this.model = mapping.model == null ? null : new SerializedString(mapping.model);
-    this.systemPrompt = mapping.systemPrompt == null ? null
-        : new SerializedString(mapping.systemPrompt);
+    this.systemPrompt =
+        mapping.systemPrompt == null ? null : new SerializedString(mapping.systemPrompt);
     int n = mapping.bodyFieldJson.size();
     this.fieldNames = new SerializedString[n];
     this.fieldJson = new String[n];
@@ -199,16 +206,18 @@ final class RequestEncoder {
       writeBodyFields(g, null);
       g.writeEndObject();
       g.flush();
-      return new byte[][] {Arrays.copyOfRange(b.buf, 0, cut), Arrays.copyOfRange(b.buf, cut, b.size)};
+      return new byte[][] {
+        Arrays.copyOfRange(b.buf, 0, cut), Arrays.copyOfRange(b.buf, cut, b.size)
+      };
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Encodes {@code row}, the {@code rowIndex}-th (0-based) row of this partition. Afterwards
-   * {@link #customId()}, {@link #idDigest()}, {@link #lineLength()} and {@link #writeLine} describe
-   * it, until the next call.
+   * Encodes {@code row}, the {@code rowIndex}-th (0-based) row of this partition. Afterwards {@link
+   * #customId()}, {@link #idDigest()}, {@link #lineLength()} and {@link #writeLine} describe it,
+   * until the next call.
    */
   void encode(InternalRow row, long rowIndex) {
     this.rowIndex = rowIndex;
@@ -234,8 +243,16 @@ final class RequestEncoder {
       gen.flush();
     } catch (JsonValueWriter.BadValueException e) {
       resetGenerator();
-      throw new TogetherDataException("Column '" + m.inputColumn + "' ('" + m.inputOption + "') in "
-          + where() + ": " + e.getMessage() + ". Replace such values (e.g. with null) first.");
+      throw new TogetherDataException(
+          "Column '"
+              + m.inputColumn
+              + "' ('"
+              + m.inputOption
+              + "') in "
+              + where()
+              + ": "
+              + e.getMessage()
+              + ". Replace such values (e.g. with null) first.");
     } catch (TogetherDataException e) {
       resetGenerator();
       throw e;
@@ -296,9 +313,14 @@ final class RequestEncoder {
     int o = m.idOrdinal;
     String label = "Column '" + m.idColumn + "' (custom_id; option 'idColumn')";
     if (row.isNullAt(o)) {
-      throw new TogetherDataException(label + " is null in row " + rowIndex + " of partition "
-          + partitionId + ". Every request needs a unique, non-empty custom_id: fill or drop rows "
-          + "without one, or choose another 'idColumn'.");
+      throw new TogetherDataException(
+          label
+              + " is null in row "
+              + rowIndex
+              + " of partition "
+              + partitionId
+              + ". Every request needs a unique, non-empty custom_id: fill or drop rows "
+              + "without one, or choose another 'idColumn'.");
     }
     String id;
     if (m.idKind == InputMapping.IdKind.STRING) {
@@ -313,17 +335,33 @@ final class RequestEncoder {
       id = Long.toString(row.getLong(o));
     }
     if (id.isBlank()) {
-      throw new TogetherDataException(label + " is empty in row " + rowIndex + " of partition "
-          + partitionId + ". Every request needs a unique, non-empty custom_id: fill or drop rows "
-          + "without one, or choose another 'idColumn'.");
+      throw new TogetherDataException(
+          label
+              + " is empty in row "
+              + rowIndex
+              + " of partition "
+              + partitionId
+              + ". Every request needs a unique, non-empty custom_id: fill or drop rows "
+              + "without one, or choose another 'idColumn'.");
     }
     int chars = id.codePointCount(0, id.length());
     if (chars > MAX_ID_CHARS) {
       String shown = id.substring(0, id.offsetByCodePoints(0, MAX_ID_CHARS)) + "...";
-      throw new TogetherDataException(label + " has a value of " + chars + " characters in row "
-          + rowIndex + " of partition " + partitionId + " ('" + shown + "'); Together allows at most "
-          + MAX_ID_CHARS + ". Use shorter unique ids, e.g. sha2(col(\"" + m.idColumn
-          + "\"), 256) (64 hex characters).");
+      throw new TogetherDataException(
+          label
+              + " has a value of "
+              + chars
+              + " characters in row "
+              + rowIndex
+              + " of partition "
+              + partitionId
+              + " ('"
+              + shown
+              + "'); Together allows at most "
+              + MAX_ID_CHARS
+              + ". Use shorter unique ids, e.g. sha2(col(\""
+              + m.idColumn
+              + "\"), 256) (64 hex characters).");
     }
     return id;
   }
@@ -351,7 +389,8 @@ final class RequestEncoder {
         off = 0;
       }
       if (!JsonValueWriter.isValidUtf8(arr, off, len)) {
-        // As Spark decodes it (U+FFFD for malformed bytes): invalid UTF-8 would fail the whole batch.
+        // As Spark decodes it (U+FFFD for malformed bytes): invalid UTF-8 would fail the whole
+        // batch.
         arr = p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         off = 0;
         len = arr.length;
@@ -409,7 +448,8 @@ final class RequestEncoder {
       if (msg.isNullAt(contentOrdinal)) {
         throw emptyInput("holds a message with null content at position " + i);
       }
-      if (contentIsString && isBlank(msg.getUTF8String(contentOrdinal))
+      if (contentIsString
+          && isBlank(msg.getUTF8String(contentOrdinal))
           && "user".equals(msg.getUTF8String(roleOrdinal).toString())) {
         throw emptyInput("holds a user message with empty content at position " + i);
       }
@@ -431,31 +471,49 @@ final class RequestEncoder {
       node = mapper.readTree(b);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
-      String at = loc == null ? "" : " (at line " + loc.getLineNr() + ", column "
-          + loc.getColumnNr() + ")";
+      String at =
+          loc == null ? "" : " (at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
       // Jackson's own message quotes the text; it is left out on purpose.
-      throw new TogetherDataException("Column '" + m.inputColumn + "' ('bodyColumn') in " + where()
-          + " is not valid JSON" + at + ". Each value must be one JSON object, the request body, "
-          + "e.g. built with to_json(struct(...)).");
+      throw new TogetherDataException(
+          "Column '"
+              + m.inputColumn
+              + "' ('bodyColumn') in "
+              + where()
+              + " is not valid JSON"
+              + at
+              + ". Each value must be one JSON object, the request body, "
+              + "e.g. built with to_json(struct(...)).");
     }
     if (node == null || !node.isObject()) {
-      throw emptyInput(node == null || node.isMissingNode() ? "is empty"
-          : "is JSON but not an object (" + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
+      throw emptyInput(
+          node == null || node.isMissingNode()
+              ? "is empty"
+              : "is JSON but not an object ("
+                  + node.getNodeType().name().toLowerCase(Locale.ROOT)
+                  + ")");
     }
     ObjectNode obj = (ObjectNode) node;
     JsonNode mn = obj.get("model");
     boolean hasModel = mn != null && mn.isTextual() && !mn.asText().isBlank();
     if (mn != null && !mn.isNull() && !mn.isTextual()) {
-      throw new TogetherDataException("Column '" + m.inputColumn + "' ('bodyColumn') in " + where()
-          + " has a \"model\" that is not a string. Give the model name as a string.");
+      throw new TogetherDataException(
+          "Column '"
+              + m.inputColumn
+              + "' ('bodyColumn') in "
+              + where()
+              + " has a \"model\" that is not a string. Give the model name as a string.");
     }
     if (!hasModel && model == null) {
       throw noModel();
     }
     String inputField = m.chat ? "messages" : "prompt";
     JsonNode in = obj.get(inputField);
-    boolean inputOk = in != null && !in.isNull()
-        && (m.chat ? in.isArray() && in.size() > 0 : !(in.isTextual() && in.asText().isBlank()));
+    boolean inputOk =
+        in != null
+            && !in.isNull()
+            && (m.chat
+                ? in.isArray() && in.size() > 0
+                : !(in.isTextual() && in.asText().isBlank()));
     if (!inputOk) {
       throw emptyInput("has no non-empty \"" + inputField + "\" (required by " + m.endpoint + ")");
     }
@@ -486,14 +544,14 @@ final class RequestEncoder {
       throw emptyInput("is null");
     }
     InternalRow s = row.getStruct(o, structFields);
-    boolean hasModel = structModel >= 0 && !s.isNullAt(structModel)
-        && !isBlank(s.getUTF8String(structModel));
+    boolean hasModel =
+        structModel >= 0 && !s.isNullAt(structModel) && !isBlank(s.getUTF8String(structModel));
     if (!hasModel && model == null) {
       throw noModel();
     }
     if (structInput < 0 || s.isNullAt(structInput)) {
-      throw emptyInput("has no \"" + (m.chat ? "messages" : "prompt") + "\" (required by "
-          + m.endpoint + ")");
+      throw emptyInput(
+          "has no \"" + (m.chat ? "messages" : "prompt") + "\" (required by " + m.endpoint + ")");
     }
     gen.writeStartObject();
     structWriter.writeStructFields(gen, s, hasModel ? -1 : structModel);
@@ -552,25 +610,45 @@ final class RequestEncoder {
     String fix;
     switch (m.kind) {
       case PROMPT:
-        fix = "Every row needs a non-empty prompt: filter such rows out (e.g. "
-            + "df.filter(\"length(trim(" + m.inputColumn + ")) > 0\")) or fill them.";
+        fix =
+            "Every row needs a non-empty prompt: filter such rows out (e.g. "
+                + "df.filter(\"length(trim("
+                + m.inputColumn
+                + ")) > 0\")) or fill them.";
         break;
       case MESSAGES:
-        fix = "Every row needs a non-empty list of messages, each with a role and content: filter "
-            + "such rows out or fix them.";
+        fix =
+            "Every row needs a non-empty list of messages, each with a role and content: filter "
+                + "such rows out or fix them.";
         break;
       default:
-        fix = "Every body must be a complete request body for " + m.endpoint + ": filter such rows "
-            + "out or fix them.";
+        fix =
+            "Every body must be a complete request body for "
+                + m.endpoint
+                + ": filter such rows "
+                + "out or fix them.";
     }
-    return new TogetherDataException("Column '" + m.inputColumn + "' ('" + m.inputOption + "') "
-        + what + " in " + where() + ". " + fix);
+    return new TogetherDataException(
+        "Column '"
+            + m.inputColumn
+            + "' ('"
+            + m.inputOption
+            + "') "
+            + what
+            + " in "
+            + where()
+            + ". "
+            + fix);
   }
 
   private TogetherDataException noModel() {
-    return new TogetherDataException("The body in column '" + m.inputColumn + "' ('bodyColumn') of "
-        + where() + " names no model, and the option 'model' is not set. Set the option 'model' "
-        + "(used for bodies without one), or give every body a \"model\".");
+    return new TogetherDataException(
+        "The body in column '"
+            + m.inputColumn
+            + "' ('bodyColumn') of "
+            + where()
+            + " names no model, and the option 'model' is not set. Set the option 'model' "
+            + "(used for bodies without one), or give every body a \"model\".");
   }
 
   private JsonGenerator newGenerator() {

@@ -83,8 +83,14 @@ final class StagingFiles implements Closeable {
     Files.createDirectories(dir);
     currentName = String.format("%s-%03d.jsonl", prefix, finished.size());
     current = dir.resolve(currentName);
-    out = new Unsynchronized(Files.newOutputStream(current, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER);
+    out =
+        new Unsynchronized(
+            Files.newOutputStream(
+                current,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE),
+            BUFFER);
     requests = 0;
     bytes = 0;
     opened++;

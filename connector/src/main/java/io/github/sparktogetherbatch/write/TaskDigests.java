@@ -18,12 +18,12 @@ import java.util.List;
 /**
  * One task's custom_id {@link IdDigest}s in bounded memory. Digests collect in a fixed-size chunk;
  * a full chunk is sorted and appended to a local spill file as a sorted run. At the end, a task
- * with at most {@link #MESSAGE_LIMIT} digests hands them over as a sorted array (they travel in
- * the commit message, which the driver holds until the job commits); a larger one merges them
- * into one sorted stream ({@link #mergeTo}), which the writer stores next to the job for the
- * driver. The merge reads at most {@link #MAX_FAN_IN} runs at a time (in passes, for a partition
- * of more than {@code MAX_FAN_IN} chunks), so the task holds two chunks and {@code MAX_FAN_IN}
- * small buffers at most, whatever the partition's size.
+ * with at most {@link #MESSAGE_LIMIT} digests hands them over as a sorted array (they travel in the
+ * commit message, which the driver holds until the job commits); a larger one merges them into one
+ * sorted stream ({@link #mergeTo}), which the writer stores next to the job for the driver. The
+ * merge reads at most {@link #MAX_FAN_IN} runs at a time (in passes, for a partition of more than
+ * {@code MAX_FAN_IN} chunks), so the task holds two chunks and {@code MAX_FAN_IN} small buffers at
+ * most, whatever the partition's size.
  */
 final class TaskDigests implements Closeable {
   /** Digests per chunk (8 bytes each, plus as much scratch space for the sort). */
@@ -39,11 +39,11 @@ final class TaskDigests implements Closeable {
   static final int MAX_FAN_IN = 64;
 
   /**
-   * Tests lower this to make small writes spill and go through the file path: in this JVM
-   * directly, in executor JVMs with {@code -Dio.github.sparktogetherbatch.digestChunk=<n>}.
+   * Tests lower this to make small writes spill and go through the file path: in this JVM directly,
+   * in executor JVMs with {@code -Dio.github.sparktogetherbatch.digestChunk=<n>}.
    */
-  static volatile int chunkSize = Integer.getInteger("io.github.sparktogetherbatch.digestChunk",
-      DEFAULT_CHUNK);
+  static volatile int chunkSize =
+      Integer.getInteger("io.github.sparktogetherbatch.digestChunk", DEFAULT_CHUNK);
 
   private final Path spillFile;
   private final long[] chunk;
@@ -76,7 +76,9 @@ final class TaskDigests implements Closeable {
     return total;
   }
 
-  /** Whether the digests go in the commit message ({@link #sortedInMemory}), not {@link #mergeTo}. */
+  /**
+   * Whether the digests go in the commit message ({@link #sortedInMemory}), not {@link #mergeTo}.
+   */
   boolean fitMessage() {
     return runs.isEmpty() && n <= MESSAGE_LIMIT;
   }
@@ -169,8 +171,13 @@ final class TaskDigests implements Closeable {
     long[] sorted = sortChunk();
     if (spill == null) {
       Files.createDirectories(spillFile.getParent());
-      spill = new LongWriter(Files.newOutputStream(spillFile, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+      spill =
+          new LongWriter(
+              Files.newOutputStream(
+                  spillFile,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE));
     }
     for (int i = 0; i < n; i++) {
       spill.accept(sorted[i]);
@@ -204,8 +211,8 @@ final class TaskDigests implements Closeable {
 
   /** Writes big-endian longs through a 64 KB block (one call per block, not per value). */
   static final class LongWriter implements IdDigest.LongSink, Closeable {
-    private static final VarHandle BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class,
-        ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private final OutputStream out;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;

@@ -31,8 +31,13 @@ final class TogetherBatchWrite implements BatchWrite {
   private JobCommitter committer;
   private DigestFiles digestFiles;
 
-  TogetherBatchWrite(WriteConfig config, InputMapping mapping, String writeId, boolean truncate,
-      AtomicLong batchesCreated, AtomicLong httpRetries) {
+  TogetherBatchWrite(
+      WriteConfig config,
+      InputMapping mapping,
+      String writeId,
+      boolean truncate,
+      AtomicLong batchesCreated,
+      AtomicLong httpRetries) {
     this.config = config;
     this.mapping = mapping;
     this.writeId = writeId;
@@ -43,7 +48,11 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
-    LOG.debug("Write {} to {}: {} partition(s), {}", writeId, config.path(), info.numPartitions(),
+    LOG.debug(
+        "Write {} to {}: {} partition(s), {}",
+        writeId,
+        config.path(),
+        info.numPartitions(),
         mapping);
     return new TogetherDataWriterFactory(config, mapping, writeId, digestFiles());
   }
@@ -77,7 +86,10 @@ final class TogetherBatchWrite implements BatchWrite {
       try (TogetherClient client = new TogetherClient(config.client())) {
         committer().abort(client, ours(messages));
       } catch (RuntimeException e) {
-        LOG.warn("Clean-up after the failed write {} to {} failed: {}", writeId, config.path(),
+        LOG.warn(
+            "Clean-up after the failed write {} to {} failed: {}",
+            writeId,
+            config.path(),
             e.getMessage());
       }
     } finally {
@@ -87,8 +99,16 @@ final class TogetherBatchWrite implements BatchWrite {
 
   private synchronized JobCommitter committer() {
     if (committer == null) {
-      committer = new JobCommitter(HadoopConfs.forSession(SparkSession.active()), config.path(),
-          mapping, writeId, truncate, batchesCreated, httpRetries, digestFiles());
+      committer =
+          new JobCommitter(
+              HadoopConfs.forSession(SparkSession.active()),
+              config.path(),
+              mapping,
+              writeId,
+              truncate,
+              batchesCreated,
+              httpRetries,
+              digestFiles());
     }
     return committer;
   }
@@ -96,8 +116,9 @@ final class TogetherBatchWrite implements BatchWrite {
   /** Where large tasks leave their custom_id digests; null when ids are derived. */
   private synchronized DigestFiles digestFiles() {
     if (digestFiles == null && !mapping.idsDerived()) {
-      digestFiles = DigestFiles.forWrite(HadoopConfs.forSession(SparkSession.active()),
-          config.path(), writeId);
+      digestFiles =
+          DigestFiles.forWrite(
+              HadoopConfs.forSession(SparkSession.active()), config.path(), writeId);
     }
     return digestFiles;
   }
@@ -123,7 +144,13 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public String toString() {
-    return "TogetherBatchWrite{write=" + writeId + ", path=" + config.path() + ", endpoint="
-        + mapping.endpoint + (truncate ? ", overwrite" : "") + "}";
+    return "TogetherBatchWrite{write="
+        + writeId
+        + ", path="
+        + config.path()
+        + ", endpoint="
+        + mapping.endpoint
+        + (truncate ? ", overwrite" : "")
+        + "}";
   }
 }

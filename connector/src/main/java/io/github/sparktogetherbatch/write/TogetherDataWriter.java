@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * it (null or empty input, id, line size); nothing leaves the executor. {@link #commit} — which
  * Spark calls only after the commit coordinator authorised this attempt — checks the task's
  * custom_ids for duplicates, then uploads each staged file and reports the file ids. {@link #abort}
- * deletes what this attempt uploaded and its staging; {@link #close} always deletes the staging.
- * A dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
+ * deletes what this attempt uploaded and its staging; {@link #close} always deletes the staging. A
+ * dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
@@ -49,8 +49,13 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private long bytesUploaded;
   private long filesUploaded;
 
-  TogetherDataWriter(WriteConfig config, InputMapping mapping, String writeId, int partitionId,
-      long taskId, DigestFiles digestFiles) {
+  TogetherDataWriter(
+      WriteConfig config,
+      InputMapping mapping,
+      String writeId,
+      int partitionId,
+      long taskId,
+      DigestFiles digestFiles) {
     this.config = config;
     this.mapping = mapping;
     this.partitionId = partitionId;
@@ -58,16 +63,28 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     TaskContext tc = TaskContext.get();
     this.attempt = tc == null ? 0 : tc.attemptNumber();
     this.encoder = new RequestEncoder(mapping, partitionId);
-    this.staging = new StagingFiles(stagingDir(config), filePrefix(writeId, partitionId, attempt),
-        config.maxRequestsPerBatch(), config.maxBytesPerBatch());
+    this.staging =
+        new StagingFiles(
+            stagingDir(config),
+            filePrefix(writeId, partitionId, attempt),
+            config.maxRequestsPerBatch(),
+            config.maxBytesPerBatch());
     this.digestFiles = digestFiles;
-    this.digests = mapping.idsDerived() ? null : new TaskDigests(stagingDir(config).resolve(
-        filePrefix(writeId, partitionId, attempt) + "-t" + taskId + "-digests.bin"));
+    this.digests =
+        mapping.idsDerived()
+            ? null
+            : new TaskDigests(
+                stagingDir(config)
+                    .resolve(
+                        filePrefix(writeId, partitionId, attempt)
+                            + "-t"
+                            + taskId
+                            + "-digests.bin"));
   }
 
   static Path stagingDir(WriteConfig config) {
-    String base = config.stagingDir() != null ? config.stagingDir()
-        : System.getProperty("java.io.tmpdir");
+    String base =
+        config.stagingDir() != null ? config.stagingDir() : System.getProperty("java.io.tmpdir");
     return Paths.get(base, STAGING_SUBDIR);
   }
 
@@ -85,11 +102,19 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     encoder.encode(row, rows);
     int len = encoder.lineLength();
     if (!staging.fits(len)) {
-      throw new TogetherDataException("The request of " + encoder.where() + " is " + len
-          + " bytes as a JSONL line, more than 'maxBytesPerBatch' (" + config.maxBytesPerBatch()
-          + " bytes), so it fits in no batch input file. Shorten its input (column '"
-          + mapping.inputColumn + "', option '" + mapping.inputOption + "') or the body.<field> "
-          + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
+      throw new TogetherDataException(
+          "The request of "
+              + encoder.where()
+              + " is "
+              + len
+              + " bytes as a JSONL line, more than 'maxBytesPerBatch' ("
+              + config.maxBytesPerBatch()
+              + " bytes), so it fits in no batch input file. Shorten its input (column '"
+              + mapping.inputColumn
+              + "', option '"
+              + mapping.inputOption
+              + "') or the body.<field> "
+              + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
     }
     staging.append(encoder);
     if (digests != null) {
@@ -120,19 +145,26 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       checkDuplicates(repeated, files);
     }
     if (config.dryRun()) {
-      LOG.debug("Partition {} (task {}, attempt {}): dry run, {} requests staged in {} file(s), {} "
-          + "bytes; nothing uploaded", partitionId, taskId, attempt, rows, files.size(),
+      LOG.debug(
+          "Partition {} (task {}, attempt {}): dry run, {} requests staged in {} file(s), {} "
+              + "bytes; nothing uploaded",
+          partitionId,
+          taskId,
+          attempt,
+          rows,
+          files.size(),
           staging.bytesStaged());
-      return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
-          sortedFile, ids, 0);
+      return new TogetherWriterCommitMessage(
+          partitionId, taskId, attempt, uploaded, sorted, sortedFile, ids, 0);
     }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
       for (StagingFiles.Staged s : files) {
         stopIfKilled();
         FileObject f = client.uploadFile(s.path(), s.fileName());
-        uploaded.add(new TogetherWriterCommitMessage.UploadedFile(f.id(), s.fileName(),
-            s.requests(), s.bytes()));
+        uploaded.add(
+            new TogetherWriterCommitMessage.UploadedFile(
+                f.id(), s.fileName(), s.requests(), s.bytes()));
         bytesUploaded += s.bytes();
         filesUploaded++;
       }
@@ -140,10 +172,23 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       // clean-up; a killed task deletes its own files (abort) instead of reporting them.
       stopIfKilled();
     }
-    LOG.debug("Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
-        partitionId, taskId, attempt, rows, filesUploaded, bytesUploaded);
-    return new TogetherWriterCommitMessage(partitionId, taskId, attempt, uploaded, sorted,
-        sortedFile, ids, client == null ? 0 : client.stats().retries());
+    LOG.debug(
+        "Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
+        partitionId,
+        taskId,
+        attempt,
+        rows,
+        filesUploaded,
+        bytesUploaded);
+    return new TogetherWriterCommitMessage(
+        partitionId,
+        taskId,
+        attempt,
+        uploaded,
+        sorted,
+        sortedFile,
+        ids,
+        client == null ? 0 : client.stats().retries());
   }
 
   private static void stopIfKilled() {
@@ -165,21 +210,32 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     Map<String, Long> firstSeen = new HashMap<>();
     for (StagingFiles.Staged s : files) {
       try (InputStream in = Files.newInputStream(s.path())) {
-        IdDigest.forEachId(in, (id, line) -> {
-          if (IdDigest.contains(repeated, IdDigest.of(id)) && firstSeen.putIfAbsent(id, line) != null) {
-            throw duplicate(id);
-          }
-        });
+        IdDigest.forEachId(
+            in,
+            (id, line) -> {
+              if (IdDigest.contains(repeated, IdDigest.of(id))
+                  && firstSeen.putIfAbsent(id, line) != null) {
+                throw duplicate(id);
+              }
+            });
       }
     }
   }
 
   private TogetherDataException duplicate(String id) {
-    return new TogetherDataException("custom_id '" + id + "' (column '" + mapping.idColumn
-        + "', option 'idColumn') appears more than once in partition " + partitionId + ". custom_id "
-        + "values must be unique across the whole write: deduplicate the rows (e.g. "
-        + "dropDuplicates(\"" + mapping.idColumn + "\")) or choose another 'idColumn'. Nothing was "
-        + "submitted.");
+    return new TogetherDataException(
+        "custom_id '"
+            + id
+            + "' (column '"
+            + mapping.idColumn
+            + "', option 'idColumn') appears more than once in partition "
+            + partitionId
+            + ". custom_id "
+            + "values must be unique across the whole write: deduplicate the rows (e.g. "
+            + "dropDuplicates(\""
+            + mapping.idColumn
+            + "\")) or choose another 'idColumn'. Nothing was "
+            + "submitted.");
   }
 
   @Override
@@ -190,8 +246,11 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
           client.deleteQuietly(f.fileId());
         }
         if (!uploaded.isEmpty()) {
-          LOG.info("Partition {} (attempt {}) aborted: deleted {} uploaded file(s)", partitionId,
-              attempt, uploaded.size());
+          LOG.info(
+              "Partition {} (attempt {}) aborted: deleted {} uploaded file(s)",
+              partitionId,
+              attempt,
+              uploaded.size());
         }
       }
     } catch (RuntimeException e) {
@@ -227,11 +286,11 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   public CustomTaskMetric[] currentMetricsValues() {
     boolean upload = !config.dryRun();
     return new CustomTaskMetric[] {
-        WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
-        WriteMetrics.value(WriteMetrics.BYTES_UPLOADED,
-            upload ? Math.max(bytesUploaded, staging.bytesStaged()) : 0),
-        WriteMetrics.value(WriteMetrics.FILES_UPLOADED,
-            upload ? Math.max(filesUploaded, staging.filesStarted()) : 0)
+      WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
+      WriteMetrics.value(
+          WriteMetrics.BYTES_UPLOADED, upload ? Math.max(bytesUploaded, staging.bytesStaged()) : 0),
+      WriteMetrics.value(
+          WriteMetrics.FILES_UPLOADED, upload ? Math.max(filesUploaded, staging.filesStarted()) : 0)
     };
   }
 }

@@ -17,8 +17,8 @@ final class TogetherDataWriterFactory implements DataWriterFactory {
   private final String writeId;
   private final DigestFiles digestFiles;
 
-  TogetherDataWriterFactory(WriteConfig config, InputMapping mapping, String writeId,
-      DigestFiles digestFiles) {
+  TogetherDataWriterFactory(
+      WriteConfig config, InputMapping mapping, String writeId, DigestFiles digestFiles) {
     this.config = config;
     this.mapping = mapping;
     this.writeId = writeId;

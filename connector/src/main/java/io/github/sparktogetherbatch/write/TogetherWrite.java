@@ -26,15 +26,20 @@ final class TogetherWrite implements Write {
 
   @Override
   public String description() {
-    return "together-batch " + (truncate ? "overwrite of " : "write to ") + config.path() + " ("
-        + mapping.endpoint + (mapping.model == null ? "" : ", model " + mapping.model) + ")";
+    return "together-batch "
+        + (truncate ? "overwrite of " : "write to ")
+        + config.path()
+        + " ("
+        + mapping.endpoint
+        + (mapping.model == null ? "" : ", model " + mapping.model)
+        + ")";
   }
 
   @Override
   public synchronized BatchWrite toBatch() {
     if (batchWrite == null) {
-      batchWrite = new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated,
-          httpRetries);
+      batchWrite =
+          new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated, httpRetries);
     }
     return batchWrite;
   }
@@ -51,8 +56,8 @@ final class TogetherWrite implements Write {
    */
   public CustomTaskMetric[] reportDriverMetrics() {
     return new CustomTaskMetric[] {
-        WriteMetrics.value(WriteMetrics.BATCHES_CREATED, batchesCreated.get()),
-        WriteMetrics.value(WriteMetrics.HTTP_RETRIES, httpRetries.get())
+      WriteMetrics.value(WriteMetrics.BATCHES_CREATED, batchesCreated.get()),
+      WriteMetrics.value(WriteMetrics.HTTP_RETRIES, httpRetries.get())
     };
   }
 

@@ -12,9 +12,9 @@ import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
 
 /**
- * Builds the write on the driver and runs every check that needs no data: the input mapping
- * against the DataFrame's schema (columns, types, model, endpoint; see {@link InputMapping}) and,
- * when appending, that the existing job uses the same endpoint. {@link #truncate()} is
+ * Builds the write on the driver and runs every check that needs no data: the input mapping against
+ * the DataFrame's schema (columns, types, model, endpoint; see {@link InputMapping}) and, when
+ * appending, that the existing job uses the same endpoint. {@link #truncate()} is
  * SaveMode.Overwrite: the old job's unfinished batches are cancelled and its manifest replaced.
  */
 public final class TogetherWriteBuilder implements SupportsTruncate {
@@ -36,19 +36,26 @@ public final class TogetherWriteBuilder implements SupportsTruncate {
   @Override
   public Write build() {
     if (config.path() == null) {
-      throw new TogetherConfigException("A write needs a job path: use save(path) with a directory "
-          + "on any Hadoop filesystem (the option 'batchId' is for reading only).");
+      throw new TogetherConfigException(
+          "A write needs a job path: use save(path) with a directory "
+              + "on any Hadoop filesystem (the option 'batchId' is for reading only).");
     }
     InputMapping mapping = InputMapping.resolve(info.schema(), config);
     if (!truncate) {
       Optional<JobManifest> existing =
           JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
-      if (existing.isPresent() && existing.get().endpoint() != null
+      if (existing.isPresent()
+          && existing.get().endpoint() != null
           && !existing.get().endpoint().equals(mapping.endpoint)) {
-        throw new TogetherConfigException("The job at " + config.path() + " uses the endpoint "
-            + existing.get().endpoint() + ", but this write's 'endpoint' is " + mapping.endpoint
-            + ". A job has one endpoint: write to another path, or replace the job with "
-            + "mode(\"overwrite\").");
+        throw new TogetherConfigException(
+            "The job at "
+                + config.path()
+                + " uses the endpoint "
+                + existing.get().endpoint()
+                + ", but this write's 'endpoint' is "
+                + mapping.endpoint
+                + ". A job has one endpoint: write to another path, or replace the job with "
+                + "mode(\"overwrite\").");
       }
     }
     return new TogetherWrite(config, mapping, truncate);

@@ -31,8 +31,14 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
    * @param digestFile else the file that holds them, sorted ({@link DigestFiles}); both null when
    *     ids are derived
    */
-  TogetherWriterCommitMessage(int partitionId, long taskId, int attemptNumber,
-      List<UploadedFile> files, long[] idDigests, String digestFile, long idCount,
+  TogetherWriterCommitMessage(
+      int partitionId,
+      long taskId,
+      int attemptNumber,
+      List<UploadedFile> files,
+      long[] idDigests,
+      String digestFile,
+      long idCount,
       long httpRetries) {
     this.partitionId = partitionId;
     this.taskId = taskId;
@@ -95,7 +101,14 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
 
   @Override
   public String toString() {
-    return "TogetherWriterCommitMessage{partition=" + partitionId + ", task=" + taskId
-        + ", attempt=" + attemptNumber + ", files=" + files + "}";
+    return "TogetherWriterCommitMessage{partition="
+        + partitionId
+        + ", task="
+        + taskId
+        + ", attempt="
+        + attemptNumber
+        + ", files="
+        + files
+        + "}";
   }
 }

@@ -6,16 +6,15 @@ import org.apache.spark.sql.connector.metric.CustomSumMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
 /**
- * The write's Spark UI metrics (DSv2 custom metrics, shown on the write node of the SQL tab).
- * Per task: requests encoded, bytes uploaded, files uploaded (bytes and files are counted as a
- * task stages them, since Spark 3.5 reads task metrics just before the task's commit uploads; Spark
- * sums successful tasks only, and a successful task uploads exactly what it staged, so the totals
- * are what was uploaded). Spark 3.5 shows them for append and overwrite; for the create path
+ * The write's Spark UI metrics (DSv2 custom metrics, shown on the write node of the SQL tab). Per
+ * task: requests encoded, bytes uploaded, files uploaded (bytes and files are counted as a task
+ * stages them, since Spark 3.5 reads task metrics just before the task's commit uploads; Spark sums
+ * successful tasks only, and a successful task uploads exactly what it staged, so the totals are
+ * what was uploaded). Spark 3.5 shows them for append and overwrite; for the create path
  * (ErrorIfExists, Ignore) it attaches no DSv2 custom metrics to the plan. On the driver: batches
  * created and HTTP retries (reported through {@code Write.reportDriverMetrics()}, which Spark 4.x
  * calls; Spark 3.5 shows the metrics without a value, and the write's INFO summary line gives
- * them). Public with no-argument constructors: Spark instantiates them by
- * class name.
+ * them). Public with no-argument constructors: Spark instantiates them by class name.
  */
 public final class WriteMetrics {
   private WriteMetrics() {}
@@ -97,8 +96,11 @@ public final class WriteMetrics {
 
   static CustomMetric[] supported() {
     return new CustomMetric[] {
-        new RequestsEncoded(), new BytesUploaded(), new FilesUploaded(), new BatchesCreated(),
-        new HttpRetries()
+      new RequestsEncoded(),
+      new BytesUploaded(),
+      new FilesUploaded(),
+      new BatchesCreated(),
+      new HttpRetries()
     };
   }
 

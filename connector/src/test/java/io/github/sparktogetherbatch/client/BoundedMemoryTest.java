@@ -33,17 +33,23 @@ class BoundedMemoryTest {
     long size = 0;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
       for (int i = 0; size < 99_000_000L; i++) {
-        byte[] line = ("{\"custom_id\":\"r-" + i + "\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
-            + "[{\"role\":\"user\",\"content\":\"" + new String(pad, StandardCharsets.US_ASCII) + "\"}]}}\n")
-            .getBytes(StandardCharsets.US_ASCII);
+        byte[] line =
+            ("{\"custom_id\":\"r-"
+                    + i
+                    + "\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
+                    + "[{\"role\":\"user\",\"content\":\""
+                    + new String(pad, StandardCharsets.US_ASCII)
+                    + "\"}]}}\n")
+                .getBytes(StandardCharsets.US_ASCII);
         out.write(line);
         local.update(line);
         size += line.length;
       }
     }
     try (TogetherEmulator emulator = TogetherEmulator.start();
-        TogetherClient client = new TogetherClient(TogetherClientConfig.builder()
-            .baseUrl(emulator.baseUrl()).apiKey("k").build())) {
+        TogetherClient client =
+            new TogetherClient(
+                TogetherClientConfig.builder().baseUrl(emulator.baseUrl()).apiKey("k").build())) {
       FileObject up = client.uploadFile(f, "big.jsonl");
       assertEquals(size, up.bytes());
       MessageDigest remote = MessageDigest.getInstance("SHA-256");

@@ -31,15 +31,17 @@ class ClientLoggingTest {
     Level before = ctx.getConfiguration().getRootLogger().getLevel();
     String key = EmulatorExtension.TEST_API_KEY;
     Path f = tmp.resolve("in.jsonl");
-    Files.writeString(f, "{\"custom_id\":\"a\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
-        + "[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
+    Files.writeString(
+        f,
+        "{\"custom_id\":\"a\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
     try (LogCapture capture = LogCapture.attach()) {
       Configurator.setRootLevel(Level.ALL);
       Configurator.setLevel("org.apache.hc", Level.ALL);
       Configurator.setLevel("io.github.sparktogetherbatch", Level.ALL);
       EMULATOR.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":503,\"times\":1}");
-      try (TogetherClient client = new TogetherClient(
-          TogetherClientTest.config(EMULATOR.baseUrl(), key).build())) {
+      try (TogetherClient client =
+          new TogetherClient(TogetherClientTest.config(EMULATOR.baseUrl(), key).build())) {
         FileObject file = client.uploadFile(f, "in.jsonl");
         BatchJob b = client.createBatch(file.id(), "/v1/chat/completions", null);
         client.getBatch(b.id());
@@ -48,7 +50,8 @@ class ClientLoggingTest {
         }
         assertThrows(RuntimeException.class, () -> client.getBatch("no-such-batch"));
       }
-      assertTrue(capture.lines.stream().anyMatch(l -> l.startsWith("org.apache.hc")),
+      assertTrue(
+          capture.lines.stream().anyMatch(l -> l.startsWith("org.apache.hc")),
           "HttpClient logged at DEBUG (else this test proves nothing)");
       for (String line : capture.lines) {
         assertFalse(line.contains(key), "the key leaked into: " + line);

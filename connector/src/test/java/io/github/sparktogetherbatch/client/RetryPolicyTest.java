@@ -14,8 +14,14 @@ import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private final RetryPolicy policy = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofMillis(800),
-      Duration.ofMinutes(1), 0.25, Duration.ofSeconds(60));
+  private final RetryPolicy policy =
+      new RetryPolicy(
+          6,
+          Duration.ofMillis(100),
+          Duration.ofMillis(800),
+          Duration.ofMinutes(1),
+          0.25,
+          Duration.ofSeconds(60));
 
   @Test
   void backoffGrowsExponentiallyWithJitterAndIsCapped() {
@@ -47,8 +53,9 @@ class RetryPolicyTest {
     long now = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
     assertEquals(3000, TogetherClient.parseRetryAfter("3", now));
     assertEquals(1500, TogetherClient.parseRetryAfter(" 1.5 ", now));
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        ZonedDateTime.ofInstant(Instant.ofEpochMilli(now + 7000), ZoneOffset.UTC));
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.ofInstant(Instant.ofEpochMilli(now + 7000), ZoneOffset.UTC));
     assertEquals(7000, TogetherClient.parseRetryAfter(date, now));
     assertEquals(0, TogetherClient.parseRetryAfter("Sat, 01 Jan 2000 00:00:00 GMT", now));
     assertEquals(-1, TogetherClient.parseRetryAfter("whenever", now));
@@ -68,25 +75,33 @@ class RetryPolicyTest {
   @Test
   void timestampsWithAnyFractionLength() {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    assertEquals(Instant.parse("2025-06-11T06:11:22.752350Z"),
+    assertEquals(
+        Instant.parse("2025-06-11T06:11:22.752350Z"),
         TogetherClient.parseInstant(f.textNode("2025-06-11T06:11:22.75235Z")));
-    assertEquals(Instant.parse("2025-06-11T06:11:22Z"),
+    assertEquals(
+        Instant.parse("2025-06-11T06:11:22Z"),
         TogetherClient.parseInstant(f.textNode("2025-06-11T06:11:22Z")));
-    assertEquals(Instant.parse("2025-06-11T04:11:22.123456789Z"),
+    assertEquals(
+        Instant.parse("2025-06-11T04:11:22.123456789Z"),
         TogetherClient.parseInstant(f.textNode("2025-06-11T06:11:22.123456789+02:00")));
-    assertEquals(Instant.parse("2025-06-11T06:11:22.1Z"),
+    assertEquals(
+        Instant.parse("2025-06-11T06:11:22.1Z"),
         TogetherClient.parseInstant(f.textNode("2025-06-11T06:11:22.1")));
-    assertEquals(Instant.ofEpochSecond(1_700_000_000L), TogetherClient.parseInstant(f.numberNode(1_700_000_000L)));
+    assertEquals(
+        Instant.ofEpochSecond(1_700_000_000L),
+        TogetherClient.parseInstant(f.numberNode(1_700_000_000L)));
     assertEquals(null, TogetherClient.parseInstant(f.nullNode()));
     assertEquals(null, TogetherClient.parseInstant(f.textNode("yesterday")));
   }
 
   @Test
   void unsafeIdsNeverReachAUrl() {
-    for (String bad : new String[] {"..", ".", "a/b", "../x", "a\\b", "a b", "a?b", "a#b", "%2e%2e", ""}) {
+    for (String bad :
+        new String[] {"..", ".", "a/b", "../x", "a\\b", "a b", "a?b", "a#b", "%2e%2e", ""}) {
       assertThrows(RuntimeException.class, () -> TogetherClient.checkId("file", bad, "GET"), bad);
     }
-    assertEquals("file-1ea94710-592e-4f11-a92f-1a91a4ba3454",
+    assertEquals(
+        "file-1ea94710-592e-4f11-a92f-1a91a4ba3454",
         TogetherClient.checkId("file", "file-1ea94710-592e-4f11-a92f-1a91a4ba3454", "GET"));
     assertEquals("a..b", TogetherClient.checkId("file", "a..b", "GET"));
   }

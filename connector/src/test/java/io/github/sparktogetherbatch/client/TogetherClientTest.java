@@ -61,17 +61,29 @@ class TogetherClientTest {
         .baseUrl(baseUrl)
         .apiKey(key)
         .requestTimeout(Duration.ofSeconds(10))
-        .retryPolicy(new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50),
-            Duration.ofSeconds(30), 0.25, Duration.ofSeconds(2)));
+        .retryPolicy(
+            new RetryPolicy(
+                5,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30),
+                0.25,
+                Duration.ofSeconds(2)));
   }
 
   private Path requests(int n, String marker) throws IOException {
     Path f = tmp.resolve("in-" + n + "-" + System.nanoTime() + ".jsonl");
     try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
-        String content = "question number " + i + (marker != null && i % 3 == 0 ? " " + marker : "");
-        w.write("{\"custom_id\":\"r-" + i + "\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
-            + "[{\"role\":\"user\",\"content\":\"" + content + "\"}]}}\n");
+        String content =
+            "question number " + i + (marker != null && i % 3 == 0 ? " " + marker : "");
+        w.write(
+            "{\"custom_id\":\"r-"
+                + i
+                + "\",\"body\":{\"model\":\"emulator/echo\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\""
+                + content
+                + "\"}]}}\n");
       }
     }
     return f;
@@ -109,7 +121,8 @@ class TogetherClientTest {
     assertEquals(Files.size(f), file.bytes());
     assertEquals("batch-api", file.purpose());
     assertEquals(1, count("POST /v1/files"));
-    // The emulator's signed URL answers 400 to any Authorization header: one PUT means none was sent.
+    // The emulator's signed URL answers 400 to any Authorization header: one PUT means none was
+    // sent.
     assertEquals(1, count("PUT /_upload/{id}"));
     assertEquals(1, count("POST /v1/files/{id}/preprocess"));
     JsonNode state = files().get(0);
@@ -146,8 +159,9 @@ class TogetherClientTest {
 
   private List<String> lines(String fileId) throws IOException {
     List<String> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(client.openFileContent(fileId),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(client.openFileContent(fileId), StandardCharsets.UTF_8))) {
       for (String l = r.readLine(); l != null; l = r.readLine()) {
         if (!l.isBlank()) {
           out.add(l);
@@ -183,8 +197,10 @@ class TogetherClientTest {
 
   @Test
   void aConnectionResetMidUploadIsRetriedWithTheWholeFile() throws Exception {
-    EMULATOR.emulator().armFault(
-        "{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\",\"times\":1,\"afterBytes\":1000}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\",\"times\":1,\"afterBytes\":1000}");
     Path f = requests(2000, null);
     FileObject file = client.uploadFile(f, "reset.jsonl");
     assertEquals(2, count("PUT /_upload/{id}"));
@@ -204,10 +220,14 @@ class TogetherClientTest {
 
   @Test
   void aNonLoopbackPlainHttpUploadLocationIsRefused() throws Exception {
-    EMULATOR.emulator().armFault("{\"route\":\"POST /v1/files\",\"action\":\"location\","
-        + "\"location\":\"http://storage.example.com/upload?sig=1\",\"times\":1}");
-    TogetherApiException e = assertThrows(TogetherApiException.class,
-        () -> client.uploadFile(requests(3, null), "x.jsonl"));
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"action\":\"location\","
+                + "\"location\":\"http://storage.example.com/upload?sig=1\",\"times\":1}");
+    TogetherApiException e =
+        assertThrows(
+            TogetherApiException.class, () -> client.uploadFile(requests(3, null), "x.jsonl"));
     assertFalse(e.isRetryable());
     assertTrue(e.getMessage().contains("https"), e.getMessage());
     assertEquals(0, count("PUT /_upload/{id}"));
@@ -216,8 +236,11 @@ class TogetherClientTest {
   @Test
   void createIsRetriedOn429AndCreatesOneBatch() throws Exception {
     FileObject in = client.uploadFile(requests(3, null), "c.jsonl");
-    EMULATOR.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":3,"
-        + "\"retryAfterSeconds\":0}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":3,"
+                + "\"retryAfterSeconds\":0}");
     BatchJob b = client.createBatch(in.id(), "/v1/chat/completions", null);
     assertEquals(4, count("POST /v1/batches"));
     assertEquals(1, EMULATOR.emulator().state().path("batches").size());
@@ -228,13 +251,24 @@ class TogetherClientTest {
   void aCreateWhoseAnswerIsLostIsNotRepeated() throws Exception {
     FileObject in = client.uploadFile(requests(3, null), "lost.jsonl");
     // The server creates the batch but the answer never arrives (slower than the client waits).
-    EMULATOR.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"times\":1,"
-        + "\"millis\":1500}");
-    try (TogetherClient impatient = new TogetherClient(config(EMULATOR.baseUrl(), "k")
-        .requestTimeout(Duration.ofMillis(300))
-        .retryPolicy(new RetryPolicy(4, Duration.ofMillis(1500), Duration.ofMillis(1500),
-            Duration.ofSeconds(30), 0, Duration.ofSeconds(2)))
-        .build())) {
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"times\":1,"
+                + "\"millis\":1500}");
+    try (TogetherClient impatient =
+        new TogetherClient(
+            config(EMULATOR.baseUrl(), "k")
+                .requestTimeout(Duration.ofMillis(300))
+                .retryPolicy(
+                    new RetryPolicy(
+                        4,
+                        Duration.ofMillis(1500),
+                        Duration.ofMillis(1500),
+                        Duration.ofSeconds(30),
+                        0,
+                        Duration.ofSeconds(2)))
+                .build())) {
       BatchJob b = impatient.createBatch(in.id(), "/v1/chat/completions", null);
       assertEquals(in.id(), b.inputFileId());
     }
@@ -245,7 +279,9 @@ class TogetherClientTest {
   @ParameterizedTest
   @ValueSource(ints = {408, 409, 429, 500, 502, 503, 504})
   void transientStatusesAreRetried(int status) {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
+    EMULATOR
+        .emulator()
+        .armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
     assertEquals(List.of(), client.listBatches());
     assertEquals(3, count("GET /v1/batches"));
   }
@@ -253,7 +289,9 @@ class TogetherClientTest {
   @ParameterizedTest
   @ValueSource(ints = {400, 401, 402, 403, 404, 422})
   void clientErrorsAreNotRetried(int status) {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
+    EMULATOR
+        .emulator()
+        .armFault("{\"route\":\"GET /v1/batches\",\"status\":" + status + ",\"times\":2}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertEquals(status, e.statusCode());
     assertFalse(e.isRetryable());
@@ -262,9 +300,12 @@ class TogetherClientTest {
 
   @Test
   void aChecksumDuplicateConflictIsNotRetried() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":409,\"times\":2,"
-        + "\"body\":\"{\\\"message\\\":\\\"duplicate\\\",\\\"file_id\\\":\\\"file-1\\\"}\","
-        + "\"contentType\":\"application/json\"}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/files\",\"status\":409,\"times\":2,"
+                + "\"body\":\"{\\\"message\\\":\\\"duplicate\\\",\\\"file_id\\\":\\\"file-1\\\"}\","
+                + "\"contentType\":\"application/json\"}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listFiles());
     assertEquals(409, e.statusCode());
     assertEquals(1, count("GET /v1/files"));
@@ -274,7 +315,9 @@ class TogetherClientTest {
   void aCreateAnsweredByAConnectionResetIsNotRepeated() throws Exception {
     FileObject in = client.uploadFile(requests(3, null), "reset-create.jsonl");
     // The emulator creates the batch, then resets the connection mid-answer.
-    EMULATOR.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"times\":1}");
+    EMULATOR
+        .emulator()
+        .armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"times\":1}");
     BatchJob b = client.createBatch(in.id(), "/v1/chat/completions", null);
     assertEquals(in.id(), b.inputFileId());
     assertEquals(1, EMULATOR.emulator().state().path("batches").size());
@@ -294,12 +337,23 @@ class TogetherClientTest {
 
   @Test
   void theDeadlineStopsRetriesEvenWithAttemptsLeft() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":429,\"times\":100,"
-        + "\"retryAfterSeconds\":1}");
-    try (TogetherClient c = new TogetherClient(config(EMULATOR.baseUrl(), "k")
-        .retryPolicy(new RetryPolicy(50, Duration.ofMillis(10), Duration.ofMillis(50),
-            Duration.ofMillis(2500), 0.25, Duration.ofSeconds(5)))
-        .build())) {
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"status\":429,\"times\":100,"
+                + "\"retryAfterSeconds\":1}");
+    try (TogetherClient c =
+        new TogetherClient(
+            config(EMULATOR.baseUrl(), "k")
+                .retryPolicy(
+                    new RetryPolicy(
+                        50,
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(2500),
+                        0.25,
+                        Duration.ofSeconds(5)))
+                .build())) {
       TogetherApiException e = assertThrows(TogetherApiException.class, c::listBatches);
       assertEquals(429, e.statusCode());
     }
@@ -310,13 +364,15 @@ class TogetherClientTest {
   @Test
   void xShouldRetryFalseStopsRetriesAndRetryAfterMsIsHonoured() {
     TogetherEmulator e = EMULATOR.emulator();
-    e.armFault("{\"route\":\"GET /v1/batches\",\"status\":503,\"times\":5,"
-        + "\"headers\":{\"x-should-retry\":\"false\"}}");
+    e.armFault(
+        "{\"route\":\"GET /v1/batches\",\"status\":503,\"times\":5,"
+            + "\"headers\":{\"x-should-retry\":\"false\"}}");
     assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertEquals(1, count("GET /v1/batches"));
     e.clearFaults();
-    e.armFault("{\"route\":\"GET /v1/files\",\"status\":400,\"times\":1,"
-        + "\"headers\":{\"x-should-retry\":\"true\"}}");
+    e.armFault(
+        "{\"route\":\"GET /v1/files\",\"status\":400,\"times\":1,"
+            + "\"headers\":{\"x-should-retry\":\"true\"}}");
     e.armFault("{\"route\":\"GET /v1/files\",\"status\":429,\"times\":1,\"retryAfterMs\":300}");
     long t0 = System.nanoTime();
     client.listFiles();
@@ -327,15 +383,17 @@ class TogetherClientTest {
 
   @Test
   void clientErrorsFailFastWithAdvice() {
-    TogetherApiException notFound = assertThrows(TogetherApiException.class,
-        () -> client.getBatch("00000000-0000-4000-8000-000000000000"));
+    TogetherApiException notFound =
+        assertThrows(
+            TogetherApiException.class,
+            () -> client.getBatch("00000000-0000-4000-8000-000000000000"));
     assertEquals(404, notFound.statusCode());
     assertFalse(notFound.isRetryable());
     assertTrue(notFound.getMessage().contains("check the file or batch id"), notFound.getMessage());
     assertEquals(1, count("GET /v1/batches/{id}"));
 
-    TogetherApiException fileNotFound = assertThrows(TogetherApiException.class,
-        () -> client.getFile("file-does-not-exist"));
+    TogetherApiException fileNotFound =
+        assertThrows(TogetherApiException.class, () -> client.getFile("file-does-not-exist"));
     assertEquals(404, fileNotFound.statusCode());
     assertNotNull(fileNotFound.responseBody());
     assertFalse(client.deleteFile("file-does-not-exist"));
@@ -344,29 +402,36 @@ class TogetherClientTest {
   @Test
   void bothErrorEnvelopesAndPlainTextAreRead() {
     TogetherEmulator e = EMULATOR.emulator();
-    e.armFault("{\"route\":\"GET /v1/files\",\"status\":400,\"times\":1,"
-        + "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"bad purpose\\\",\\\"type\\\":\\\"invalid_request_error\\\",\\\"code\\\":\\\"bad_purpose\\\"}}\","
-        + "\"contentType\":\"application/json\"}");
+    e.armFault(
+        "{\"route\":\"GET /v1/files\",\"status\":400,\"times\":1,"
+            + "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"bad purpose\\\",\\\"type\\\":\\\"invalid_request_error\\\",\\\"code\\\":\\\"bad_purpose\\\"}}\","
+            + "\"contentType\":\"application/json\"}");
     TogetherApiException a = assertThrows(TogetherApiException.class, () -> client.listFiles());
     assertEquals("bad_purpose", a.errorCode());
     assertTrue(a.getMessage().contains("bad purpose"), a.getMessage());
 
-    e.armFault("{\"route\":\"GET /v1/batches\",\"status\":400,\"times\":1,"
-        + "\"body\":\"{\\\"error\\\":\\\"input file is not JSONL\\\"}\",\"contentType\":\"application/json\"}");
+    e.armFault(
+        "{\"route\":\"GET /v1/batches\",\"status\":400,\"times\":1,"
+            + "\"body\":\"{\\\"error\\\":\\\"input file is not JSONL\\\"}\",\"contentType\":\"application/json\"}");
     TogetherApiException b = assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertTrue(b.getMessage().contains("input file is not JSONL"), b.getMessage());
 
-    e.armFault("{\"route\":\"GET /v1/batches/{id}\",\"status\":403,\"times\":1,"
-        + "\"body\":\"Forbidden by upstream proxy\",\"contentType\":\"text/plain\"}");
-    TogetherApiException c = assertThrows(TogetherApiException.class, () -> client.getBatch("some-id"));
+    e.armFault(
+        "{\"route\":\"GET /v1/batches/{id}\",\"status\":403,\"times\":1,"
+            + "\"body\":\"Forbidden by upstream proxy\",\"contentType\":\"text/plain\"}");
+    TogetherApiException c =
+        assertThrows(TogetherApiException.class, () -> client.getBatch("some-id"));
     assertEquals(403, c.statusCode());
     assertTrue(c.getMessage().contains("Forbidden by upstream proxy"), c.getMessage());
   }
 
   @Test
   void hugeErrorBodiesAreTruncatedInMessages() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":400,\"times\":1,"
-        + "\"bodySize\":10485760,\"contentType\":\"text/plain\"}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"status\":400,\"times\":1,"
+                + "\"bodySize\":10485760,\"contentType\":\"text/plain\"}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertTrue(e.getMessage().length() < 2000, "message length " + e.getMessage().length());
     assertTrue(e.responseBody().length() < 4000, "body length " + e.responseBody().length());
@@ -374,10 +439,10 @@ class TogetherClientTest {
 
   @Test
   void aWrongKeyFailsFastAndTheKeyIsNeverShown() {
-    try (TogetherEmulator locked = TogetherEmulator.start(
-            EmulatorOptions.builder().apiKey("the-right-key").build());
-        TogetherClient wrong = new TogetherClient(config(locked.baseUrl(),
-            "the-wrong-key-s3cr3t").build())) {
+    try (TogetherEmulator locked =
+            TogetherEmulator.start(EmulatorOptions.builder().apiKey("the-right-key").build());
+        TogetherClient wrong =
+            new TogetherClient(config(locked.baseUrl(), "the-wrong-key-s3cr3t").build())) {
       TogetherApiException e = assertThrows(TogetherApiException.class, wrong::listBatches);
       assertEquals(401, e.statusCode());
       assertFalse(e.isRetryable());
@@ -392,8 +457,13 @@ class TogetherClientTest {
 
   @Test
   void aServerEchoingTheKeyHasItRedacted() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":401,\"times\":1,"
-        + "\"body\":\"invalid key " + EmulatorExtension.TEST_API_KEY + "\",\"contentType\":\"text/plain\"}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"status\":401,\"times\":1,"
+                + "\"body\":\"invalid key "
+                + EmulatorExtension.TEST_API_KEY
+                + "\",\"contentType\":\"text/plain\"}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertFalse(e.getMessage().contains(EmulatorExtension.TEST_API_KEY), e.getMessage());
     assertFalse(e.responseBody().contains(EmulatorExtension.TEST_API_KEY));
@@ -401,15 +471,19 @@ class TogetherClientTest {
 
   @Test
   void responsesThatAreNotJsonFailClearly() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":200,\"times\":1,"
-        + "\"body\":\"<html>maintenance</html>\",\"contentType\":\"text/html\"}");
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"status\":200,\"times\":1,"
+                + "\"body\":\"<html>maintenance</html>\",\"contentType\":\"text/html\"}");
     TogetherApiException e = assertThrows(TogetherApiException.class, () -> client.listBatches());
     assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
   }
 
   @Test
   void anEmptyBatchListMayBeALiteralNull() {
-    try (TogetherEmulator e = TogetherEmulator.start(EmulatorOptions.builder().nullEmptyBatchList(true).build());
+    try (TogetherEmulator e =
+            TogetherEmulator.start(EmulatorOptions.builder().nullEmptyBatchList(true).build());
         TogetherClient c = new TogetherClient(config(e.baseUrl(), "k").build())) {
       assertEquals(List.of(), c.listBatches());
     }
@@ -421,7 +495,8 @@ class TogetherClientTest {
     FileObject file = client.uploadFile(f, "big.jsonl");
     TogetherEmulator e = EMULATOR.emulator();
     e.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\",\"times\":2}");
-    e.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"reset\",\"times\":1,\"afterBytes\":5000}");
+    e.armFault(
+        "{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"reset\",\"times\":1,\"afterBytes\":5000}");
     byte[] got = readAll(client.openFileContent(file.id()));
     assertArrayEquals(Files.readAllBytes(f), got);
     assertTrue(client.stats().downloadResumes() >= 2, client.stats().toString());
@@ -430,10 +505,14 @@ class TogetherClientTest {
 
   @Test
   void aSlowServerTimesOutAndIsRetried() {
-    EMULATOR.emulator().armFault("{\"route\":\"GET /v1/batches\",\"action\":\"delay\",\"times\":1,"
-        + "\"millis\":1500}");
-    try (TogetherClient c = new TogetherClient(config(EMULATOR.baseUrl(), "k")
-        .requestTimeout(Duration.ofMillis(400)).build())) {
+    EMULATOR
+        .emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"action\":\"delay\",\"times\":1,"
+                + "\"millis\":1500}");
+    try (TogetherClient c =
+        new TogetherClient(
+            config(EMULATOR.baseUrl(), "k").requestTimeout(Duration.ofMillis(400)).build())) {
       assertEquals(List.of(), c.listBatches());
       assertEquals(1, c.stats().retries());
     }
@@ -447,7 +526,9 @@ class TogetherClientTest {
       FileObject in = client.uploadFile(requests(50, null), "slow.jsonl");
       BatchJob b = client.createBatch(in.id(), "/v1/chat/completions", null);
       BatchJob c = client.cancelBatch(b.id());
-      assertTrue(c.status() == BatchStatus.CANCELING || c.status() == BatchStatus.CANCELLED, c.rawStatus());
+      assertTrue(
+          c.status() == BatchStatus.CANCELING || c.status() == BatchStatus.CANCELLED,
+          c.rawStatus());
       assertSame(BatchStatus.CANCELLED, waitTerminal(b.id()).status());
     } finally {
       e.setRequestsPerSecond(0);
@@ -476,9 +557,11 @@ class TogetherClientTest {
   @Test
   void failedBatchCarriesItsError() throws Exception {
     Path bad = tmp.resolve("bad.jsonl");
-    Files.writeString(bad, "{\"custom_id\":\"a\",\"body\":{}}\n{\"custom_id\":\"a\",\"body\":{}}\n");
+    Files.writeString(
+        bad, "{\"custom_id\":\"a\",\"body\":{}}\n{\"custom_id\":\"a\",\"body\":{}}\n");
     FileObject in = client.uploadFile(bad, "dup.jsonl");
-    BatchJob done = waitTerminal(client.createBatch(in.id(), "/v1/chat/completions", "emulator/echo").id());
+    BatchJob done =
+        waitTerminal(client.createBatch(in.id(), "/v1/chat/completions", "emulator/echo").id());
     assertSame(BatchStatus.FAILED, done.status());
     assertNotNull(done.error());
     assertNull(done.outputFileId());

@@ -40,7 +40,8 @@ class OptionsTest {
     assertEquals(Duration.ofSeconds(5), OptionParsers.duration("x", "5"));
     assertEquals(Duration.ofMillis(1500), OptionParsers.duration("x", "1.5s"));
     TogetherConfigException e =
-        assertThrows(TogetherConfigException.class, () -> OptionParsers.duration("pollInterval", "soon"));
+        assertThrows(
+            TogetherConfigException.class, () -> OptionParsers.duration("pollInterval", "soon"));
     assertTrue(e.getMessage().contains("pollInterval"));
     assertTrue(e.getMessage().contains("soon"));
   }
@@ -57,20 +58,35 @@ class OptionsTest {
 
   @Test
   void unknownOptionSuggestsTheClosestName() {
-    TogetherConfigException e = assertThrows(TogetherConfigException.class,
-        () -> write(opts("apiKey", KEY, "model", "m", "promtColumn", "q", "path", "/tmp/x")));
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "model", "m", "promtColumn", "q", "path", "/tmp/x")));
     assertTrue(e.getMessage().contains("promtColumn"), e.getMessage());
     assertTrue(e.getMessage().contains("Did you mean 'promptColumn'"), e.getMessage());
   }
 
   @Test
   void knownOptionsAreCaseInsensitiveAndBodyFieldsKeepTheirCase() {
-    CaseInsensitiveStringMap o = opts("APIKEY", KEY, "Model", "m", "body.max_tokens", "200",
-        "body.response_format", "{\"type\":\"json_object\"}", "body.topK", "5", "path", "/tmp/x");
+    CaseInsensitiveStringMap o =
+        opts(
+            "APIKEY",
+            KEY,
+            "Model",
+            "m",
+            "body.max_tokens",
+            "200",
+            "body.response_format",
+            "{\"type\":\"json_object\"}",
+            "body.topK",
+            "5",
+            "path",
+            "/tmp/x");
     WriteConfig c = write(o);
     assertEquals("m", c.model());
     assertEquals("/v1/chat/completions", c.endpoint());
-    assertEquals(Map.of("max_tokens", "200", "response_format", "{\"type\":\"json_object\"}", "topK", "5"),
+    assertEquals(
+        Map.of("max_tokens", "200", "response_format", "{\"type\":\"json_object\"}", "topK", "5"),
         c.bodyFields());
     assertEquals(50_000, c.maxRequestsPerBatch());
     assertEquals(100_000_000L, c.maxBytesPerBatch());
@@ -86,8 +102,9 @@ class OptionsTest {
   @Test
   void keyComesFromTheEnvironmentWhenNoOptionIsGiven() {
     CaseInsensitiveStringMap o = opts("model", "m", "path", "/x");
-    WriteConfig c = WriteConfig.parse(o, o.asCaseSensitiveMap(),
-        name -> name.equals("TOGETHER_API_KEY") ? KEY : null, null);
+    WriteConfig c =
+        WriteConfig.parse(
+            o, o.asCaseSensitiveMap(), name -> name.equals("TOGETHER_API_KEY") ? KEY : null, null);
     assertEquals(KEY, c.client().apiKey());
     assertFalse(c.toString().contains(KEY));
     assertFalse(c.client().toString().contains(KEY));
@@ -95,48 +112,76 @@ class OptionsTest {
 
   @Test
   void endpointIsCheckedAndNormalized() {
-    assertEquals("/v1/completions", write(opts("apiKey", KEY, "endpoint", "completions")).endpoint());
-    TogetherConfigException e = assertThrows(TogetherConfigException.class,
-        () -> write(opts("apiKey", KEY, "endpoint", "/v1/embeddings")));
+    assertEquals(
+        "/v1/completions", write(opts("apiKey", KEY, "endpoint", "completions")).endpoint());
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "endpoint", "/v1/embeddings")));
     assertTrue(e.getMessage().contains("endpoint"));
     assertTrue(e.getMessage().contains("/v1/chat/completions"));
   }
 
   @Test
   void batchLimitsCannotExceedTogethers() {
-    assertThrows(TogetherConfigException.class,
+    assertThrows(
+        TogetherConfigException.class,
         () -> write(opts("apiKey", KEY, "maxRequestsPerBatch", "50001")));
-    assertThrows(TogetherConfigException.class,
+    assertThrows(
+        TogetherConfigException.class,
         () -> write(opts("apiKey", KEY, "maxBytesPerBatch", "101MB")));
-    assertEquals(2_000_000L, write(opts("apiKey", KEY, "maxBytesPerBatch", "2MB")).maxBytesPerBatch());
+    assertEquals(
+        2_000_000L, write(opts("apiKey", KEY, "maxBytesPerBatch", "2MB")).maxBytesPerBatch());
   }
 
   @Test
   void plainHttpOnlyForLoopback() {
-    assertEquals("http://127.0.0.1:8090/v1",
+    assertEquals(
+        "http://127.0.0.1:8090/v1",
         write(opts("apiKey", KEY, "baseUrl", "http://127.0.0.1:8090/v1/")).client().baseUrl());
-    assertTrue(write(opts("apiKey", KEY, "baseUrl", "http://localhost:1/v1")).client().isPlainHttpLoopback());
-    TogetherConfigException e = assertThrows(TogetherConfigException.class,
-        () -> write(opts("apiKey", KEY, "baseUrl", "http://api.together.xyz/v1")));
+    assertTrue(
+        write(opts("apiKey", KEY, "baseUrl", "http://localhost:1/v1"))
+            .client()
+            .isPlainHttpLoopback());
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "baseUrl", "http://api.together.xyz/v1")));
     assertTrue(e.getMessage().contains("https"));
-    assertThrows(TogetherConfigException.class,
+    assertThrows(
+        TogetherConfigException.class,
         () -> write(opts("apiKey", KEY, "baseUrl", "http://10.0.0.5/v1")));
-    assertEquals(TogetherClientConfig.DEFAULT_BASE_URL, write(opts("apiKey", KEY)).client().baseUrl());
+    assertEquals(
+        TogetherClientConfig.DEFAULT_BASE_URL, write(opts("apiKey", KEY)).client().baseUrl());
   }
 
   @Test
   void readOptions() {
-    CaseInsensitiveStringMap o = opts("apiKey", KEY, "batchId", " a-1, b-2 ,a-1", "wait", "false",
-        "pollInterval", "50ms", "waitTimeout", "2m");
+    CaseInsensitiveStringMap o =
+        opts(
+            "apiKey",
+            KEY,
+            "batchId",
+            " a-1, b-2 ,a-1",
+            "wait",
+            "false",
+            "pollInterval",
+            "50ms",
+            "waitTimeout",
+            "2m");
     ReadConfig r = ReadConfig.parse(o, n -> null, null);
     assertEquals(List.of("a-1", "b-2"), r.batchIds());
     assertFalse(r.waitForCompletion());
     assertEquals(Duration.ofMillis(50), r.pollInterval());
     assertEquals(Duration.ofMinutes(2), r.waitTimeout());
     assertNull(r.path());
-    assertThrows(TogetherConfigException.class, () -> ReadConfig.parse(opts("apiKey", KEY), n -> null, null));
-    assertThrows(TogetherConfigException.class,
-        () -> ReadConfig.parse(opts("apiKey", KEY, "path", "/x", "wait", "maybe"), n -> null, null));
+    assertThrows(
+        TogetherConfigException.class,
+        () -> ReadConfig.parse(opts("apiKey", KEY), n -> null, null));
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            ReadConfig.parse(opts("apiKey", KEY, "path", "/x", "wait", "maybe"), n -> null, null));
   }
 
   @Test

@@ -14,8 +14,11 @@ class ReadmeOptionsTest {
     Path readme = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     for (String row : TogetherBatchOptions.markdownTable().split("\n")) {
-      assertTrue(text.contains(row), "README.md lacks the options row: " + row
-          + "\n(regenerate it from TogetherBatchOptions.markdownTable())");
+      assertTrue(
+          text.contains(row),
+          "README.md lacks the options row: "
+              + row
+              + "\n(regenerate it from TogetherBatchOptions.markdownTable())");
     }
   }
 }

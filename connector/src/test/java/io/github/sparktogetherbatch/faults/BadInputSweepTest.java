@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.emulator.DeterministicModel;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
@@ -46,39 +45,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile rows, table-driven. Each case either fails with a clear error before anything is
- * submitted (the exception type, the words it must contain — the column or option and the row's
- * id —, no prompt text, no key; afterwards the emulator holds no file and no batch and the path no
+ * submitted (the exception type, the words it must contain — the column or option and the row's id
+ * —, no prompt text, no key; afterwards the emulator holds no file and no batch and the path no
  * manifest), or makes a correct round trip (every row back once, its custom_id unchanged, the
  * model's answer to exactly the prompt Spark holds).
  */
 class BadInputSweepTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   /** In every prompt of the error cases; must never appear in an error. */
   static final String SECRET = "SECRET-PROMPT-TEXT-7f3a";
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** One row of the table. {@code error == null}: a round trip is expected. */
-  record Case(String name, Function<SparkSession, Dataset<Row>> input, Map<String, String> options,
-      Class<? extends TogetherBatchException> error, List<String> mustName) {
+  record Case(
+      String name,
+      Function<SparkSession, Dataset<Row>> input,
+      Map<String, String> options,
+      Class<? extends TogetherBatchException> error,
+      List<String> mustName) {
     @Override
     public String toString() {
       return name;
     }
   }
 
-  static Case fails(String name, Class<? extends TogetherBatchException> error,
-      Function<SparkSession, Dataset<Row>> input, List<String> mustName, String... options) {
+  static Case fails(
+      String name,
+      Class<? extends TogetherBatchException> error,
+      Function<SparkSession, Dataset<Row>> input,
+      List<String> mustName,
+      String... options) {
     return new Case(name, input, opts(options), error, mustName);
   }
 
-  static Case roundTrip(String name, Function<SparkSession, Dataset<Row>> input,
-      String... options) {
+  static Case roundTrip(
+      String name, Function<SparkSession, Dataset<Row>> input, String... options) {
     return new Case(name, input, opts(options), null, List.of());
   }
 
@@ -90,10 +95,12 @@ class BadInputSweepTest {
     return m;
   }
 
-  /** {@code n} rows r-0.. with a secret prompt, in two partitions, the row {@code bad} replaced by SQL. */
+  /**
+   * {@code n} rows r-0.. with a secret prompt, in two partitions, the row {@code bad} replaced by
+   * SQL.
+   */
   static Function<SparkSession, Dataset<Row>> prompts(int n, String idSql, String promptSql) {
-    return s -> s.range(0, n, 1, 2).selectExpr(idSql + " AS custom_id",
-        promptSql + " AS prompt");
+    return s -> s.range(0, n, 1, 2).selectExpr(idSql + " AS custom_id", promptSql + " AS prompt");
   }
 
   static final String ID = "concat('r-', id)";
@@ -115,100 +122,209 @@ class BadInputSweepTest {
     String longId65 = "i".repeat(65);
     String id64 = "x".repeat(63) + "é";
     String megabyte = "word ".repeat(200_000);
-    StructType messages = StructType.fromDDL(
-        "custom_id STRING, messages ARRAY<STRUCT<role: STRING, content: STRING>>");
+    StructType messages =
+        StructType.fromDDL(
+            "custom_id STRING, messages ARRAY<STRUCT<role: STRING, content: STRING>>");
     StructType wide = wideSchema(200);
     return Stream.of(
         // ---- nulls and empties: an error naming the column and the row
-        fails("null prompt", TogetherDataException.class,
+        fails(
+            "null prompt",
+            TogetherDataException.class,
             prompts(40, ID, "CASE WHEN id = 17 THEN NULL ELSE " + PROMPT + " END"),
             List.of("'prompt'", "is null", "'r-17'")),
-        fails("null custom_id", TogetherDataException.class,
+        fails(
+            "null custom_id",
+            TogetherDataException.class,
             prompts(40, "CASE WHEN id = 17 THEN NULL ELSE " + ID + " END", PROMPT),
             List.of("'custom_id'", "is null")),
-        fails("empty prompt", TogetherDataException.class,
+        fails(
+            "empty prompt",
+            TogetherDataException.class,
             prompts(40, ID, "CASE WHEN id = 5 THEN '' ELSE " + PROMPT + " END"),
             List.of("'prompt'", "is empty", "'r-5'")),
-        fails("whitespace-only prompt", TogetherDataException.class,
+        fails(
+            "whitespace-only prompt",
+            TogetherDataException.class,
             prompts(40, ID, "CASE WHEN id = 5 THEN ' \t\n ' ELSE " + PROMPT + " END"),
             List.of("'prompt'", "blank", "'r-5'")),
-        fails("empty custom_id", TogetherDataException.class,
+        fails(
+            "empty custom_id",
+            TogetherDataException.class,
             prompts(40, "CASE WHEN id = 9 THEN '' ELSE " + ID + " END", PROMPT),
             List.of("'custom_id'", "is empty")),
-        fails("nulls in every column", TogetherDataException.class,
+        fails(
+            "nulls in every column",
+            TogetherDataException.class,
             rows(ID_PROMPT, new Object[] {"a", SECRET + " a"}, new Object[] {null, null}),
             List.of("is null")),
         // ---- ids
-        fails("65-character custom_id", TogetherDataException.class,
+        fails(
+            "65-character custom_id",
+            TogetherDataException.class,
             prompts(40, "CASE WHEN id = 3 THEN '" + longId65 + "' ELSE " + ID + " END", PROMPT),
             List.of("'custom_id'", "65 characters", "64")),
-        fails("duplicate custom_id within a partition", TogetherDataException.class,
-            rows(ID_PROMPT, new Object[] {"dup", SECRET + " 1"}, new Object[] {"dup", SECRET + " 2"},
-                new Object[] {"dup", SECRET + " 3"}, new Object[] {"dup", SECRET + " 4"}),
+        fails(
+            "duplicate custom_id within a partition",
+            TogetherDataException.class,
+            rows(
+                ID_PROMPT,
+                new Object[] {"dup", SECRET + " 1"},
+                new Object[] {"dup", SECRET + " 2"},
+                new Object[] {"dup", SECRET + " 3"},
+                new Object[] {"dup", SECRET + " 4"}),
             List.of("'dup'", "more than once")),
-        fails("duplicate custom_id across partitions", TogetherDataException.class,
-            s -> s.range(0, 200, 1, 4).selectExpr("concat('r-', id % 150) AS custom_id",
-                PROMPT + " AS prompt"),
+        fails(
+            "duplicate custom_id across partitions",
+            TogetherDataException.class,
+            s ->
+                s.range(0, 200, 1, 4)
+                    .selectExpr("concat('r-', id % 150) AS custom_id", PROMPT + " AS prompt"),
             List.of("Duplicate custom_id", "'r-0'", "partitions", "deleted")),
         // ---- bodies and messages
-        fails("bodyColumn with invalid JSON", TogetherDataException.class,
-            s -> s.range(0, 10, 1, 2).selectExpr(ID + " AS custom_id",
-                "CASE WHEN id = 4 THEN '{\"messages\": [{\"role\":\"user\",\"content\":\"" + SECRET
-                    + "\"}' ELSE to_json(named_struct('messages', array(named_struct('role', 'user',"
-                    + " 'content', " + PROMPT + ")))) END AS body"),
-            List.of("'body'", "bodyColumn", "not valid JSON", "'r-4'"), "bodyColumn", "body"),
-        fails("bodyColumn with a JSON array", TogetherDataException.class,
-            s -> s.range(0, 10, 1, 2).selectExpr(ID + " AS custom_id",
-                "CASE WHEN id = 4 THEN '[\"" + SECRET + "\"]' ELSE to_json(named_struct('messages',"
-                    + " array(named_struct('role', 'user', 'content', " + PROMPT + ")))) END AS body"),
-            List.of("'body'", "not an object", "'r-4'"), "bodyColumn", "body"),
-        fails("messagesColumn with a missing role", TogetherDataException.class,
-            rows(messages,
+        fails(
+            "bodyColumn with invalid JSON",
+            TogetherDataException.class,
+            s ->
+                s.range(0, 10, 1, 2)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "CASE WHEN id = 4 THEN '{\"messages\": [{\"role\":\"user\",\"content\":\""
+                            + SECRET
+                            + "\"}' ELSE to_json(named_struct('messages', array(named_struct('role', 'user',"
+                            + " 'content', "
+                            + PROMPT
+                            + ")))) END AS body"),
+            List.of("'body'", "bodyColumn", "not valid JSON", "'r-4'"),
+            "bodyColumn",
+            "body"),
+        fails(
+            "bodyColumn with a JSON array",
+            TogetherDataException.class,
+            s ->
+                s.range(0, 10, 1, 2)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "CASE WHEN id = 4 THEN '[\""
+                            + SECRET
+                            + "\"]' ELSE to_json(named_struct('messages',"
+                            + " array(named_struct('role', 'user', 'content', "
+                            + PROMPT
+                            + ")))) END AS body"),
+            List.of("'body'", "not an object", "'r-4'"),
+            "bodyColumn",
+            "body"),
+        fails(
+            "messagesColumn with a missing role",
+            TogetherDataException.class,
+            rows(
+                messages,
                 new Object[] {"m1", Arrays.asList(RowFactory.create("user", SECRET + " 1"))},
-                new Object[] {"m2", Arrays.asList(RowFactory.create("system", "be brief"),
-                    RowFactory.create(null, SECRET + " 2"))}),
+                new Object[] {
+                  "m2",
+                  Arrays.asList(
+                      RowFactory.create("system", "be brief"),
+                      RowFactory.create(null, SECRET + " 2"))
+                }),
             List.of("'messages'", "without a role", "'m2'")),
-        fails("messagesColumn whose structs have no role field", TogetherDataException.class,
-            s -> s.range(0, 4, 1, 1).selectExpr(ID + " AS custom_id",
-                "array(named_struct('content', " + PROMPT + ")) AS messages"),
+        fails(
+            "messagesColumn whose structs have no role field",
+            TogetherDataException.class,
+            s ->
+                s.range(0, 4, 1, 1)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "array(named_struct('content', " + PROMPT + ")) AS messages"),
             List.of("'messages'", "role")),
-        fails("a 1 MB prompt over maxBytesPerBatch", TogetherDataException.class,
-            prompts(4, ID, "CASE WHEN id = 2 THEN repeat('" + SECRET + " ', 80000) ELSE "
-                + PROMPT + " END"),
-            List.of("'r-2'", "maxBytesPerBatch"), "maxBytesPerBatch", "1MB"),
-        fails("NaN in a struct body", TogetherDataException.class,
-            s -> s.range(0, 6, 1, 1).selectExpr(ID + " AS custom_id",
-                "named_struct('messages', array(named_struct('role', 'user', 'content', " + PROMPT
-                    + ")), 'temperature', CASE WHEN id = 1 THEN double('NaN') ELSE 0.5 END) AS body"),
-            List.of("'r-1'", "temperature", "NaN"), "bodyColumn", "body"),
+        fails(
+            "a 1 MB prompt over maxBytesPerBatch",
+            TogetherDataException.class,
+            prompts(
+                4,
+                ID,
+                "CASE WHEN id = 2 THEN repeat('" + SECRET + " ', 80000) ELSE " + PROMPT + " END"),
+            List.of("'r-2'", "maxBytesPerBatch"),
+            "maxBytesPerBatch",
+            "1MB"),
+        fails(
+            "NaN in a struct body",
+            TogetherDataException.class,
+            s ->
+                s.range(0, 6, 1, 1)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "named_struct('messages', array(named_struct('role', 'user', 'content', "
+                            + PROMPT
+                            + ")), 'temperature', CASE WHEN id = 1 THEN double('NaN') ELSE 0.5 END) AS body"),
+            List.of("'r-1'", "temperature", "NaN"),
+            "bodyColumn",
+            "body"),
 
         // ---- round trips
-        roundTrip("1 MB prompts", rows(ID_PROMPT, new Object[] {"big-1", megabyte + "one"},
-            new Object[] {"big-2", megabyte + "two"}, new Object[] {"small", "just this"})),
-        roundTrip("control characters in prompts", rows(ID_PROMPT,
-            new Object[] {"nul", "a\u0000b"}, new Object[] {"c0", controls()},
-            new Object[] {"lines", "one\ntwo\r\nthree\u2028four\u2029five\u0085six"},
-            new Object[] {"del", "x\u007fy\u001bz"})),
-        roundTrip("JSON-breaking characters in prompts and ids", rows(ID_PROMPT,
-            new Object[] {"q\"uote", "say \"hi\""}, new Object[] {"back\\slash", "C:\\dir\\"},
-            new Object[] {"{\"custom_id\":\"x\"}", "}]},{\"body\":"},
-            new Object[] {"new\nline", "\\u0000 is not a NUL"},
-            new Object[] {"</script><!--", "<b>&amp;</b> ' \""},
-            new Object[] {"tab\there", "emoji \uD83D\uDE00 and ünïcödé ✓"})),
-        roundTrip("invalid UTF-16 surrogates", rows(ID_PROMPT,
-            new Object[] {"lone-high", "a \uD800 b"}, new Object[] {"lone-low", "c \uDC00 d"},
-            new Object[] {"reversed", "\uDE00\uD83D"})),
-        roundTrip("invalid UTF-8 bytes", s -> s.range(0, 4, 1, 2).selectExpr(ID + " AS custom_id",
-            "concat('bytes ', CAST(unhex(CASE id WHEN 0 THEN 'C0AF' WHEN 1 THEN 'EDA080' "
-                + "WHEN 2 THEN 'FF' ELSE 'E282' END) AS STRING), ' end ', id) AS prompt")),
-        roundTrip("64-character custom_ids", rows(ID_PROMPT, new Object[] {id64, "sixty-four"},
-            new Object[] {"y".repeat(64), "also sixty-four"})),
-        roundTrip("nulls in every other column", s -> s.range(0, 30, 1, 2).selectExpr(
-            ID + " AS custom_id", "concat('q ', id) AS prompt", "CAST(NULL AS STRING) AS a",
-            "CAST(NULL AS INT) AS b", "CAST(NULL AS ARRAY<STRING>) AS c",
-            "CAST(NULL AS STRUCT<x: INT>) AS d")),
-        roundTrip("a 200-column DataFrame", rows(wide, wideRow(wide, "w-1", "first"),
-            wideRow(wide, "w-2", "second"), wideRow(wide, "w-3", "third"))));
+        roundTrip(
+            "1 MB prompts",
+            rows(
+                ID_PROMPT,
+                new Object[] {"big-1", megabyte + "one"},
+                new Object[] {"big-2", megabyte + "two"},
+                new Object[] {"small", "just this"})),
+        roundTrip(
+            "control characters in prompts",
+            rows(
+                ID_PROMPT,
+                new Object[] {"nul", "a\u0000b"},
+                new Object[] {"c0", controls()},
+                new Object[] {"lines", "one\ntwo\r\nthree\u2028four\u2029five\u0085six"},
+                new Object[] {"del", "x\u007fy\u001bz"})),
+        roundTrip(
+            "JSON-breaking characters in prompts and ids",
+            rows(
+                ID_PROMPT,
+                new Object[] {"q\"uote", "say \"hi\""},
+                new Object[] {"back\\slash", "C:\\dir\\"},
+                new Object[] {"{\"custom_id\":\"x\"}", "}]},{\"body\":"},
+                new Object[] {"new\nline", "\\u0000 is not a NUL"},
+                new Object[] {"</script><!--", "<b>&amp;</b> ' \""},
+                new Object[] {"tab\there", "emoji \uD83D\uDE00 and ünïcödé ✓"})),
+        roundTrip(
+            "invalid UTF-16 surrogates",
+            rows(
+                ID_PROMPT,
+                new Object[] {"lone-high", "a \uD800 b"},
+                new Object[] {"lone-low", "c \uDC00 d"},
+                new Object[] {"reversed", "\uDE00\uD83D"})),
+        roundTrip(
+            "invalid UTF-8 bytes",
+            s ->
+                s.range(0, 4, 1, 2)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "concat('bytes ', CAST(unhex(CASE id WHEN 0 THEN 'C0AF' WHEN 1 THEN 'EDA080' "
+                            + "WHEN 2 THEN 'FF' ELSE 'E282' END) AS STRING), ' end ', id) AS prompt")),
+        roundTrip(
+            "64-character custom_ids",
+            rows(
+                ID_PROMPT,
+                new Object[] {id64, "sixty-four"},
+                new Object[] {"y".repeat(64), "also sixty-four"})),
+        roundTrip(
+            "nulls in every other column",
+            s ->
+                s.range(0, 30, 1, 2)
+                    .selectExpr(
+                        ID + " AS custom_id",
+                        "concat('q ', id) AS prompt",
+                        "CAST(NULL AS STRING) AS a",
+                        "CAST(NULL AS INT) AS b",
+                        "CAST(NULL AS ARRAY<STRING>) AS c",
+                        "CAST(NULL AS STRUCT<x: INT>) AS d")),
+        roundTrip(
+            "a 200-column DataFrame",
+            rows(
+                wide,
+                wideRow(wide, "w-1", "first"),
+                wideRow(wide, "w-2", "second"),
+                wideRow(wide, "w-3", "third"))));
   }
 
   static String controls() {
@@ -220,8 +336,8 @@ class BadInputSweepTest {
   }
 
   static StructType wideSchema(int columns) {
-    StructType t = new StructType().add("custom_id", DataTypes.StringType)
-        .add("prompt", DataTypes.StringType);
+    StructType t =
+        new StructType().add("custom_id", DataTypes.StringType).add("prompt", DataTypes.StringType);
     for (int i = 2; i < columns; i++) {
       t = t.add("col_" + i, i % 3 == 0 ? DataTypes.LongType : DataTypes.StringType);
     }
@@ -261,7 +377,8 @@ class BadInputSweepTest {
       assertEquals(0, state.path("files").size(), "files left: " + state.path("files"));
       assertEquals(0, state.path("batches").size(), "a batch was created");
       assertEquals(0, EMU.emulator().requestCount("POST /v1/batches"));
-      assertFalse(JobManifest.read(path, HadoopConfs.forSession(spark)).isPresent(),
+      assertFalse(
+          JobManifest.read(path, HadoopConfs.forSession(spark)).isPresent(),
           "a manifest was written");
       return;
     }
@@ -297,7 +414,8 @@ class BadInputSweepTest {
     String path = tmp.resolve("empty").toString();
     try (LogCapture log = LogCapture.attach()) {
       writer(FaultSupport.input(spark, 0, 2), EMU).save(path);
-      assertTrue(log.lines.stream().anyMatch(l -> l.contains("no rows") && l.contains(path)),
+      assertTrue(
+          log.lines.stream().anyMatch(l -> l.contains("no rows") && l.contains(path)),
           "no message about the empty write: " + log.lines);
     }
     assertEquals(0, EMU.emulator().requestCount("POST /v1/files"));

@@ -34,29 +34,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Batches that end badly at Together: FAILED, EXPIRED half-way, cancelled by a user while the
- * read waits. 5,000 rows are written as two batches of 2,500 that the emulator processes at 1,000
+ * Batches that end badly at Together: FAILED, EXPIRED half-way, cancelled by a user while the read
+ * waits. 5,000 rows are written as two batches of 2,500 that the emulator processes at 1,000
  * requests per second each, so the test can act on a batch while it runs. Every input row still
  * comes back exactly once: finished requests with their result, the others as {@code missing} (or
  * {@code failed} for a FAILED batch) naming the batch.
  */
 class BatchOutcomeTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   static final int N = 5_000;
   static final int PER_BATCH = 2_500;
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** Writes the job slowly processed; returns its path. */
   private String writeSlowJob(String name) {
     EMU.emulator().setRequestsPerSecond(1_000);
     String path = tmp.resolve(name).toString();
-    writer(input(spark, N, 2), EMU).option("maxRequestsPerBatch", String.valueOf(PER_BATCH))
+    writer(input(spark, N, 2), EMU)
+        .option("maxRequestsPerBatch", String.valueOf(PER_BATCH))
         .save(path);
     assertEquals(2, manifest(spark, path).batches().size());
     return path;
@@ -64,14 +63,18 @@ class BatchOutcomeTest {
 
   /** Waits until the batch has processed at least {@code fraction} of its requests. */
   private static void awaitProgress(String batchId, double fraction) {
-    await(EMU, s -> {
-      for (JsonNode b : s.path("batches")) {
-        if (b.path("id").asText().equals(batchId)) {
-          return b.path("processed").asLong() >= fraction * b.path("requests").asLong();
-        }
-      }
-      return false;
-    }, Duration.ofSeconds(30), "batch " + batchId + " at " + fraction);
+    await(
+        EMU,
+        s -> {
+          for (JsonNode b : s.path("batches")) {
+            if (b.path("id").asText().equals(batchId)) {
+              return b.path("processed").asLong() >= fraction * b.path("requests").asLong();
+            }
+          }
+          return false;
+        },
+        Duration.ofSeconds(30),
+        "batch " + batchId + " at " + fraction);
   }
 
   private static JsonNode emulatorBatch(String batchId) {
@@ -155,7 +158,8 @@ class BatchOutcomeTest {
     for (String id : m.batchIds()) {
       EMU.emulator().failBatch(id, "Model is unavailable");
     }
-    Exception e = assertThrows(Exception.class, () -> reader(spark, EMU).load(path).collectAsList());
+    Exception e =
+        assertThrows(Exception.class, () -> reader(spark, EMU).load(path).collectAsList());
     TogetherJobException ours = causeOf(e, TogetherJobException.class);
     assertEquals(m.batchIds(), ours.batchIds());
     for (String id : m.batchIds()) {
@@ -173,11 +177,15 @@ class BatchOutcomeTest {
     JobManifest m = manifest(spark, path);
     String cancelled = m.batchIds().get(0);
     long pollsBefore = EMU.emulator().requestCount("GET /v1/batches/{id}");
-    CompletableFuture<List<Row>> read = CompletableFuture.supplyAsync(
-        () -> reader(spark, EMU).option("pollInterval", "100ms").load(path).collectAsList());
+    CompletableFuture<List<Row>> read =
+        CompletableFuture.supplyAsync(
+            () -> reader(spark, EMU).option("pollInterval", "100ms").load(path).collectAsList());
     // The read is waiting (it polls); the user cancels one batch from elsewhere.
-    await(EMU, s -> s.path("requests").path("GET /v1/batches/{id}").asLong() >= pollsBefore + 4,
-        Duration.ofSeconds(30), "the read to poll");
+    await(
+        EMU,
+        s -> s.path("requests").path("GET /v1/batches/{id}").asLong() >= pollsBefore + 4,
+        Duration.ofSeconds(30),
+        "the read to poll");
     try (TogetherClient user = FaultSupport.client(EMU)) {
       BatchStatus after = user.cancelBatch(cancelled).status();
       assertTrue(after == BatchStatus.CANCELING || after == BatchStatus.CANCELLED, after.name());

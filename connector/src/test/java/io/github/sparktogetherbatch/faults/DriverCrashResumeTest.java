@@ -32,10 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The driver dies between creating the batches of a job: a Spark driver in its own JVM writes
- * 5,000 rows as four batches and is killed after the first create. Then, as a user would, a new
- * driver appends an empty DataFrame to the same path: the job is completed from the manifest's
- * pending files, no batch is created twice, and the read returns every row exactly once.
+ * The driver dies between creating the batches of a job: a Spark driver in its own JVM writes 5,000
+ * rows as four batches and is killed after the first create. Then, as a user would, a new driver
+ * appends an empty DataFrame to the same path: the job is completed from the manifest's pending
+ * files, no batch is created twice, and the read returns every row exactly once.
  *
  * <p>Three moments of death:
  *
@@ -51,20 +51,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * </ul>
  */
 class DriverCrashResumeTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   static final int N = 5_000;
   static final int FILES = 4;
 
   enum Death {
-    AFTER_RECORDING, AFTER_CREATE_BEFORE_RECORDING, CREATE_ANSWER_LOST, HALTED_AFTER_THREE_CREATES
+    AFTER_RECORDING,
+    AFTER_CREATE_BEFORE_RECORDING,
+    CREATE_ANSWER_LOST,
+    HALTED_AFTER_THREE_CREATES
   }
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** The hardest moment, in the default suite: Together has the batch, the manifest does not. */
   @Test
@@ -75,8 +76,9 @@ class DriverCrashResumeTest {
 
   @Tag("slow")
   @ParameterizedTest
-  @EnumSource(value = Death.class, names = {"AFTER_RECORDING", "CREATE_ANSWER_LOST",
-      "HALTED_AFTER_THREE_CREATES"})
+  @EnumSource(
+      value = Death.class,
+      names = {"AFTER_RECORDING", "CREATE_ANSWER_LOST", "HALTED_AFTER_THREE_CREATES"})
   void aDriverKilledBetweenBatchCreatesIsResumedWithoutCreatingAnyBatchTwice(Death death)
       throws Exception {
     dieAndResume(death);
@@ -89,11 +91,16 @@ class DriverCrashResumeTest {
     switch (death) {
       case AFTER_RECORDING:
         // create 1 passes (a harmless 1 ms delay takes the first slot), then 503 for every create
-        EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
-            + "{\"route\":\"POST /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
+        EMU.emulator()
+            .armFault(
+                "[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
+                    + "{\"route\":\"POST /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
         // ... and the manifest shows the first batch (a background thread records it)
-        killWhen = () -> EMU.emulator().requestCount("POST /v1/batches") >= 3
-            && recordedBatches(path) >= 1 ? 1 : 0;
+        killWhen =
+            () ->
+                EMU.emulator().requestCount("POST /v1/batches") >= 3 && recordedBatches(path) >= 1
+                    ? 1
+                    : 0;
         break;
       case AFTER_CREATE_BEFORE_RECORDING:
         haltAfter = 1;
@@ -104,32 +111,46 @@ class DriverCrashResumeTest {
         killWhen = () -> 0;
         break;
       case CREATE_ANSWER_LOST:
-        EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
-            + "{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
-            + "{\"route\":\"GET /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
-        killWhen = () -> EMU.emulator().requestCount("GET /v1/batches") >= 2
-            && recordedBatches(path) >= 1 ? 1 : 0;
+        EMU.emulator()
+            .armFault(
+                "[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
+                    + "{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
+                    + "{\"route\":\"GET /v1/batches\",\"status\":503,\"retryAfterMs\":100,\"times\":-1}]");
+        killWhen =
+            () ->
+                EMU.emulator().requestCount("GET /v1/batches") >= 2 && recordedBatches(path) >= 1
+                    ? 1
+                    : 0;
         break;
       default:
         throw new IllegalStateException();
     }
 
     Path log = tmp.resolve("driver.log");
-    Process driver = ForkedJvm.start(ForkedWriteMain.class, tmp, log,
-        Map.of("TOGETHER_API_KEY", FaultSupport.KEY),
-        path, EMU.baseUrl(), String.valueOf(N), "2000", String.valueOf(haltAfter));
+    Process driver =
+        ForkedJvm.start(
+            ForkedWriteMain.class,
+            tmp,
+            log,
+            Map.of("TOGETHER_API_KEY", FaultSupport.KEY),
+            path,
+            EMU.baseUrl(),
+            String.valueOf(N),
+            "2000",
+            String.valueOf(haltAfter));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (driver.isAlive() && killWhen.getAsLong() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     if (driver.isAlive()) {
-      assertTrue(killWhen.getAsLong() != 0, "the driver never reached the moment to kill it:\n"
-          + ForkedJvm.tail(log));
+      assertTrue(
+          killWhen.getAsLong() != 0,
+          "the driver never reached the moment to kill it:\n" + ForkedJvm.tail(log));
       driver.destroyForcibly();
     }
     assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
-    assertNotEquals(0, driver.exitValue(), "the driver finished instead of dying:\n"
-        + ForkedJvm.tail(log));
+    assertNotEquals(
+        0, driver.exitValue(), "the driver finished instead of dying:\n" + ForkedJvm.tail(log));
     assertTrue(!Files.readString(log).contains("WRITE FINISHED"), ForkedJvm.tail(log));
     EMU.emulator().clearFaults();
 
@@ -168,9 +189,11 @@ class DriverCrashResumeTest {
     JobManifest done = manifest(spark, path);
     assertEquals(FILES, done.batches().size());
     assertTrue(done.pendingFiles().isEmpty());
-    assertTrue(new HashSet<>(done.batchIds()).containsAll(before),
+    assertTrue(
+        new HashSet<>(done.batchIds()).containsAll(before),
         "the batches made before the crash are the job's: " + before + " vs " + done.batchIds());
-    assertEquals(FILES - before.size(),
+    assertEquals(
+        FILES - before.size(),
         EMU.emulator().requestCount("POST /v1/batches") - createsBefore,
         "the resume created exactly the missing batches");
     List<Row> rows = reader(spark, EMU).load(path).collectAsList();
@@ -180,7 +203,9 @@ class DriverCrashResumeTest {
 
   /** Batches in the manifest at {@code path} now (0 when there is none yet). */
   private int recordedBatches(String path) {
-    return JobManifest.read(path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(
-        spark)).map(m -> m.batches().size()).orElse(0);
+    return JobManifest.read(
+            path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark))
+        .map(m -> m.batches().size())
+        .orElse(0);
   }
 }

@@ -36,13 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class ExecutorLossTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   static final int N = 5_000;
 
-  @TempDir
-  static Path home;
+  @TempDir static Path home;
 
   private static SparkSession spark;
 
@@ -58,16 +56,18 @@ class ExecutorLossTest {
     Files.createDirectories(sparkHome.resolve("launcher/target/scala-" + scalaVersion));
     System.setProperty("spark.testing", "true");
     System.setProperty("spark.test.home", sparkHome.toString());
-    spark = SparkSession.builder()
-        .master("local-cluster[2,1,1024]")
-        .appName("spark-together-batch-executor-loss")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.executor.extraClassPath", ForkedJvm.testClassPath())
-        .config("spark.executor.extraJavaOptions", "-Djava.io.tmpdir="
-            + Files.createDirectories(home.resolve("executor-tmp")))
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local-cluster[2,1,1024]")
+            .appName("spark-together-batch-executor-loss")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.executor.extraClassPath", ForkedJvm.testClassPath())
+            .config(
+                "spark.executor.extraJavaOptions",
+                "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("executor-tmp")))
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -101,13 +101,19 @@ class ExecutorLossTest {
   void anExecutorExitingMidWriteLosesNoRowAndDoublesNone() throws Exception {
     // The first attempt of partition 0 ends its executor JVM 1,000 rows in (System.exit): the
     // rows staged so far are gone with it, nothing was uploaded yet.
-    spark.udf().register("exitOnFirstAttempt", (UDF1<String, String>) id -> {
-      TaskContext tc = TaskContext.get();
-      if (tc.partitionId() == 0 && tc.attemptNumber() == 0 && id.equals("r-1000")) {
-        System.exit(57);
-      }
-      return id;
-    }, DataTypes.StringType);
+    spark
+        .udf()
+        .register(
+            "exitOnFirstAttempt",
+            (UDF1<String, String>)
+                id -> {
+                  TaskContext tc = TaskContext.get();
+                  if (tc.partitionId() == 0 && tc.attemptNumber() == 0 && id.equals("r-1000")) {
+                    System.exit(57);
+                  }
+                  return id;
+                },
+            DataTypes.StringType);
     String path = home.resolve("exit").toString();
     writer(input("exitOnFirstAttempt"), EMU).option("maxRequestsPerBatch", "2000").save(path);
 
@@ -122,17 +128,26 @@ class ExecutorLossTest {
     // is killed (SIGKILL). The file that executor had already PUT is in Together's account but no
     // task reported it: the driver's commit finds it by its write's name prefix and deletes it.
     spark.udf().register("passThrough", (UDF1<String, String>) id -> id, DataTypes.StringType);
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\","
-        + "\"millis\":3000}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\","
+                + "\"millis\":3000}");
     String path = home.resolve("killed").toString();
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() ->
-        writer(input("passThrough"), EMU).option("maxRequestsPerBatch", "2000").save(path));
+    CompletableFuture<Void> write =
+        CompletableFuture.runAsync(
+            () ->
+                writer(input("passThrough"), EMU).option("maxRequestsPerBatch", "2000").save(path));
     try {
-      FaultSupport.await(EMU, s -> s.path("requests").path("POST /v1/files/{id}/preprocess")
-          .asLong() >= 1, java.time.Duration.ofSeconds(120), "an upload to reach preprocess");
-      List<ProcessHandle> executors = ProcessHandle.current().descendants()
-          .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend"))
-          .collect(Collectors.toList());
+      FaultSupport.await(
+          EMU,
+          s -> s.path("requests").path("POST /v1/files/{id}/preprocess").asLong() >= 1,
+          java.time.Duration.ofSeconds(120),
+          "an upload to reach preprocess");
+      List<ProcessHandle> executors =
+          ProcessHandle.current()
+              .descendants()
+              .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend"))
+              .collect(Collectors.toList());
       assertTrue(!executors.isEmpty(), "no executor process found");
       executors.forEach(ProcessHandle::destroyForcibly);
       write.get(300, TimeUnit.SECONDS);

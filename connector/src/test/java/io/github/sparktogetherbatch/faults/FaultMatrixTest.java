@@ -30,23 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
  * armed fault was actually hit.
  */
 class FaultMatrixTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   static final int N = 5_000;
   static final int FILES = 4;
 
   /** The routes a write followed by a read calls, in the order they are first called. */
-  static final List<String> WRITE_READ_ROUTES = List.of(
-      "POST /v1/files", "PUT /_upload/{id}", "POST /v1/files/{id}/preprocess", "GET /v1/files",
-      "POST /v1/batches", "GET /v1/batches/{id}", "GET /v1/files/{id}/content");
+  static final List<String> WRITE_READ_ROUTES =
+      List.of(
+          "POST /v1/files",
+          "PUT /_upload/{id}",
+          "POST /v1/files/{id}/preprocess",
+          "GET /v1/files",
+          "POST /v1/batches",
+          "GET /v1/batches/{id}",
+          "GET /v1/files/{id}/content");
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
-  /** Writes and reads the job; returns the emulator's request counts of the two (not the checks'). */
+  /**
+   * Writes and reads the job; returns the emulator's request counts of the two (not the checks').
+   */
   private Map<String, Long> writeAndReadBack(String name, String... options) {
     String path = tmp.resolve(name).toString();
     var w = writer(input(spark, N, 2), EMU).option("maxRequestsPerBatch", "2000");
@@ -69,7 +75,9 @@ class FaultMatrixTest {
   }
 
   private void assertEveryFaultWasUsed() {
-    assertEquals(0, EMU.emulator().state().path("faults").size(),
+    assertEquals(
+        0,
+        EMU.emulator().state().path("faults").size(),
         "faults never hit: " + EMU.emulator().state().path("faults"));
   }
 
@@ -126,12 +134,18 @@ class FaultMatrixTest {
   void connectionResetsMidUploadAndMidDownload() {
     String put = "{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\"";
     String get = "{\"route\":\"GET /v1/files/{id}/content\"";
-    EMU.emulator().armFault("[" + String.join(",",
-        put + ",\"times\":2}",                                 // half the body read, then RST
-        put + ",\"afterBytes\":0}",                            // RST before any byte of the body
-        get + ",\"action\":\"reset\",\"afterBytes\":50000}",   // RST 50 KB into a download
-        get + ",\"action\":\"truncate\"}",                    // half the file, then a clean close
-        get + ",\"action\":\"reset\"}") + "]");               // RST half-way
+    EMU.emulator()
+        .armFault(
+            "["
+                + String.join(
+                    ",",
+                    put + ",\"times\":2}", // half the body read, then RST
+                    put + ",\"afterBytes\":0}", // RST before any byte of the body
+                    get + ",\"action\":\"reset\",\"afterBytes\":50000}", // RST 50 KB into a
+                    // download
+                    get + ",\"action\":\"truncate\"}", // half the file, then a clean close
+                    get + ",\"action\":\"reset\"}")
+                + "]"); // RST half-way
     Map<String, Long> c = writeAndReadBack("resets");
     assertEveryFaultWasUsed();
     assertEquals(FILES + 3, count(c, "PUT /_upload/{id}"), "each reset PUT sent again: " + c);
@@ -145,12 +159,12 @@ class FaultMatrixTest {
     // at once and only the answer is late (so a create did create its batch, an upload URL was
     // issued); "request": the server does nothing until the delay is over.
     String[] faults = {
-        "{\"route\":\"POST /v1/files\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
-        "{\"route\":\"PUT /_upload/{id}\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
-        "{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\",\"millis\":2500}",
-        "{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
-        "{\"route\":\"GET /v1/batches/{id}\",\"action\":\"delay\",\"millis\":2500}",
-        "{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"delay\",\"millis\":2500}",
+      "{\"route\":\"POST /v1/files\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
+      "{\"route\":\"PUT /_upload/{id}\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
+      "{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\",\"millis\":2500}",
+      "{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":2500,\"phase\":\"response\"}",
+      "{\"route\":\"GET /v1/batches/{id}\",\"action\":\"delay\",\"millis\":2500}",
+      "{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"delay\",\"millis\":2500}",
     };
     EMU.emulator().armFault("[" + String.join(",", faults) + "]");
     Map<String, Long> c = writeAndReadBack("slow", "requestTimeout", "1s");
@@ -169,8 +183,10 @@ class FaultMatrixTest {
   void signedUploadUrlRefusedOnceRestartsFromPostFiles() {
     // An expired signed URL (403 from storage): the upload starts again from POST /files, and
     // the abandoned file id is deleted (through a rate-limit storm on DELETE).
-    EMU.emulator().armFault("[{\"route\":\"PUT /_upload/{id}\",\"status\":403},"
-        + "{\"route\":\"DELETE /v1/files/{id}\",\"status\":429,\"times\":2,\"retryAfterMs\":100}]");
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"PUT /_upload/{id}\",\"status\":403},"
+                + "{\"route\":\"DELETE /v1/files/{id}\",\"status\":429,\"times\":2,\"retryAfterMs\":100}]");
     Map<String, Long> c = writeAndReadBack("expired-url");
     assertEveryFaultWasUsed();
     assertEquals(FILES + 1, count(c, "POST /v1/files"), c.toString());
@@ -182,8 +198,10 @@ class FaultMatrixTest {
   void createAnsweredByAResetIsFoundNotRepeated() {
     // The server creates the batch, then the connection is reset before the answer: ambiguous.
     // The client lists batches (through a storm of 429s on the list) and finds it.
-    EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
-        + "{\"route\":\"GET /v1/batches\",\"status\":429,\"times\":3,\"retryAfterMs\":100}]");
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
+                + "{\"route\":\"GET /v1/batches\",\"status\":429,\"times\":3,\"retryAfterMs\":100}]");
     Map<String, Long> c = writeAndReadBack("create-reset");
     assertEveryFaultWasUsed();
     assertEquals(FILES, count(c, "POST /v1/batches"), "no create was repeated: " + c);

@@ -49,8 +49,10 @@ final class FaultSupport {
 
   /** {@code n} rows {@code custom_id = r-<i>}, {@code prompt = question <i> about things}. */
   static Dataset<Row> input(SparkSession spark, long n, int partitions) {
-    return spark.range(0, n, 1, partitions).selectExpr("concat('r-', id) AS custom_id",
-        "concat('question ', id, ' about things') AS prompt");
+    return spark
+        .range(0, n, 1, partitions)
+        .selectExpr(
+            "concat('r-', id) AS custom_id", "concat('question ', id, ' about things') AS prompt");
   }
 
   static String prompt(long i) {
@@ -68,22 +70,25 @@ final class FaultSupport {
   }
 
   static DataFrameWriter<Row> writer(Dataset<Row> df, EmulatorExtension emu) {
-    return df.write().format("together-batch")
+    return df.write()
+        .format("together-batch")
         .option("apiKey", KEY)
         .option("baseUrl", emu.baseUrl())
         .option("model", MODEL);
   }
 
   static DataFrameReader reader(SparkSession spark, EmulatorExtension emu) {
-    return spark.read().format("together-batch")
+    return spark
+        .read()
+        .format("together-batch")
         .option("apiKey", KEY)
         .option("baseUrl", emu.baseUrl())
         .option("pollInterval", "50ms");
   }
 
   static TogetherClient client(EmulatorExtension emu) {
-    return new TogetherClient(TogetherClientConfig.builder().baseUrl(emu.baseUrl()).apiKey(KEY)
-        .build());
+    return new TogetherClient(
+        TogetherClientConfig.builder().baseUrl(emu.baseUrl()).apiKey(KEY).build());
   }
 
   static Map<String, Row> byId(List<Row> rows) {
@@ -110,8 +115,8 @@ final class FaultSupport {
   }
 
   static JobManifest manifest(SparkSession spark, String path) {
-    return JobManifest.read(path, HadoopConfs.forSession(spark)).orElseThrow(
-        () -> new AssertionError("no manifest at " + path));
+    return JobManifest.read(path, HadoopConfs.forSession(spark))
+        .orElseThrow(() -> new AssertionError("no manifest at " + path));
   }
 
   /**
@@ -129,7 +134,8 @@ final class FaultSupport {
     long requests = 0;
     for (JsonNode b : state.path("batches")) {
       emuBatches.add(b.path("id").asText());
-      assertTrue(inputsOfBatches.add(b.path("input_file_id").asText()),
+      assertTrue(
+          inputsOfBatches.add(b.path("input_file_id").asText()),
           "two batches over input file " + b.path("input_file_id").asText());
       requests += b.path("requests").asLong();
     }
@@ -139,7 +145,8 @@ final class FaultSupport {
     assertEquals(n, m.totalRequests(), "requests in the manifest");
     for (JsonNode f : state.path("files")) {
       if ("batch-api".equals(f.path("purpose").asText())) {
-        assertTrue(inputsOfBatches.contains(f.path("id").asText()),
+        assertTrue(
+            inputsOfBatches.contains(f.path("id").asText()),
             "orphaned input file " + f + " (no batch uses it)");
       }
     }
@@ -159,8 +166,9 @@ final class FaultSupport {
 
   static List<String> customIds(TogetherClient client, String fileId) {
     List<String> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        client.openFileContent(fileId), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(client.openFileContent(fileId), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         out.add(JSON.readTree(line).path("custom_id").asText());
@@ -174,7 +182,10 @@ final class FaultSupport {
   /** Request counts per route template, as the emulator saw them. */
   static Map<String, Long> requestCounts(EmulatorExtension emu) {
     Map<String, Long> out = new TreeMap<>();
-    emu.emulator().state().path("requests").fields()
+    emu.emulator()
+        .state()
+        .path("requests")
+        .fields()
         .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
     return out;
   }
@@ -191,8 +202,8 @@ final class FaultSupport {
   }
 
   /** Waits until the emulator's state satisfies {@code condition}. */
-  static JsonNode await(EmulatorExtension emu, Predicate<JsonNode> condition, Duration timeout,
-      String what) {
+  static JsonNode await(
+      EmulatorExtension emu, Predicate<JsonNode> condition, Duration timeout, String what) {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode s = emu.emulator().state();

@@ -23,8 +23,10 @@ final class ForkedJvm {
   static List<String> sparkJvmOptions() {
     List<String> out = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+      if (a.startsWith("--add-opens")
+          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")) {
         out.add(a);
       }
     }
@@ -35,8 +37,9 @@ final class ForkedJvm {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  static Process start(Class<?> main, Path workDir, Path log, Map<String, String> env,
-      String... args) throws IOException {
+  static Process start(
+      Class<?> main, Path workDir, Path log, Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
     cmd.add("-Xmx768m");
@@ -46,8 +49,8 @@ final class ForkedJvm {
     cmd.add(testClassPath());
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     return pb.start();
   }

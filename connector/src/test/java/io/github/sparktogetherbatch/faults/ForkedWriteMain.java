@@ -32,14 +32,17 @@ public final class ForkedWriteMain {
     if (haltAfter > 0) {
       haltOnCreatedBatch(haltAfter);
     }
-    SparkSession spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("forked-write")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.datasource.together-batch.baseUrl", baseUrl)
-        .getOrCreate();
-    FaultSupport.input(spark, n, 2).write().format("together-batch")
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("forked-write")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.datasource.together-batch.baseUrl", baseUrl)
+            .getOrCreate();
+    FaultSupport.input(spark, n, 2)
+        .write()
+        .format("together-batch")
         .option("model", FaultSupport.MODEL)
         .option("maxRequestsPerBatch", maxRequests)
         // keep retrying whatever the emulator answers, until the test kills this JVM
@@ -52,18 +55,18 @@ public final class ForkedWriteMain {
 
   private static void haltOnCreatedBatch(int k) {
     AtomicInteger created = new AtomicInteger();
-    AbstractAppender hook = new AbstractAppender("halt-hook", null, null, true,
-        Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        String msg = event.getMessage().getFormattedMessage();
-        if (msg.startsWith("Created batch ") && created.incrementAndGet() == k) {
-          System.out.println("HALTING after: " + msg);
-          System.out.flush();
-          Runtime.getRuntime().halt(137);
-        }
-      }
-    };
+    AbstractAppender hook =
+        new AbstractAppender("halt-hook", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            String msg = event.getMessage().getFormattedMessage();
+            if (msg.startsWith("Created batch ") && created.incrementAndGet() == k) {
+              System.out.println("HALTING after: " + msg);
+              System.out.flush();
+              Runtime.getRuntime().halt(137);
+            }
+          }
+        };
     hook.start();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     ctx.getConfiguration().getRootLogger().addAppender(hook, Level.ALL, null);

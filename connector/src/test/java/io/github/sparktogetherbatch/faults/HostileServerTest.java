@@ -46,13 +46,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing behind, or is read correctly.
  */
 class HostileServerTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private String path(String name) {
     return tmp.resolve(name).toString();
@@ -65,8 +63,10 @@ class HostileServerTest {
       assertFalse("batch-api".equals(f.path("purpose").asText()), "input file left: " + f);
     }
     assertEquals(0, state.path("batches").size(), "a batch was created");
-    assertFalse(io.github.sparktogetherbatch.manifest.JobManifest.read(path,
-        io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)).isPresent());
+    assertFalse(
+        io.github.sparktogetherbatch.manifest.JobManifest.read(
+                path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark))
+            .isPresent());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -75,11 +75,12 @@ class HostileServerTest {
   @Test
   void anHtmlPageWhereJsonWasExpectedFailsTheWriteClearlyAndLeavesNothing() {
     String path = path("html-write");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":200,"
-        + "\"contentType\":\"text/html\",\"times\":-1,"
-        + "\"body\":\"<html><body><h1>Welcome to nginx!</h1></body></html>\"}");
-    Throwable t = assertThrows(Throwable.class,
-        () -> writer(input(spark, 200, 2), EMU).save(path));
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":200,"
+                + "\"contentType\":\"text/html\",\"times\":-1,"
+                + "\"body\":\"<html><body><h1>Welcome to nginx!</h1></body></html>\"}");
+    Throwable t = assertThrows(Throwable.class, () -> writer(input(spark, 200, 2), EMU).save(path));
     TogetherApiException e = causeOf(t, TogetherApiException.class);
     assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
     assertTrue(e.getMessage().contains("'baseUrl'"), e.getMessage());
@@ -92,13 +93,16 @@ class HostileServerTest {
     String path = path("html-read");
     writer(input(spark, 100, 1), EMU).save(path);
     String batch = manifest(spark, path).batchIds().get(0);
-    EMU.emulator().armFault("{\"route\":\"GET /v1/batches/{id}\",\"status\":200,\"times\":-1,"
-        + "\"contentType\":\"text/html\",\"body\":\"<!DOCTYPE html><title>Login</title>\"}");
-    Throwable t = assertThrows(Throwable.class, () -> reader(spark, EMU).load(path).collectAsList());
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches/{id}\",\"status\":200,\"times\":-1,"
+                + "\"contentType\":\"text/html\",\"body\":\"<!DOCTYPE html><title>Login</title>\"}");
+    Throwable t =
+        assertThrows(Throwable.class, () -> reader(spark, EMU).load(path).collectAsList());
     TogetherJobException e = causeOf(t, TogetherJobException.class);
     assertEquals(List.of(batch), e.batchIds());
-    assertTrue(e.getMessage().contains(batch) && e.getMessage().contains("not JSON"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains(batch) && e.getMessage().contains("not JSON"), e.getMessage());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -108,10 +112,13 @@ class HostileServerTest {
   void tenMegabyteErrorBodiesAreRetriedOrTruncatedInMessages() {
     String path = path("huge");
     // retryable: two 10 MB 503 pages on the upload, then it passes
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files\",\"status\":503,\"times\":2,"
-        + "\"retryAfterMs\":50,\"bodySize\":10485760}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"status\":503,\"times\":2,"
+                + "\"retryAfterMs\":50,\"bodySize\":10485760}");
     // not retryable: a 10 MB 400 on the first create
-    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":400,\"bodySize\":10485760}");
+    EMU.emulator()
+        .armFault("{\"route\":\"POST /v1/batches\",\"status\":400,\"bodySize\":10485760}");
     long t0 = System.nanoTime();
     Throwable t = assertThrows(Throwable.class, () -> writer(input(spark, 300, 1), EMU).save(path));
     long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -137,24 +144,31 @@ class HostileServerTest {
   // Upload Location elsewhere
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "http://example.com/upload/x?X-Amz-Signature=abc",
-      "http://10.0.0.7:9000/bucket/key",
-      "//example.com/upload/x",
-      "http://127.0.0.1.nip.io/upload",
-      "ftp://127.0.0.1/upload",
-      "file:///etc/passwd",
-      "not a url at all"})
+  @ValueSource(
+      strings = {
+        "http://example.com/upload/x?X-Amz-Signature=abc",
+        "http://10.0.0.7:9000/bucket/key",
+        "//example.com/upload/x",
+        "http://127.0.0.1.nip.io/upload",
+        "ftp://127.0.0.1/upload",
+        "file:///etc/passwd",
+        "not a url at all"
+      })
   void anUploadLocationOffTheLoopbackOverPlainHttpIsRefused(String location) throws Exception {
     String path = path("location");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files\",\"action\":\"location\",\"times\":-1,"
-        + "\"location\":" + JSON.valueToTree(location) + "}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"action\":\"location\",\"times\":-1,"
+                + "\"location\":"
+                + JSON.valueToTree(location)
+                + "}");
     Throwable t = assertThrows(Throwable.class, () -> writer(input(spark, 50, 1), EMU).save(path));
     TogetherApiException e = causeOf(t, TogetherApiException.class);
     assertTrue(e.getMessage().contains("upload Location"), e.getMessage());
     assertFalse(e.isRetryable());
     assertEquals(0, EMU.emulator().requestCount("PUT /_upload/{id}"), "the file went nowhere");
-    assertTrue(EMU.emulator().requestCount("DELETE /v1/files/{id}") >= 1,
+    assertTrue(
+        EMU.emulator().requestCount("DELETE /v1/files/{id}") >= 1,
         "the file id it was given is deleted");
     nothingLeft(path);
 
@@ -174,9 +188,13 @@ class HostileServerTest {
   void aFileIdWithSlashesOrDotsIsNeverUsedInAUrl() {
     String path = path("traversal-upload");
     String location = EMU.baseUrl().replace("/v1", "") + "/_upload/anything";
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files\",\"status\":302,\"times\":-1,"
-        + "\"headers\":{\"Location\":\"" + location + "\","
-        + "\"X-Together-File-Id\":\"../../_emulator/reset\"}}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"status\":302,\"times\":-1,"
+                + "\"headers\":{\"Location\":\""
+                + location
+                + "\","
+                + "\"X-Together-File-Id\":\"../../_emulator/reset\"}}");
     Throwable t = assertThrows(Throwable.class, () -> writer(input(spark, 50, 1), EMU).save(path));
     TogetherApiException e = causeOf(t, TogetherApiException.class);
     assertTrue(e.getMessage().contains("unsafe file id"), e.getMessage());
@@ -196,26 +214,51 @@ class HostileServerTest {
         FaultSupport.sleep(20);
         done = c.getBatch(batch);
       }
-      real = JSON.valueToTree(Map.of("id", batch, "status", "COMPLETED",
-          "input_file_id", done.inputFileId(), "output_file_id", "file-x/../../../_emulator/reset",
-          "error_file_id", "..", "endpoint", "/v1/chat/completions", "progress", 100.0));
+      real =
+          JSON.valueToTree(
+              Map.of(
+                  "id",
+                  batch,
+                  "status",
+                  "COMPLETED",
+                  "input_file_id",
+                  done.inputFileId(),
+                  "output_file_id",
+                  "file-x/../../../_emulator/reset",
+                  "error_file_id",
+                  "..",
+                  "endpoint",
+                  "/v1/chat/completions",
+                  "progress",
+                  100.0));
     }
     long contentBefore = EMU.emulator().requestCount("GET /v1/files/{id}/content");
-    EMU.emulator().armFault("{\"route\":\"GET /v1/batches/{id}\",\"status\":200,\"times\":-1,"
-        + "\"body\":" + JSON.valueToTree(real.toString()) + "}");
-    Throwable t = assertThrows(Throwable.class, () -> reader(spark, EMU).load(path).collectAsList());
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches/{id}\",\"status\":200,\"times\":-1,"
+                + "\"body\":"
+                + JSON.valueToTree(real.toString())
+                + "}");
+    Throwable t =
+        assertThrows(Throwable.class, () -> reader(spark, EMU).load(path).collectAsList());
     assertTrue(messages(t).contains("unsafe file id"), messages(t));
     EMU.emulator().clearFaults();
 
     // A batch id given by the user (or a tampered manifest) is checked the same way.
     for (String bad : List.of("../files", "a/b", "x%2F..", "..")) {
-      Throwable u = assertThrows(Throwable.class,
-          () -> reader(spark, EMU).option("batchId", bad).load().collectAsList());
+      Throwable u =
+          assertThrows(
+              Throwable.class,
+              () -> reader(spark, EMU).option("batchId", bad).load().collectAsList());
       assertTrue(messages(u).contains("unsafe batch id"), messages(u));
     }
-    assertEquals(contentBefore + 1, EMU.emulator().requestCount("GET /v1/files/{id}/content"),
+    assertEquals(
+        contentBefore + 1,
+        EMU.emulator().requestCount("GET /v1/files/{id}/content"),
         "only the (safe) input file was downloaded");
-    assertEquals(3, EMU.emulator().state().path("files").size(),
+    assertEquals(
+        3,
+        EMU.emulator().state().path("files").size(),
         "input, output and error file intact: the emulator was never reset");
   }
 
@@ -227,11 +270,14 @@ class HostileServerTest {
     String path = path("list");
     // The second create is carried out but its answer is lost, and the look-up that follows is
     // refused: the write stops with batch 2 at Together but not in the manifest.
-    EMU.emulator().armFault("[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
-        + "{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
-        + "{\"route\":\"GET /v1/batches\",\"status\":400}]");
-    assertThrows(Throwable.class, () -> writer(input(spark, 4_000, 1), EMU)
-        .option("maxRequestsPerBatch", "2000").save(path));
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1},"
+                + "{\"route\":\"POST /v1/batches\",\"action\":\"reset\"},"
+                + "{\"route\":\"GET /v1/batches\",\"status\":400}]");
+    assertThrows(
+        Throwable.class,
+        () -> writer(input(spark, 4_000, 1), EMU).option("maxRequestsPerBatch", "2000").save(path));
     JobManifest m = manifest(spark, path);
     assertEquals(1, m.batches().size());
     assertEquals(1, m.pendingFiles().size());
@@ -269,12 +315,16 @@ class HostileServerTest {
       o.putNull("output_file_id");
       o.put("some_future_field", i);
     }
-    EMU.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":200,\"body\":"
-        + JSON.valueToTree(list.toString()) + "}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/batches\",\"status\":200,\"body\":"
+                + JSON.valueToTree(list.toString())
+                + "}");
     long creates = EMU.emulator().requestCount("POST /v1/batches");
 
     writer(input(spark, 0, 1), EMU).mode("append").save(path);
-    assertEquals(creates, EMU.emulator().requestCount("POST /v1/batches"), "no create: it was found");
+    assertEquals(
+        creates, EMU.emulator().requestCount("POST /v1/batches"), "no create: it was found");
     assertEquals(0, EMU.emulator().state().path("faults").size(), "the long list was served");
     assertTrue(manifest(spark, path).batchIds().contains(real));
     assertEveryRowOnceSucceeded(reader(spark, EMU).load(path).collectAsList(), 4_000);
@@ -283,9 +333,12 @@ class HostileServerTest {
 
   private static String rawList() throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(EMU.baseUrl()
-        + "/batches")).header("Authorization", "Bearer " + FaultSupport.KEY).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(EMU.baseUrl() + "/batches"))
+                .header("Authorization", "Bearer " + FaultSupport.KEY)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -306,8 +359,10 @@ class HostileServerTest {
         b = c.getBatch(batch);
       }
       outputFile = b.outputFileId();
-      try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-          c.openFileContent(outputFile), java.nio.charset.StandardCharsets.UTF_8))) {
+      try (java.io.BufferedReader r =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  c.openFileContent(outputFile), java.nio.charset.StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           lines.add(line);
@@ -327,10 +382,11 @@ class HostileServerTest {
       body.putArray("x_citations").addObject().put("url", "https://example.com");
       ObjectNode choice = (ObjectNode) body.path("choices").get(0);
       choice.put("x_score", 0.5);
-      ((ObjectNode) choice.path("message")).put("reasoning", "thinking...")
-          .putObject("x_audio").putNull("data");
-      ((ObjectNode) body.path("usage")).put("cached_tokens", 7)
-          .putObject("x_details").put("a", 1);
+      ((ObjectNode) choice.path("message"))
+          .put("reasoning", "thinking...")
+          .putObject("x_audio")
+          .putNull("data");
+      ((ObjectNode) body.path("usage")).put("cached_tokens", 7).putObject("x_details").put("a", 1);
       doctored.append(o).append('\n');
     }
     ObjectNode stranger = (ObjectNode) JSON.readTree(lines.get(0));
@@ -338,10 +394,13 @@ class HostileServerTest {
     doctored.append(stranger).append('\n');
     doctored.append(lines.get(1)).append('\n');
     // The reader reads the input file first, then the output file (this one), then the errors.
-    EMU.emulator().armFault("[{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"delay\","
-        + "\"millis\":1},{\"route\":\"GET /v1/files/{id}/content\",\"status\":200,"
-        + "\"contentType\":\"application/octet-stream\",\"body\":"
-        + JSON.valueToTree(doctored.toString()) + "}]");
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"delay\","
+                + "\"millis\":1},{\"route\":\"GET /v1/files/{id}/content\",\"status\":200,"
+                + "\"contentType\":\"application/octet-stream\",\"body\":"
+                + JSON.valueToTree(doctored.toString())
+                + "}]");
     List<Row> rows = reader(spark, EMU).load(path).collectAsList();
     assertEquals(0, EMU.emulator().state().path("faults").size());
     assertEveryRowOnceSucceeded(rows, n);

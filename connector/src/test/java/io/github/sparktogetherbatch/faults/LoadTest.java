@@ -42,17 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
  * emulator served on those routes.
  */
 class LoadTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
-  static final List<String> WRITE_ROUTES = List.of("POST /v1/files", "PUT /_upload/{id}",
-      "POST /v1/files/{id}/preprocess", "POST /v1/batches", "GET /v1/files", "GET /v1/batches",
-      "DELETE /v1/files/{id}");
-  static final List<String> READ_ROUTES = List.of("GET /v1/batches/{id}",
-      "GET /v1/files/{id}/content");
+  static final List<String> WRITE_ROUTES =
+      List.of(
+          "POST /v1/files",
+          "PUT /_upload/{id}",
+          "POST /v1/files/{id}/preprocess",
+          "POST /v1/batches",
+          "GET /v1/files",
+          "GET /v1/batches",
+          "DELETE /v1/files/{id}");
+  static final List<String> READ_ROUTES =
+      List.of("GET /v1/batches/{id}", "GET /v1/files/{id}/content");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void retryCountsUnderATenPercent429RateAreReportedAsMetrics() throws Exception {
@@ -77,15 +81,16 @@ class LoadTest {
     }
     EMU.emulator().armFault("[" + String.join(",", faults) + "]");
     List<QueryExecution> executions = new CopyOnWriteArrayList<>();
-    QueryExecutionListener listener = new QueryExecutionListener() {
-      @Override
-      public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-        executions.add(qe);
-      }
+    QueryExecutionListener listener =
+        new QueryExecutionListener() {
+          @Override
+          public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+            executions.add(qe);
+          }
 
-      @Override
-      public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
-    };
+          @Override
+          public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
+        };
     spark.listenerManager().register(listener);
     String path = tmp.resolve("load").toString();
     long t0 = System.nanoTime();
@@ -99,15 +104,21 @@ class LoadTest {
       Dataset<Row> input = FaultSupport.input(spark, n, partitions);
       // append to a new path: the same as the default mode there, and Spark puts the DSv2 write
       // (with its metrics) on the plan
-      FaultSupport.writer(input, EMU).option("maxRequestsPerBatch", String.valueOf(perBatch))
-          .mode("append").save(path);
+      FaultSupport.writer(input, EMU)
+          .option("maxRequestsPerBatch", String.valueOf(perBatch))
+          .mode("append")
+          .save(path);
       writeMs = (System.nanoTime() - t0) / 1_000_000;
       afterWrite = requestCounts(EMU);
-      Dataset<Row> results = FaultSupport.reader(spark, EMU).option("pollInterval", "200ms")
-          .load(path);
+      Dataset<Row> results =
+          FaultSupport.reader(spark, EMU).option("pollInterval", "200ms").load(path);
       // one action over the results: every row once, each the model's answer to its own prompt
-      Dataset<Row> checked = results.join(input, "custom_id").selectExpr("custom_id",
-          "status = 'succeeded' AND content = concat('Echo: ', prompt) AS ok").cache();
+      Dataset<Row> checked =
+          results
+              .join(input, "custom_id")
+              .selectExpr(
+                  "custom_id", "status = 'succeeded' AND content = concat('Echo: ', prompt) AS ok")
+              .cache();
       rows = checked.count();
       afterRead = requestCounts(EMU);
       mismatched = checked.where("NOT ok").count();
@@ -148,29 +159,41 @@ class LoadTest {
     SparkPlan scan = find(executions, BatchScanExec.class);
     long readTaskRetries = scan.metrics().apply("httpRetries").value();
     long readDriverRetries = scan.metrics().apply("driverHttpRetries").value();
-    System.out.printf("LoadTest: %,d rows in %d batches; write %,d ms, total %,d ms; write "
+    System.out.printf(
+        "LoadTest: %,d rows in %d batches; write %,d ms, total %,d ms; write "
             + "httpRetries %d (429s served %d); read httpRetries %d + driverHttpRetries %d (429s "
-            + "served %d); requests %s%n", n, m.batches().size(), writeMs, totalMs,
-        writeMetrics.get("httpRetries"), written429, readTaskRetries, readDriverRetries, read429,
+            + "served %d); requests %s%n",
+        n,
+        m.batches().size(),
+        writeMs,
+        totalMs,
+        writeMetrics.get("httpRetries"),
+        written429,
+        readTaskRetries,
+        readDriverRetries,
+        read429,
         afterRead);
     assertTrue(written429 > 0 && read429 > 0, "429s were served: " + afterRead);
     assertEquals(written429, writeMetrics.get("httpRetries"), "write metric httpRetries");
     assertEquals((long) m.batches().size(), writeMetrics.get("batchesCreated"));
     assertEquals(read429, readTaskRetries + readDriverRetries, "read metrics httpRetries");
-    assertTrue(readDriverRetries > 0 || count(afterRead, "GET /v1/batches/{id}") < 10,
+    assertTrue(
+        readDriverRetries > 0 || count(afterRead, "GET /v1/batches/{id}") < 10,
         "the polls' 429s are the driver's");
   }
 
   private static String tenPercent429(String route) {
-    return "{\"route\":\"" + route + "\",\"status\":429,\"every\":10,\"times\":-1,"
+    return "{\"route\":\""
+        + route
+        + "\",\"status\":429,\"every\":10,\"times\":-1,"
         + "\"retryAfterMs\":200}";
   }
 
   /** The write's driver-side metric values, from the Write on the plan (Spark 3.5 shows none). */
   private static Map<String, Long> writeDriverMetrics(List<QueryExecution> executions)
       throws Exception {
-    V2ExistingTableWriteExec exec = (V2ExistingTableWriteExec) find(executions,
-        V2ExistingTableWriteExec.class);
+    V2ExistingTableWriteExec exec =
+        (V2ExistingTableWriteExec) find(executions, V2ExistingTableWriteExec.class);
     Write write = exec.write();
     Method m = write.getClass().getMethod("reportDriverMetrics");
     m.setAccessible(true);
@@ -193,8 +216,8 @@ class LoadTest {
 
   /**
    * {@code plan.children()}, called reflectively: its return type is {@code scala.collection.Seq}
-   * on Scala 2.12 and {@code scala.collection.immutable.Seq} on 2.13, so a compiled call fails
-   * with NoSuchMethodError on the other Scala version. Both are {@code scala.collection.Seq}.
+   * on Scala 2.12 and {@code scala.collection.immutable.Seq} on 2.13, so a compiled call fails with
+   * NoSuchMethodError on the other Scala version. Both are {@code scala.collection.Seq}.
    */
   private static scala.collection.Seq<?> children(SparkPlan plan) {
     try {
@@ -209,22 +232,28 @@ class LoadTest {
       return plan;
     }
     if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) {
-      SparkPlan f = find(((org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) plan)
-          .executedPlan(), type);
+      SparkPlan f =
+          find(
+              ((org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) plan).executedPlan(),
+              type);
       if (f != null) {
         return f;
       }
     }
     if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec) {
-      SparkPlan f = find(((org.apache.spark.sql.execution.adaptive.QueryStageExec) plan).plan(),
-          type);
+      SparkPlan f =
+          find(((org.apache.spark.sql.execution.adaptive.QueryStageExec) plan).plan(), type);
       if (f != null) {
         return f;
       }
     }
     if (plan instanceof org.apache.spark.sql.execution.columnar.InMemoryTableScanExec) {
-      SparkPlan f = find(((org.apache.spark.sql.execution.columnar.InMemoryTableScanExec) plan)
-          .relation().cachedPlan(), type);
+      SparkPlan f =
+          find(
+              ((org.apache.spark.sql.execution.columnar.InMemoryTableScanExec) plan)
+                  .relation()
+                  .cachedPlan(),
+              type);
       if (f != null) {
         return f;
       }

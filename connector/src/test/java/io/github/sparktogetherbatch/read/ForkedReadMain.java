@@ -21,13 +21,14 @@ public final class ForkedReadMain {
     String path = args[0];
     String baseUrl = args[1];
     String out = args[2];
-    SparkSession spark = SparkSession.builder()
-        .master("local[1]")
-        .appName("forked-read")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.datasource.together-batch.baseUrl", baseUrl)
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("forked-read")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.datasource.together-batch.baseUrl", baseUrl)
+            .getOrCreate();
     try {
       List<Row> rows = spark.read().format("together-batch").load(path).collectAsList();
       Files.write(Paths.get(out), lines(rows), StandardCharsets.UTF_8);
@@ -43,8 +44,11 @@ public final class ForkedReadMain {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < r.size(); i++) {
         Object v = r.get(i);
-        sb.append(i == 0 ? "" : "\t").append(v == null ? "\\N"
-            : v.toString().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n"));
+        sb.append(i == 0 ? "" : "\t")
+            .append(
+                v == null
+                    ? "\\N"
+                    : v.toString().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n"));
       }
       out.add(sb.toString());
     }

@@ -43,8 +43,12 @@ final class ReadFixtures {
   ReadFixtures(EmulatorExtension emulator, Path tmp) {
     this.emulator = emulator;
     this.tmp = tmp;
-    this.client = new TogetherClient(TogetherClientConfig.builder().baseUrl(emulator.baseUrl())
-        .apiKey(EmulatorExtension.TEST_API_KEY).build());
+    this.client =
+        new TogetherClient(
+            TogetherClientConfig.builder()
+                .baseUrl(emulator.baseUrl())
+                .apiKey(EmulatorExtension.TEST_API_KEY)
+                .build());
   }
 
   TogetherClient client() {
@@ -73,22 +77,33 @@ final class ReadFixtures {
     }
 
     DeterministicModel.Answer expected(String customId) {
-      return DeterministicModel.answer(DeterministicModel.CHAT_COMPLETIONS, body(prompts.get(customId)));
+      return DeterministicModel.answer(
+          DeterministicModel.CHAT_COMPLETIONS, body(prompts.get(customId)));
     }
   }
 
-  /** Prompts {@code prefix-0..n-1}: "question i about things", every {@code failEvery}-th with !!fail!!. */
+  /**
+   * Prompts {@code prefix-0..n-1}: "question i about things", every {@code failEvery}-th with
+   * !!fail!!.
+   */
   static Map<String, String> prompts(String prefix, int n, int failEvery) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       boolean fails = failEvery > 0 && i % failEvery == failEvery - 1;
-      out.put(prefix + "-" + i, "question " + i + " about " + "word ".repeat(i % 5)
-          + (fails ? "!!fail!! please" : "things"));
+      out.put(
+          prefix + "-" + i,
+          "question "
+              + i
+              + " about "
+              + "word ".repeat(i % 5)
+              + (fails ? "!!fail!! please" : "things"));
     }
     return out;
   }
 
-  /** Uploads one input file per map, creates a batch for each, and commits a manifest at a new path. */
+  /**
+   * Uploads one input file per map, creates a batch for each, and commits a manifest at a new path.
+   */
   @SafeVarargs
   final Job createJob(Map<String, String>... batches) {
     try {
@@ -108,8 +123,15 @@ final class ReadFixtures {
         Files.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
         FileObject uploaded = client.uploadFile(file, file.getFileName().toString());
         BatchJob batch = client.createBatch(uploaded.id(), CHAT, null);
-        manifest = manifest.withBatch(new JobManifest.BatchEntry(batch.id(), uploaded.id(),
-            requests.size(), Files.size(file), Instant.now(), "test"));
+        manifest =
+            manifest.withBatch(
+                new JobManifest.BatchEntry(
+                    batch.id(),
+                    uploaded.id(),
+                    requests.size(),
+                    Files.size(file),
+                    Instant.now(),
+                    "test"));
         job.batchIds.add(batch.id());
         for (String id : requests.keySet()) {
           job.prompts.put(id, requests.get(id));
@@ -143,7 +165,9 @@ final class ReadFixtures {
   }
 
   DataFrameReader reader(SparkSession spark) {
-    return spark.read().format("together-batch")
+    return spark
+        .read()
+        .format("together-batch")
         .option("baseUrl", emulator.baseUrl())
         .option("apiKey", EmulatorExtension.TEST_API_KEY)
         .option("pollInterval", "50ms");

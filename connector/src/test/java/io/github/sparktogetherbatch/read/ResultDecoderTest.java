@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 class ResultDecoderTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private static final String CHAT_BODY = "{\"id\":\"c-1\",\"object\":\"chat.completion\","
-      + "\"created\":1,\"model\":\"m/x\",\"prompt\":[],\"choices\":[{\"index\":0,\"message\":"
-      + "{\"role\":\"assistant\",\"content\":\"Hello \\\"there\\\" \\u00e9\",\"tool_calls\":[]},"
-      + "\"logprobs\":null,\"finish_reason\":\"stop\",\"seed\":7}],\"usage\":{\"prompt_tokens\":12,"
-      + "\"completion_tokens\":3,\"total_tokens\":15},\"system_fingerprint\":\"fp\"}";
+  private static final String CHAT_BODY =
+      "{\"id\":\"c-1\",\"object\":\"chat.completion\","
+          + "\"created\":1,\"model\":\"m/x\",\"prompt\":[],\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":\"Hello \\\"there\\\" \\u00e9\",\"tool_calls\":[]},"
+          + "\"logprobs\":null,\"finish_reason\":\"stop\",\"seed\":7}],\"usage\":{\"prompt_tokens\":12,"
+          + "\"completion_tokens\":3,\"total_tokens\":15},\"system_fingerprint\":\"fp\"}";
 
   private final ResultDecoder full = new ResultDecoder(true, true);
 
@@ -34,8 +35,11 @@ class ResultDecoderTest {
 
   @Test
   void chatSuccessLine() throws IOException {
-    String line = "{\"id\":\"br_1\",\"custom_id\":\"request-1\",\"response\":{\"status_code\":200,"
-        + "\"request_id\":\"abc\",\"body\":" + CHAT_BODY + "}}";
+    String line =
+        "{\"id\":\"br_1\",\"custom_id\":\"request-1\",\"response\":{\"status_code\":200,"
+            + "\"request_id\":\"abc\",\"body\":"
+            + CHAT_BODY
+            + "}}";
     ResultDecoder.Result r = decode(full, line);
     assertEquals("request-1", r.customId);
     assertFalse(r.failed);
@@ -55,8 +59,11 @@ class ResultDecoderTest {
   @Test
   void decodesALineInsideABiggerBuffer() {
     // As the partition reader does: the line is a slice of a buffer holding other lines too.
-    String line = "{\"id\":\"br_1\",\"custom_id\":\"r-\u00e9\",\"response\":{\"status_code\":200,"
-        + "\"body\":" + CHAT_BODY + "}}";
+    String line =
+        "{\"id\":\"br_1\",\"custom_id\":\"r-\u00e9\",\"response\":{\"status_code\":200,"
+            + "\"body\":"
+            + CHAT_BODY
+            + "}}";
     byte[] l = line.getBytes(StandardCharsets.UTF_8);
     byte[] buf = new byte[l.length + 20];
     java.util.Arrays.fill(buf, (byte) '{');
@@ -71,22 +78,24 @@ class ResultDecoderTest {
 
   @Test
   void bytesThatAreNotUtf8AreMalformedUntilDecodedAsText() {
-    byte[] line = "{\"custom_id\":\"a\",\"error\":\"bad \u00ff\u00fe\"}"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] line =
+        "{\"custom_id\":\"a\",\"error\":\"bad \u00ff\u00fe\"}"
+            .getBytes(StandardCharsets.ISO_8859_1);
     ResultDecoder.Result r = new ResultDecoder.Result();
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode(line, 0, line.length, r));
-    assertEquals(ResultDecoder.Outcome.OK,
-        full.decode(new String(line, StandardCharsets.UTF_8), r));
+    assertEquals(
+        ResultDecoder.Outcome.OK, full.decode(new String(line, StandardCharsets.UTF_8), r));
     assertEquals("bad \ufffd\ufffd", r.errorMessage);
   }
 
   @Test
   void completionsSuccessLineAndFieldOrder() {
     // Fields in another order than usual; the response before the custom_id; OpenAI's error: null.
-    String line = "{\"response\":{\"body\":{\"usage\":{\"total_tokens\":5,\"prompt_tokens\":2,"
-        + "\"completion_tokens\":3},\"choices\":[{\"finish_reason\":\"length\",\"text\":\"one two\","
-        + "\"index\":0},{\"text\":\"second choice\"}],\"model\":\"m/y\"},\"status_code\":200},"
-        + "\"error\":null,\"custom_id\":\"c2\"}";
+    String line =
+        "{\"response\":{\"body\":{\"usage\":{\"total_tokens\":5,\"prompt_tokens\":2,"
+            + "\"completion_tokens\":3},\"choices\":[{\"finish_reason\":\"length\",\"text\":\"one two\","
+            + "\"index\":0},{\"text\":\"second choice\"}],\"model\":\"m/y\"},\"status_code\":200},"
+            + "\"error\":null,\"custom_id\":\"c2\"}";
     ResultDecoder.Result r = decode(full, line);
     assertEquals("c2", r.customId);
     assertFalse(r.failed);
@@ -100,8 +109,11 @@ class ResultDecoderTest {
 
   @Test
   void errorObjectLine() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"req-1\",\"error\":{\"message\":"
-        + "\"Invalid model specified\",\"code\":\"invalid_model\",\"param\":null}}");
+    ResultDecoder.Result r =
+        decode(
+            full,
+            "{\"custom_id\":\"req-1\",\"error\":{\"message\":"
+                + "\"Invalid model specified\",\"code\":\"invalid_model\",\"param\":null}}");
     assertEquals("req-1", r.customId);
     assertTrue(r.failed);
     assertEquals("invalid_model", r.errorCode);
@@ -112,8 +124,11 @@ class ResultDecoderTest {
 
   @Test
   void errorObjectWithTypeOnlyOrNoMessage() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"a\",\"error\":{\"type\":\"server_error\","
-        + "\"message\":\"boom\"}}");
+    ResultDecoder.Result r =
+        decode(
+            full,
+            "{\"custom_id\":\"a\",\"error\":{\"type\":\"server_error\","
+                + "\"message\":\"boom\"}}");
     assertEquals("server_error", r.errorCode);
     assertEquals("boom", r.errorMessage);
     r = decode(full, "{\"custom_id\":\"b\",\"error\":{\"code\":42,\"detail\":{\"x\":1}}}");
@@ -124,7 +139,8 @@ class ResultDecoderTest {
 
   @Test
   void errorStringLine() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"req-2\",\"error\":\"context length exceeded\"}");
+    ResultDecoder.Result r =
+        decode(full, "{\"custom_id\":\"req-2\",\"error\":\"context length exceeded\"}");
     assertEquals("req-2", r.customId);
     assertTrue(r.failed);
     assertNull(r.errorCode);
@@ -133,10 +149,16 @@ class ResultDecoderTest {
 
   @Test
   void errorResponseLine() {
-    String body = "{\"error\":{\"message\":\"bad things\",\"type\":\"invalid_request_error\","
-        + "\"code\":\"emulated_failure\"}}";
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"req-3\",\"response\":{\"status_code\":400,"
-        + "\"body\":" + body + "}}");
+    String body =
+        "{\"error\":{\"message\":\"bad things\",\"type\":\"invalid_request_error\","
+            + "\"code\":\"emulated_failure\"}}";
+    ResultDecoder.Result r =
+        decode(
+            full,
+            "{\"custom_id\":\"req-3\",\"response\":{\"status_code\":400,"
+                + "\"body\":"
+                + body
+                + "}}");
     assertEquals("req-3", r.customId);
     assertTrue(r.failed);
     assertEquals("emulated_failure", r.errorCode);
@@ -146,25 +168,32 @@ class ResultDecoderTest {
 
   @Test
   void errorResponseWithoutCodeOrBody() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"a\",\"response\":{\"status_code\":500,"
-        + "\"body\":{\"error\":{\"message\":\"m\",\"type\":\"server_error\"}}}}");
+    ResultDecoder.Result r =
+        decode(
+            full,
+            "{\"custom_id\":\"a\",\"response\":{\"status_code\":500,"
+                + "\"body\":{\"error\":{\"message\":\"m\",\"type\":\"server_error\"}}}}");
     assertEquals("server_error", r.errorCode);
     r = decode(full, "{\"custom_id\":\"b\",\"response\":{\"status_code\":503}}");
     assertTrue(r.failed);
     assertEquals("http_503", r.errorCode);
     assertTrue(r.errorMessage.contains("503"));
-    r = decode(full, "{\"custom_id\":\"c\",\"response\":{\"status_code\":429,\"body\":{\"error\":\"slow down\"}}}");
+    r =
+        decode(
+            full,
+            "{\"custom_id\":\"c\",\"response\":{\"status_code\":429,\"body\":{\"error\":\"slow down\"}}}");
     assertEquals("http_429", r.errorCode);
     assertEquals("slow down", r.errorMessage);
   }
 
   @Test
   void unknownFieldsAnywhereAreIgnored() {
-    String line = "{\"x\":[1,{\"custom_id\":\"not me\"}],\"custom_id\":\"u1\",\"extra\":{\"a\":[true,null]},"
-        + "\"response\":{\"status_code\":200,\"new\":{\"error\":\"no\"},\"body\":{\"choices\":[{\"message\":"
-        + "{\"content\":\"hi\",\"reasoning\":{\"deep\":[1,2]}},\"finish_reason\":\"stop\",\"future\":[[]]}],"
-        + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2,"
-        + "\"details\":{\"cached\":0}},\"model\":\"m\",\"zzz\":{}}},\"trailing\":1.5e3}";
+    String line =
+        "{\"x\":[1,{\"custom_id\":\"not me\"}],\"custom_id\":\"u1\",\"extra\":{\"a\":[true,null]},"
+            + "\"response\":{\"status_code\":200,\"new\":{\"error\":\"no\"},\"body\":{\"choices\":[{\"message\":"
+            + "{\"content\":\"hi\",\"reasoning\":{\"deep\":[1,2]}},\"finish_reason\":\"stop\",\"future\":[[]]}],"
+            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2,"
+            + "\"details\":{\"cached\":0}},\"model\":\"m\",\"zzz\":{}}},\"trailing\":1.5e3}";
     ResultDecoder.Result r = decode(full, line);
     assertEquals("u1", r.customId);
     assertFalse(r.failed);
@@ -176,9 +205,12 @@ class ResultDecoderTest {
 
   @Test
   void numericCustomIdAndMissingTotal() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":17,\"response\":{\"status_code\":200,\"body\":"
-        + "{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"tool_calls\"}],"
-        + "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}}}");
+    ResultDecoder.Result r =
+        decode(
+            full,
+            "{\"custom_id\":17,\"response\":{\"status_code\":200,\"body\":"
+                + "{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"tool_calls\"}],"
+                + "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}}}");
     assertEquals("17", r.customId);
     assertFalse(r.failed);
     assertNull(r.content);
@@ -188,7 +220,8 @@ class ResultDecoderTest {
   @Test
   void contentAndResponseSkippedWhenNotRequested() {
     ResultDecoder lean = new ResultDecoder(false, false);
-    String line = "{\"custom_id\":\"r\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}";
+    String line =
+        "{\"custom_id\":\"r\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}";
     ResultDecoder.Result r = decode(lean, line);
     assertNull(r.content);
     assertNull(r.response);
@@ -208,16 +241,22 @@ class ResultDecoderTest {
     ResultDecoder.Result r = new ResultDecoder.Result();
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode("not json", r));
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode("[1,2]", r));
-    assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode("{\"custom_id\":\"x\",\"response\":{", r));
-    assertEquals(ResultDecoder.Outcome.NO_CUSTOM_ID, full.decode("{\"response\":{\"status_code\":200}}", r));
-    assertEquals(ResultDecoder.Outcome.NO_CUSTOM_ID, full.decode("{\"custom_id\":null,\"error\":\"x\"}", r));
-    assertEquals(ResultDecoder.Outcome.NO_CUSTOM_ID, full.decode("{\"custom_id\":{\"a\":1},\"error\":\"x\"}", r));
+    assertEquals(
+        ResultDecoder.Outcome.MALFORMED, full.decode("{\"custom_id\":\"x\",\"response\":{", r));
+    assertEquals(
+        ResultDecoder.Outcome.NO_CUSTOM_ID, full.decode("{\"response\":{\"status_code\":200}}", r));
+    assertEquals(
+        ResultDecoder.Outcome.NO_CUSTOM_ID, full.decode("{\"custom_id\":null,\"error\":\"x\"}", r));
+    assertEquals(
+        ResultDecoder.Outcome.NO_CUSTOM_ID,
+        full.decode("{\"custom_id\":{\"a\":1},\"error\":\"x\"}", r));
   }
 
   @Test
   void reusedResultIsCleared() {
     ResultDecoder.Result r = new ResultDecoder.Result();
-    full.decode("{\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}", r);
+    full.decode(
+        "{\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}", r);
     full.decode("{\"custom_id\":\"b\",\"error\":\"e\"}", r);
     assertEquals("b", r.customId);
     assertNull(r.model);
@@ -230,8 +269,10 @@ class ResultDecoderTest {
   void decodedRawBodyMatchesEveryEmulatorShapeAsTree() throws IOException {
     // Pretty-printed and nested bodies still slice to valid JSON equal to the original.
     JsonNode body = MAPPER.readTree(CHAT_BODY);
-    String pretty = "{ \"custom_id\" : \"p\", \"response\" : { \"status_code\" : 200, \"body\" : "
-        + MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body).replace("\n", " ") + " } }";
+    String pretty =
+        "{ \"custom_id\" : \"p\", \"response\" : { \"status_code\" : 200, \"body\" : "
+            + MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body).replace("\n", " ")
+            + " } }";
     ResultDecoder.Result r = decode(full, pretty);
     assertEquals(body, MAPPER.readTree(r.response));
   }
@@ -240,14 +281,18 @@ class ResultDecoderTest {
   void inputIdsStreamSkipsBodies() throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 3; i++) {
-      sb.append("{\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"custom_id ")
-          .append(i).append("\"}],\"custom_id\":\"nested\"},\"custom_id\":\"id-").append(i)
+      sb.append(
+              "{\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"custom_id ")
+          .append(i)
+          .append("\"}],\"custom_id\":\"nested\"},\"custom_id\":\"id-")
+          .append(i)
           .append("\",\"method\":\"POST\"}\n");
     }
     sb.append("\n{\"body\":{}}\r\n");
     List<String> ids = new ArrayList<>();
-    try (ResultDecoder.InputIds in = new ResultDecoder.InputIds(
-        new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)))) {
+    try (ResultDecoder.InputIds in =
+        new ResultDecoder.InputIds(
+            new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)))) {
       while (in.next()) {
         ids.add(in.id());
       }
@@ -255,8 +300,10 @@ class ResultDecoderTest {
     }
     assertEquals(java.util.Arrays.asList("id-0", "id-1", "id-2", null), ids);
 
-    try (ResultDecoder.InputIds in = new ResultDecoder.InputIds(
-        new ByteArrayInputStream("{\"custom_id\":\"a\"}\n[1]\n".getBytes(StandardCharsets.UTF_8)))) {
+    try (ResultDecoder.InputIds in =
+        new ResultDecoder.InputIds(
+            new ByteArrayInputStream(
+                "{\"custom_id\":\"a\"}\n[1]\n".getBytes(StandardCharsets.UTF_8)))) {
       assertTrue(in.next());
       assertThrows(IOException.class, in::next);
     }

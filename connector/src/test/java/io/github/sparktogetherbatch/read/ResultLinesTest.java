@@ -50,11 +50,24 @@ class ResultLinesTest {
 
   @Test
   void splitsLinesAsBufferedReaderDoes() throws IOException {
-    String[] cases = {"", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb\r", "\n\n", "\r\n\r\n", "a\r\r\nb",
-        "\u00e9\u4e2d\n\ud83d\ude00\r\nx", "{\"a\":1}\n{\"b\":2}\n"};
+    String[] cases = {
+      "",
+      "a",
+      "a\n",
+      "a\nb",
+      "a\r\nb\r\n",
+      "a\rb\r",
+      "\n\n",
+      "\r\n\r\n",
+      "a\r\r\nb",
+      "\u00e9\u4e2d\n\ud83d\ude00\r\nx",
+      "{\"a\":1}\n{\"b\":2}\n"
+    };
     for (String c : cases) {
       for (int max : new int[] {1, 2, 3, 100}) {
-        assertEquals(readLines(c), lines(c.getBytes(StandardCharsets.UTF_8), max),
+        assertEquals(
+            readLines(c),
+            lines(c.getBytes(StandardCharsets.UTF_8), max),
             "'" + c + "' read " + max + " bytes at a time");
       }
     }
@@ -68,11 +81,15 @@ class ResultLinesTest {
       StringBuilder sb = new StringBuilder();
       int n = rnd.nextInt(round % 10 == 0 ? 300_000 : 200);
       for (int i = 0; i < n; i++) {
-        sb.append(round % 10 == 0 && rnd.nextInt(50_000) != 0 ? 'x'
-            : alphabet[rnd.nextInt(alphabet.length)]);
+        sb.append(
+            round % 10 == 0 && rnd.nextInt(50_000) != 0
+                ? 'x'
+                : alphabet[rnd.nextInt(alphabet.length)]);
       }
       String s = sb.toString();
-      assertEquals(readLines(s), lines(s.getBytes(StandardCharsets.UTF_8), 1 + rnd.nextInt(70_000)),
+      assertEquals(
+          readLines(s),
+          lines(s.getBytes(StandardCharsets.UTF_8), 1 + rnd.nextInt(70_000)),
           "round " + round);
     }
   }
@@ -81,7 +98,8 @@ class ResultLinesTest {
   void blankMeansWhatStringIsBlankSays() throws IOException {
     String s = "  \t\n\u3000 \nx\n \u00a0\n\u000b\f\n";
     List<Boolean> got = new ArrayList<>();
-    try (ResultLines l = new ResultLines(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)))) {
+    try (ResultLines l =
+        new ResultLines(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)))) {
       while (l.next()) {
         got.add(l.isBlank());
       }
@@ -99,8 +117,9 @@ class ResultLinesTest {
   void malformedUtf8DecodesLikeAReader() throws IOException {
     byte[] b = {'a', (byte) 0xff, 'b', '\n', (byte) 0xe2, (byte) 0x82, '\n', 'c'};
     List<String> expected = new ArrayList<>();
-    BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(b),
-        StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(new ByteArrayInputStream(b), StandardCharsets.UTF_8));
     String line;
     while ((line = r.readLine()) != null) {
       expected.add(line);

@@ -18,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The scheduled-ETL case: a job written here is read by a new JVM that is given only its path. */
 class SeparateJvmReadTest {
-  @RegisterExtension
-  static final EmulatorExtension EMULATOR = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void anotherJvmGivenOnlyThePathReadsTheSameRows() throws Exception {
@@ -43,8 +41,10 @@ class SeparateJvmReadTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx768m");
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+      if (a.startsWith("--add-opens")
+          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")) {
         cmd.add(a);
       }
     }
@@ -55,8 +55,8 @@ class SeparateJvmReadTest {
     cmd.add(job.path);
     cmd.add(EMULATOR.baseUrl());
     cmd.add(out.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TOGETHER_API_KEY", EmulatorExtension.TEST_API_KEY);
     Process p = pb.start();
     boolean ended = p.waitFor(180, TimeUnit.SECONDS);

@@ -14,14 +14,18 @@ class SubmittedIdsTest {
   @Test
   void behavesLikeALinkedHashMapOfIdToHasRow() {
     Random rnd = new Random(13);
-    String[] odd = {"", "\u00e9", "\ud83d\ude00", "\ud800", "a\u0000b", "Aa", "BB"}; // Aa/BB collide
+    String[] odd = {
+      "", "\u00e9", "\ud83d\ude00", "\ud800", "a\u0000b", "Aa", "BB"
+    }; // Aa/BB collide
     for (int round = 0; round < 20; round++) {
       Map<String, Boolean> expected = new LinkedHashMap<>();
       SubmittedIds ids = new SubmittedIds();
       int n = round == 0 ? 200_000 : rnd.nextInt(3000);
       for (int i = 0; i < n; i++) {
-        String id = rnd.nextInt(50) == 0 ? odd[rnd.nextInt(odd.length)]
-            : Integer.toString(rnd.nextInt(Math.max(1, n)));
+        String id =
+            rnd.nextInt(50) == 0
+                ? odd[rnd.nextInt(odd.length)]
+                : Integer.toString(rnd.nextInt(Math.max(1, n)));
         expected.putIfAbsent(id, Boolean.FALSE);
         ids.add(id);
       }

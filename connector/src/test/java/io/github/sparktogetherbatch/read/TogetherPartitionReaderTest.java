@@ -30,11 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicate results, a custom_id in both files, unreadable lines, missing rows, metrics, pruning.
  */
 class TogetherPartitionReaderTest {
-  @RegisterExtension
-  static final EmulatorExtension EMULATOR = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private ReadFixtures fx;
   private TogetherClientConfig config;
@@ -54,26 +52,40 @@ class TogetherPartitionReaderTest {
 
   private String upload(String name, String... lines) throws IOException {
     Path f = tmp.resolve(name);
-    Files.write(f, (lines.length == 0 ? "" : String.join("\n", lines) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        f,
+        (lines.length == 0 ? "" : String.join("\n", lines) + "\n")
+            .getBytes(StandardCharsets.UTF_8));
     return fx.client().uploadFile(f, name).id();
   }
 
   private static String input(String id) {
-    return "{\"custom_id\":\"" + id + "\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi " + id + "\"}]}}";
+    return "{\"custom_id\":\""
+        + id
+        + "\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"hi "
+        + id
+        + "\"}]}}";
   }
 
   private static String ok(String id, String content, int p, int c) {
-    return "{\"id\":\"br\",\"custom_id\":\"" + id + "\",\"response\":{\"status_code\":200,\"body\":"
-        + "{\"model\":\"m\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"" + content
-        + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + p
-        + ",\"completion_tokens\":" + c + ",\"total_tokens\":" + (p + c) + "}}}}";
+    return "{\"id\":\"br\",\"custom_id\":\""
+        + id
+        + "\",\"response\":{\"status_code\":200,\"body\":"
+        + "{\"model\":\"m\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\""
+        + content
+        + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":"
+        + p
+        + ",\"completion_tokens\":"
+        + c
+        + ",\"total_tokens\":"
+        + (p + c)
+        + "}}}}";
   }
 
   /** Reads a whole partition; returns rows as maps by column name, and the final metrics. */
-  private List<Map<String, Object>> read(TogetherInputPartition part, int[] columns,
-      Map<String, Long> metrics) {
+  private List<Map<String, Object>> read(
+      TogetherInputPartition part, int[] columns, Map<String, Long> metrics) {
     List<Map<String, Object>> out = new ArrayList<>();
     TogetherPartitionReader reader = new TogetherPartitionReader(part, columns);
     try {
@@ -82,10 +94,15 @@ class TogetherPartitionReaderTest {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < columns.length; i++) {
           String name = ResultSchema.SCHEMA.fields()[columns[i]].name();
-          Object v = row.isNullAt(i) ? null
-              : ResultSchema.SCHEMA.fields()[columns[i]].dataType().equals(
-                  org.apache.spark.sql.types.DataTypes.IntegerType) ? (Object) row.getInt(i)
-              : row.getUTF8String(i).toString();
+          Object v =
+              row.isNullAt(i)
+                  ? null
+                  : ResultSchema.SCHEMA
+                          .fields()[columns[i]]
+                          .dataType()
+                          .equals(org.apache.spark.sql.types.DataTypes.IntegerType)
+                      ? (Object) row.getInt(i)
+                      : row.getUTF8String(i).toString();
           m.put(name, v);
         }
         out.add(m);
@@ -112,20 +129,32 @@ class TogetherPartitionReaderTest {
   @Test
   void reconcilesUnknownDuplicateAndMissingResults() throws IOException {
     String in = upload("in.jsonl", input("a"), input("b"), input("c"), input("d"), input("e"));
-    String outFile = upload("out.jsonl",
-        ok("b", "B!", 2, 1),
-        "",
-        ok("zz", "not submitted", 1, 1),
-        "this is not json",
-        "{\"response\":{\"status_code\":200}}",
-        ok("a", "A!", 3, 2),
-        ok("a", "A again", 3, 2));
-    String errFile = upload("err.jsonl",
-        "{\"custom_id\":\"b\",\"error\":{\"message\":\"lost race\",\"code\":\"x\"}}",
-        "{\"custom_id\":\"c\",\"error\":\"context length exceeded\"}",
-        "{\"custom_id\":\"yy\",\"error\":\"unknown\"}");
-    TogetherInputPartition part = new TogetherInputPartition("batch-1", in, outFile, errFile,
-        "EXPIRED", null, TogetherInputPartition.Mode.RESULTS, config);
+    String outFile =
+        upload(
+            "out.jsonl",
+            ok("b", "B!", 2, 1),
+            "",
+            ok("zz", "not submitted", 1, 1),
+            "this is not json",
+            "{\"response\":{\"status_code\":200}}",
+            ok("a", "A!", 3, 2),
+            ok("a", "A again", 3, 2));
+    String errFile =
+        upload(
+            "err.jsonl",
+            "{\"custom_id\":\"b\",\"error\":{\"message\":\"lost race\",\"code\":\"x\"}}",
+            "{\"custom_id\":\"c\",\"error\":\"context length exceeded\"}",
+            "{\"custom_id\":\"yy\",\"error\":\"unknown\"}");
+    TogetherInputPartition part =
+        new TogetherInputPartition(
+            "batch-1",
+            in,
+            outFile,
+            errFile,
+            "EXPIRED",
+            null,
+            TogetherInputPartition.Mode.RESULTS,
+            config);
     Map<String, Long> metrics = new HashMap<>();
     List<Map<String, Object>> rows = read(part, ALL, metrics);
 
@@ -169,8 +198,16 @@ class TogetherPartitionReaderTest {
     String in = upload("in.jsonl", input("a"), input("b"), input("c"));
     String outFile = upload("out.jsonl", ok("a", "A", 1, 1), ok("zz", "Z", 1, 1));
     String errFile = upload("err.jsonl");
-    TogetherInputPartition part = new TogetherInputPartition("batch-2", in, outFile, errFile,
-        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
+    TogetherInputPartition part =
+        new TogetherInputPartition(
+            "batch-2",
+            in,
+            outFile,
+            errFile,
+            "COMPLETED",
+            null,
+            TogetherInputPartition.Mode.RESULTS,
+            config);
     Map<String, Long> metrics = new HashMap<>();
     List<Map<String, Object>> rows = read(part, new int[] {1, 0}, metrics);
     assertEquals(List.of("a", "b", "c"), rows.stream().map(r -> r.get("custom_id")).toList());
@@ -190,8 +227,16 @@ class TogetherPartitionReaderTest {
   @Test
   void failedBatchRequestsBecomeFailedRows() throws IOException {
     String in = upload("in.jsonl", input("a"), input("b"));
-    TogetherInputPartition part = new TogetherInputPartition("batch-3", in, null, null, "FAILED",
-        "Input validation failed", TogetherInputPartition.Mode.FAILED_BATCH, config);
+    TogetherInputPartition part =
+        new TogetherInputPartition(
+            "batch-3",
+            in,
+            null,
+            null,
+            "FAILED",
+            "Input validation failed",
+            TogetherInputPartition.Mode.FAILED_BATCH,
+            config);
     Map<String, Long> metrics = new HashMap<>();
     List<Map<String, Object>> rows = read(part, ALL, metrics);
     assertEquals(2, rows.size());
@@ -209,27 +254,53 @@ class TogetherPartitionReaderTest {
     String in = upload("in.jsonl", input("a"), input("b"), input("c"));
     String outFile = upload("out.jsonl", ok("a", "A", 1, 1), ok("b", "B", 1, 1));
     assertTrue(fx.client().deleteFile(in));
-    TogetherInputPartition part = new TogetherInputPartition("batch-5", in, outFile, null,
-        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
+    TogetherInputPartition part =
+        new TogetherInputPartition(
+            "batch-5",
+            in,
+            outFile,
+            null,
+            "COMPLETED",
+            null,
+            TogetherInputPartition.Mode.RESULTS,
+            config);
     Map<String, Long> metrics = new HashMap<>();
-    assertEquals(List.of("a", "b"), read(part, ALL, metrics).stream()
-        .map(r -> r.get("custom_id")).toList());
-    assertEquals(List.of("a", "b"), read(part, new int[] {0}, metrics).stream()
-        .map(r -> r.get("custom_id")).toList());
+    assertEquals(
+        List.of("a", "b"), read(part, ALL, metrics).stream().map(r -> r.get("custom_id")).toList());
+    assertEquals(
+        List.of("a", "b"),
+        read(part, new int[] {0}, metrics).stream().map(r -> r.get("custom_id")).toList());
     // A malformed input file is a clear error naming the batch and the file.
     String bad = upload("bad.jsonl", input("a"), "[1,2]");
-    TogetherInputPartition badPart = new TogetherInputPartition("batch-6", bad, outFile, null,
-        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
-    TogetherBatchException e = assertThrows(TogetherBatchException.class,
-        () -> read(badPart, ALL, metrics));
+    TogetherInputPartition badPart =
+        new TogetherInputPartition(
+            "batch-6",
+            bad,
+            outFile,
+            null,
+            "COMPLETED",
+            null,
+            TogetherInputPartition.Mode.RESULTS,
+            config);
+    TogetherBatchException e =
+        assertThrows(TogetherBatchException.class, () -> read(badPart, ALL, metrics));
     assertTrue(e.getMessage().contains("batch-6") && e.getMessage().contains(bad), e.getMessage());
   }
 
   @Test
   void resultsWithoutAKnownInputFileAreReturnedOnce() throws IOException {
-    String outFile = upload("out.jsonl", ok("a", "A", 1, 1), ok("a", "A2", 1, 1), ok("b", "B", 1, 1));
-    TogetherInputPartition part = new TogetherInputPartition("batch-4", null, outFile, null,
-        "COMPLETED", null, TogetherInputPartition.Mode.RESULTS, config);
+    String outFile =
+        upload("out.jsonl", ok("a", "A", 1, 1), ok("a", "A2", 1, 1), ok("b", "B", 1, 1));
+    TogetherInputPartition part =
+        new TogetherInputPartition(
+            "batch-4",
+            null,
+            outFile,
+            null,
+            "COMPLETED",
+            null,
+            TogetherInputPartition.Mode.RESULTS,
+            config);
     Map<String, Long> metrics = new HashMap<>();
     Map<String, Map<String, Object>> got = byId(read(part, ALL, metrics));
     assertEquals(2, got.size());

@@ -40,11 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reads jobs back from the emulator through Spark ({@code local[2]}). */
 class TogetherReadTest {
-  @RegisterExtension
-  static final EmulatorExtension EMULATOR = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private ReadFixtures fx;
   private SparkSession spark;
@@ -87,14 +85,22 @@ class TogetherReadTest {
   @Test
   void schemaIsKnownWithoutAnyNetworkCallAndAMissingJobIsAClearError() {
     String nowhere = tmp.resolve("no-job-here").toUri().toString();
-    Dataset<Row> df = spark.read().format("together-batch")
-        .option("baseUrl", "http://127.0.0.1:9/v1").option("apiKey", "k").load(nowhere);
+    Dataset<Row> df =
+        spark
+            .read()
+            .format("together-batch")
+            .option("baseUrl", "http://127.0.0.1:9/v1")
+            .option("apiKey", "k")
+            .load(nowhere);
     assertEquals(ResultSchema.SCHEMA, df.schema());
-    assertEquals(List.of("custom_id", "content"),
+    assertEquals(
+        List.of("custom_id", "content"),
         List.of(df.select("custom_id", "content").schema().fieldNames()));
     Exception e = assertThrows(Exception.class, df::collectAsList);
-    assertTrue(findCause(e, io.github.sparktogetherbatch.exceptions.TogetherConfigException.class)
-        .getMessage().contains(nowhere));
+    assertTrue(
+        findCause(e, io.github.sparktogetherbatch.exceptions.TogetherConfigException.class)
+            .getMessage()
+            .contains(nowhere));
   }
 
   @Test
@@ -133,13 +139,16 @@ class TogetherReadTest {
     // Column pruning: narrower reads give the same answers.
     assertEquals(prompts.size(), df.count());
     assertEquals(prompts.size(), df.select("custom_id").distinct().count());
-    Set<String> failedIds = df.where("status = 'failed'").select("custom_id").collectAsList()
-        .stream().map(r -> r.getString(0)).collect(Collectors.toSet());
+    Set<String> failedIds =
+        df.where("status = 'failed'").select("custom_id").collectAsList().stream()
+            .map(r -> r.getString(0))
+            .collect(Collectors.toSet());
     assertEquals(10, failedIds.size());
     for (Row r : df.select("total_tokens", "custom_id").collectAsList()) {
       assertEquals(2, r.size());
       DeterministicModel.Answer a = job.expected(r.getString(1));
-      assertEquals(a.succeeded() ? (Integer) a.totalTokens() : null, r.isNullAt(0) ? null : r.getInt(0));
+      assertEquals(
+          a.succeeded() ? (Integer) a.totalTokens() : null, r.isNullAt(0) ? null : r.getInt(0));
     }
 
     // Joining back to the input on its id column.
@@ -148,9 +157,11 @@ class TogetherReadTest {
       inputRows.add(RowFactory.create(e.getKey(), e.getValue(), "input-status"));
     }
     inputRows.add(RowFactory.create("never-submitted", "x", "input-status"));
-    StructType inputSchema = new StructType()
-        .add("id", DataTypes.StringType).add("question", DataTypes.StringType)
-        .add("status", DataTypes.StringType);
+    StructType inputSchema =
+        new StructType()
+            .add("id", DataTypes.StringType)
+            .add("question", DataTypes.StringType)
+            .add("status", DataTypes.StringType);
     Dataset<Row> input = spark.createDataFrame(inputRows, inputSchema);
     List<Row> joined = TogetherBatchResults.joinWithInput(input, df, "id").collectAsList();
     assertEquals(inputRows.size(), joined.size());
@@ -178,12 +189,23 @@ class TogetherReadTest {
       expected.prompts.put(String.valueOf(1000L + i), prompt);
       i++;
     }
-    Dataset<Row> input = spark.createDataFrame(inputRows, new StructType()
-        .add("id", DataTypes.LongType).add("question", DataTypes.StringType)).repartition(3);
-    input.write().format("together-batch")
-        .option("baseUrl", EMULATOR.baseUrl()).option("apiKey", EmulatorExtension.TEST_API_KEY)
-        .option("model", ReadFixtures.MODEL).option("promptColumn", "question")
-        .option("idColumn", "id").option("maxRequestsPerBatch", "12")
+    Dataset<Row> input =
+        spark
+            .createDataFrame(
+                inputRows,
+                new StructType()
+                    .add("id", DataTypes.LongType)
+                    .add("question", DataTypes.StringType))
+            .repartition(3);
+    input
+        .write()
+        .format("together-batch")
+        .option("baseUrl", EMULATOR.baseUrl())
+        .option("apiKey", EmulatorExtension.TEST_API_KEY)
+        .option("model", ReadFixtures.MODEL)
+        .option("promptColumn", "question")
+        .option("idColumn", "id")
+        .option("maxRequestsPerBatch", "12")
         .save(expected.path);
 
     Dataset<Row> results = fx.reader(spark).load(expected.path);
@@ -209,22 +231,31 @@ class TogetherReadTest {
 
   @Test
   void jobInSeveralBatchesReadsWholeAndByBatchIdEqualsByPath() {
-    ReadFixtures.Job job = fx.createJob(ReadFixtures.prompts("a", 12, 4),
-        ReadFixtures.prompts("b", 7, 0), ReadFixtures.prompts("c", 9, 3));
+    ReadFixtures.Job job =
+        fx.createJob(
+            ReadFixtures.prompts("a", 12, 4),
+            ReadFixtures.prompts("b", 7, 0),
+            ReadFixtures.prompts("c", 9, 3));
     List<Row> byPath = sorted(fx.reader(spark).load(job.path).collectAsList());
     assertEquals(28, byPath.size());
     assertEquals(job.prompts.keySet(), byId(byPath).keySet());
     for (Row r : byPath) {
       assertResult(job, r);
     }
-    assertEquals(new HashSet<>(job.batchIds), byPath.stream().map(r -> (String) r.getAs("batch_id"))
-        .collect(Collectors.toSet()));
+    assertEquals(
+        new HashSet<>(job.batchIds),
+        byPath.stream().map(r -> (String) r.getAs("batch_id")).collect(Collectors.toSet()));
 
-    List<Row> byBatchIds = sorted(fx.reader(spark)
-        .option("batchId", String.join(" , ", job.batchIds)).load().collectAsList());
+    List<Row> byBatchIds =
+        sorted(
+            fx.reader(spark)
+                .option("batchId", String.join(" , ", job.batchIds))
+                .load()
+                .collectAsList());
     assertEquals(byPath, byBatchIds);
 
-    List<Row> oneBatch = fx.reader(spark).option("batchId", job.batchIds.get(1)).load().collectAsList();
+    List<Row> oneBatch =
+        fx.reader(spark).option("batchId", job.batchIds.get(1)).load().collectAsList();
     assertEquals(7, oneBatch.size());
     assertTrue(oneBatch.stream().allMatch(r -> job.batchIds.get(1).equals(r.getAs("batch_id"))));
   }
@@ -232,8 +263,8 @@ class TogetherReadTest {
   @Test
   void expiredAndCancelledBatchesReturnFinishedRowsPlusMissing() {
     EMULATOR.emulator().setRequestsPerSecond(25);
-    ReadFixtures.Job job = fx.createJob(ReadFixtures.prompts("e", 40, 6),
-        ReadFixtures.prompts("c", 40, 6));
+    ReadFixtures.Job job =
+        fx.createJob(ReadFixtures.prompts("e", 40, 6), ReadFixtures.prompts("c", 40, 6));
     String expired = job.batchIds.get(0);
     String cancelled = job.batchIds.get(1);
     fx.awaitBatch(expired, b -> b.progress() >= 10, Duration.ofSeconds(20));
@@ -247,8 +278,8 @@ class TogetherReadTest {
     assertEquals(BatchStatus.EXPIRED, fx.client().getBatch(expired).status());
     assertEquals(BatchStatus.CANCELLED, fx.client().getBatch(cancelled).status());
     for (String batch : job.batchIds) {
-      List<Row> mine = rows.stream().filter(r -> batch.equals(r.getAs("batch_id")))
-          .collect(Collectors.toList());
+      List<Row> mine =
+          rows.stream().filter(r -> batch.equals(r.getAs("batch_id"))).collect(Collectors.toList());
       assertEquals(40, mine.size());
       long finished = mine.stream().filter(r -> !"missing".equals(r.getAs("status"))).count();
       long missing = mine.size() - finished;
@@ -274,12 +305,13 @@ class TogetherReadTest {
     String id = job.batchIds.get(0);
     EMULATOR.emulator().failBatch(id, "Input validation failed: line 3 is not valid");
 
-    Exception e = assertThrows(Exception.class,
-        () -> fx.reader(spark).load(job.path).collectAsList());
+    Exception e =
+        assertThrows(Exception.class, () -> fx.reader(spark).load(job.path).collectAsList());
     TogetherJobException ours = findCause(e, TogetherJobException.class);
     assertEquals(List.of(id), ours.batchIds());
     assertTrue(ours.getMessage().contains(id), ours.getMessage());
-    assertTrue(ours.getMessage().contains("Input validation failed: line 3 is not valid"),
+    assertTrue(
+        ours.getMessage().contains("Input validation failed: line 3 is not valid"),
         ours.getMessage());
   }
 
@@ -315,8 +347,8 @@ class TogetherReadTest {
     ReadFixtures.Job running = fx.createJob(ReadFixtures.prompts("p", 8, 0));
     String both = done.batchIds.get(0) + "," + running.batchIds.get(0);
 
-    List<Row> rows = fx.reader(spark).option("batchId", both).option("wait", "false").load()
-        .collectAsList();
+    List<Row> rows =
+        fx.reader(spark).option("batchId", both).option("wait", "false").load().collectAsList();
     assertEquals(13, rows.size());
     Map<String, Row> got = byId(rows);
     for (String id : done.prompts.keySet()) {
@@ -337,8 +369,10 @@ class TogetherReadTest {
     EMULATOR.emulator().setRequestsPerSecond(0.5);
     ReadFixtures.Job job = fx.createJob(ReadFixtures.prompts("t", 6, 0));
     long t0 = System.nanoTime();
-    Exception e = assertThrows(Exception.class, () -> fx.reader(spark)
-        .option("waitTimeout", "400ms").load(job.path).collectAsList());
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> fx.reader(spark).option("waitTimeout", "400ms").load(job.path).collectAsList());
     TogetherJobException ours = findCause(e, TogetherJobException.class);
     assertEquals(job.batchIds, ours.batchIds());
     assertTrue(ours.getMessage().contains(job.batchIds.get(0)), ours.getMessage());
@@ -358,8 +392,9 @@ class TogetherReadTest {
     String pass = route + "\"action\":\"delay\",\"millis\":1}";
     String truncate = route + "\"action\":\"truncate\"}";
     String reset = route + "\"action\":\"reset\"}";
-    EMULATOR.emulator().armFault("[" + String.join(",", truncate, pass, truncate, reset, pass, reset)
-        + "]");
+    EMULATOR
+        .emulator()
+        .armFault("[" + String.join(",", truncate, pass, truncate, reset, pass, reset) + "]");
     List<Row> rows = fx.reader(spark).load(job.path).collectAsList();
     assertEquals(60, rows.size());
     assertEquals(prompts.keySet(), byId(rows).keySet());

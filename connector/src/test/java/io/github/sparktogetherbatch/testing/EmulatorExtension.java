@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code @RegisterExtension static final EmulatorExtension EMULATOR = new EmulatorExtension();}),
  * resets its state and faults before each test, and stops it after the class.
  */
-public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class EmulatorExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   /** The key tests use; the emulator accepts any non-empty bearer token unless started with one. */
   public static final String TEST_API_KEY = "test-key-0123456789abcdef-DO-NOT-LEAK";
 

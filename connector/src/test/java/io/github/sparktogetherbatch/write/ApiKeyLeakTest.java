@@ -34,19 +34,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API key stays out of logs (ours at DEBUG, Spark's at INFO), plans and explain output, the
- * SQL tab's events, toStrings and exception messages, for successful and failing writes, with the
- * key given as an option and as a session default.
+ * The API key stays out of logs (ours at DEBUG, Spark's at INFO), plans and explain output, the SQL
+ * tab's events, toStrings and exception messages, for successful and failing writes, with the key
+ * given as an option and as a session default.
  */
 class ApiKeyLeakTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
   private static final String KEY = EmulatorExtension.TEST_API_KEY;
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theKeyAppearsNowhere() throws Exception {
@@ -58,37 +56,39 @@ class ApiKeyLeakTest {
     Configurator.setLevel("io.github.sparktogetherbatch", Level.DEBUG);
     ctx.updateLoggers();
 
-    QueryExecutionListener plans = new QueryExecutionListener() {
-      @Override
-      public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-        record(qe);
-      }
+    QueryExecutionListener plans =
+        new QueryExecutionListener() {
+          @Override
+          public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+            record(qe);
+          }
 
-      @Override
-      public void onFailure(String funcName, QueryExecution qe, Exception exception) {
-        record(qe);
-        seen.add(LogCapture.stackTrace(exception));
-      }
+          @Override
+          public void onFailure(String funcName, QueryExecution qe, Exception exception) {
+            record(qe);
+            seen.add(LogCapture.stackTrace(exception));
+          }
 
-      private void record(QueryExecution qe) {
-        seen.add(qe.toString());
-        seen.add(qe.explainString(ExplainMode.fromString("extended")));
-        seen.add(qe.explainString(ExplainMode.fromString("formatted")));
-        seen.add(qe.executedPlan().treeString());
-      }
-    };
-    SparkListener sqlEvents = new SparkListener() {
-      @Override
-      public void onOtherEvent(SparkListenerEvent event) {
-        if (event instanceof SparkListenerSQLExecutionStart) {
-          SparkListenerSQLExecutionStart e = (SparkListenerSQLExecutionStart) event;
-          seen.add(e.physicalPlanDescription());
-          seen.add(e.description());
-          seen.add(e.details());
-          seen.add(String.valueOf(e.sparkPlanInfo()));
-        }
-      }
-    };
+          private void record(QueryExecution qe) {
+            seen.add(qe.toString());
+            seen.add(qe.explainString(ExplainMode.fromString("extended")));
+            seen.add(qe.explainString(ExplainMode.fromString("formatted")));
+            seen.add(qe.executedPlan().treeString());
+          }
+        };
+    SparkListener sqlEvents =
+        new SparkListener() {
+          @Override
+          public void onOtherEvent(SparkListenerEvent event) {
+            if (event instanceof SparkListenerSQLExecutionStart) {
+              SparkListenerSQLExecutionStart e = (SparkListenerSQLExecutionStart) event;
+              seen.add(e.physicalPlanDescription());
+              seen.add(e.description());
+              seen.add(e.details());
+              seen.add(String.valueOf(e.sparkPlanInfo()));
+            }
+          }
+        };
     spark.listenerManager().register(plans);
     spark.sparkContext().addSparkListener(sqlEvents);
     try {
@@ -100,28 +100,45 @@ class ApiKeyLeakTest {
       // 2. append, key as a session default
       spark.conf().set("spark.datasource.together-batch.apiKey", KEY);
       try {
-        good.write().format("together-batch").option("baseUrl", EMU.baseUrl())
-            .option("model", WriteTestSupport.MODEL).option("idColumn", "prompt")
-            .mode(SaveMode.Append).save(path);
+        good.write()
+            .format("together-batch")
+            .option("baseUrl", EMU.baseUrl())
+            .option("model", WriteTestSupport.MODEL)
+            .option("idColumn", "prompt")
+            .mode(SaveMode.Append)
+            .save(path);
       } finally {
         spark.conf().unset("spark.datasource.together-batch.apiKey");
       }
       // 3. overwrite
       writer(good, EMU).mode(SaveMode.Overwrite).save(path);
       // 4. failures: bad data on an executor, a bad option on the driver, a duplicate id
-      Dataset<Row> bad = spark.range(0, 5, 1, 1).selectExpr("id",
-          "CASE WHEN id = 3 THEN NULL ELSE 'q' END AS prompt");
-      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
-          () -> writer(bad, EMU).save(tmp.resolve("bad").toString()))));
-      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
-          () -> writer(good, EMU).option("modle", "x").save(tmp.resolve("bad2").toString()))));
+      Dataset<Row> bad =
+          spark
+              .range(0, 5, 1, 1)
+              .selectExpr("id", "CASE WHEN id = 3 THEN NULL ELSE 'q' END AS prompt");
+      seen.add(
+          LogCapture.stackTrace(
+              assertThrows(
+                  Exception.class, () -> writer(bad, EMU).save(tmp.resolve("bad").toString()))));
+      seen.add(
+          LogCapture.stackTrace(
+              assertThrows(
+                  Exception.class,
+                  () ->
+                      writer(good, EMU)
+                          .option("modle", "x")
+                          .save(tmp.resolve("bad2").toString()))));
       Dataset<Row> dup = spark.range(0, 4, 1, 2).selectExpr("id % 2 AS id", "'q' AS prompt");
-      seen.add(LogCapture.stackTrace(assertThrows(Exception.class,
-          () -> writer(dup, EMU).save(tmp.resolve("bad3").toString()))));
+      seen.add(
+          LogCapture.stackTrace(
+              assertThrows(
+                  Exception.class, () -> writer(dup, EMU).save(tmp.resolve("bad3").toString()))));
       // 5. the write side's objects
       WriteConfig config = RequestEncoderTest.config("apiKey", KEY, "model", "m");
-      InputMapping mapping = InputMapping.resolve(
-          org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"), config);
+      InputMapping mapping =
+          InputMapping.resolve(
+              org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"), config);
       TogetherWrite write = new TogetherWrite(config, mapping, false);
       seen.add(config.toString());
       seen.add(config.client().toString());
@@ -165,7 +182,8 @@ class ApiKeyLeakTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       synchronized (seen) {
-        if (seen.stream().filter(s -> s != null && s.contains("Duplicate custom_id")).count() >= 2) {
+        if (seen.stream().filter(s -> s != null && s.contains("Duplicate custom_id")).count()
+            >= 2) {
           return;
         }
       }

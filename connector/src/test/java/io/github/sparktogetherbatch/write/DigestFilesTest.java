@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DigestFilesTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aResumeDeletesTheInterruptedWritesFoldersAlsoWhenAPendingFileHasNoWriteId()

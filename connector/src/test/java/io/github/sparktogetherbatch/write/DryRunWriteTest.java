@@ -27,13 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the machine: no request to the API at all, no batch, no manifest, no staged file left.
  */
 class DryRunWriteTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private String path() {
     return tmp.resolve("job").toString();
@@ -58,39 +56,61 @@ class DryRunWriteTest {
 
   @Test
   void encodesAndStagesEveryRowAndUploadsNothing() {
-    writer(prompts(120_001, 3), EMU).option("dryRun", "true").option("idColumn", "id")
-        .option("stagingDir", tmp.resolve("staging").toString()).save(path());
+    writer(prompts(120_001, 3), EMU)
+        .option("dryRun", "true")
+        .option("idColumn", "id")
+        .option("stagingDir", tmp.resolve("staging").toString())
+        .save(path());
   }
 
   @Test
   void badInputFailsAsInARealWrite() {
-    Dataset<Row> df = prompts(100, 2).selectExpr("id",
-        "CASE WHEN id = 57 THEN NULL ELSE prompt END AS prompt");
-    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
-        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
-        .save(path()));
+    Dataset<Row> df =
+        prompts(100, 2).selectExpr("id", "CASE WHEN id = 57 THEN NULL ELSE prompt END AS prompt");
+    Throwable t =
+        assertThrows(
+            Throwable.class,
+            () ->
+                writer(df, EMU)
+                    .option("dryRun", "true")
+                    .option("idColumn", "id")
+                    .option("stagingDir", tmp.resolve("staging").toString())
+                    .save(path()));
     TogetherDataException e = causeOf(t, TogetherDataException.class);
-    assertTrue(e.getMessage().contains("is null") && e.getMessage().contains("'57'"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("is null") && e.getMessage().contains("'57'"), e.getMessage());
   }
 
   @Test
   void duplicateIdsAcrossPartitionsFail() {
     Dataset<Row> df = prompts(1000, 4).selectExpr("id % 999 AS id", "prompt");
-    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
-        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
-        .save(path()));
+    Throwable t =
+        assertThrows(
+            Throwable.class,
+            () ->
+                writer(df, EMU)
+                    .option("dryRun", "true")
+                    .option("idColumn", "id")
+                    .option("stagingDir", tmp.resolve("staging").toString())
+                    .save(path()));
     TogetherDataException e = causeOf(t, TogetherDataException.class);
-    assertTrue(e.getMessage().contains("Duplicate custom_id") && e.getMessage().contains("'id'"),
+    assertTrue(
+        e.getMessage().contains("Duplicate custom_id") && e.getMessage().contains("'id'"),
         e.getMessage());
   }
 
   @Test
   void duplicateIdsWithinAPartitionFail() {
     Dataset<Row> df = prompts(100, 1).selectExpr("id % 50 AS id", "prompt");
-    Throwable t = assertThrows(Throwable.class, () -> writer(df, EMU).option("dryRun", "true")
-        .option("idColumn", "id").option("stagingDir", tmp.resolve("staging").toString())
-        .save(path()));
+    Throwable t =
+        assertThrows(
+            Throwable.class,
+            () ->
+                writer(df, EMU)
+                    .option("dryRun", "true")
+                    .option("idColumn", "id")
+                    .option("stagingDir", tmp.resolve("staging").toString())
+                    .save(path()));
     TogetherDataException e = causeOf(t, TogetherDataException.class);
     assertTrue(e.getMessage().contains("appears more than once"), e.getMessage());
   }

@@ -19,8 +19,22 @@ class IdDigestTest {
 
   @Test
   void quotedIsJacksonsStringLiteral() {
-    String[] fixed = {"", "0", "-17", "id-42", "a\"b", "back\\slash", "tab\there", "nl\n", "\u0000",
-        "\u007f", "\u00e9t\u00e9", "\u4e2d", "\ud83d\ude00", "/slash"};
+    String[] fixed = {
+      "",
+      "0",
+      "-17",
+      "id-42",
+      "a\"b",
+      "back\\slash",
+      "tab\there",
+      "nl\n",
+      "\u0000",
+      "\u007f",
+      "\u00e9t\u00e9",
+      "\u4e2d",
+      "\ud83d\ude00",
+      "/slash"
+    };
     for (String s : fixed) {
       assertArrayEquals(jackson(s), IdDigest.quoted(s), s);
     }
@@ -44,8 +58,12 @@ class IdDigestTest {
       long[] a = new long[n];
       for (int i = 0; i < n; i++) {
         int kind = rnd.nextInt(10);
-        a[i] = kind == 0 ? Long.MIN_VALUE : kind == 1 ? Long.MAX_VALUE : kind == 2 ? -1
-            : kind == 3 ? rnd.nextInt(100) - 50 : rnd.nextLong();
+        a[i] =
+            kind == 0
+                ? Long.MIN_VALUE
+                : kind == 1
+                    ? Long.MAX_VALUE
+                    : kind == 2 ? -1 : kind == 3 ? rnd.nextInt(100) - 50 : rnd.nextLong();
       }
       long[] expected = a.clone();
       java.util.Arrays.sort(expected);
@@ -75,8 +93,8 @@ class IdDigestTest {
       for (long[] a : arrays) {
         cursors.add(DigestCursor.of(a));
       }
-      assertArrayEquals(IdDigest.repeated(everything), IdDigest.repeatedAcross(cursors),
-          "round " + round);
+      assertArrayEquals(
+          IdDigest.repeated(everything), IdDigest.repeatedAcross(cursors), "round " + round);
       long[] merged = new long[everything.length];
       int[] n = {0};
       cursors.clear();

@@ -54,21 +54,44 @@ class JsonStringsTest {
   @Test
   void randomTextEscapesAsJacksonDoes() throws IOException {
     Random rnd = new Random(11);
-    byte[] specials = {'"', '\\', '\n', '\r', '\t', 0, 0x1f, 0x20, 0x7f, (byte) 0x80, (byte) 0xc3,
-        (byte) 0xa9, (byte) 0xff, '/', 'u'};
+    byte[] specials = {
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      0,
+      0x1f,
+      0x20,
+      0x7f,
+      (byte) 0x80,
+      (byte) 0xc3,
+      (byte) 0xa9,
+      (byte) 0xff,
+      '/',
+      'u'
+    };
     for (int round = 0; round < 5000; round++) {
       byte[] s = new byte[rnd.nextInt(300)];
       for (int i = 0; i < s.length; i++) {
-        s[i] = rnd.nextInt(5) == 0 ? specials[rnd.nextInt(specials.length)]
-            : (byte) (' ' + rnd.nextInt(95));
+        s[i] =
+            rnd.nextInt(5) == 0
+                ? specials[rnd.nextInt(specials.length)]
+                : (byte) (' ' + rnd.nextInt(95));
       }
       assertArrayEquals(jackson(s), ours(s, rnd.nextInt(9)), "round " + round);
     }
   }
 
   /** The line the generator path wrote before the fast path existed. */
-  private static String generatorLine(String id, String model, String system, boolean chat,
-      Map<String, String> fields, String prompt) throws IOException {
+  private static String generatorLine(
+      String id,
+      String model,
+      String system,
+      boolean chat,
+      Map<String, String> fields,
+      String prompt)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(("{\"custom_id\":\"" + id + "\",\"body\":").getBytes(StandardCharsets.UTF_8));
     try (JsonGenerator g = JACKSON.createGenerator(out)) {
@@ -105,15 +128,34 @@ class JsonStringsTest {
 
   @Test
   void promptLinesAreTheGeneratorsBytes() throws IOException {
-    String[] prompts = {"Hello \"world\"\n\u00e9\u4e2d", "plain", "tab\tand\\back", "x\u0001\u001f",
-        "emoji \ud83d\ude00 </script>"};
+    String[] prompts = {
+      "Hello \"world\"\n\u00e9\u4e2d",
+      "plain",
+      "tab\tand\\back",
+      "x\u0001\u001f",
+      "emoji \ud83d\ude00 </script>"
+    };
     for (boolean chat : new boolean[] {true, false}) {
-      WriteConfig c = chat
-          ? RequestEncoderTest.config("model", "meta/\"m\"\u00e9", "systemPrompt",
-              "Be \"brief\".\n", "body.max_tokens", "200", "body.response_format",
-              "{\"type\":\"json_object\"}", "body.stop", "END")
-          : RequestEncoderTest.config("model", "meta/\"m\"\u00e9", "body.max_tokens", "200",
-              "endpoint", "/v1/completions");
+      WriteConfig c =
+          chat
+              ? RequestEncoderTest.config(
+                  "model",
+                  "meta/\"m\"\u00e9",
+                  "systemPrompt",
+                  "Be \"brief\".\n",
+                  "body.max_tokens",
+                  "200",
+                  "body.response_format",
+                  "{\"type\":\"json_object\"}",
+                  "body.stop",
+                  "END")
+              : RequestEncoderTest.config(
+                  "model",
+                  "meta/\"m\"\u00e9",
+                  "body.max_tokens",
+                  "200",
+                  "endpoint",
+                  "/v1/completions");
       InputMapping m = InputMapping.resolve(RequestEncoderTest.schema("id LONG, prompt STRING"), c);
       RequestEncoder e = new RequestEncoder(m, 0);
       for (int i = 0; i < prompts.length; i++) {
@@ -125,8 +167,14 @@ class JsonStringsTest {
         e.encode(new GenericInternalRow(new Object[] {(long) i, u}), i);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         e.writeLine(out);
-        assertEquals(generatorLine(Integer.toString(i), "meta/\"m\"\u00e9",
-            chat ? "Be \"brief\".\n" : null, chat, m.bodyFieldJson, prompts[i]),
+        assertEquals(
+            generatorLine(
+                Integer.toString(i),
+                "meta/\"m\"\u00e9",
+                chat ? "Be \"brief\".\n" : null,
+                chat,
+                m.bodyFieldJson,
+                prompts[i]),
             out.toString(StandardCharsets.UTF_8));
         assertEquals(out.size(), e.lineLength());
       }

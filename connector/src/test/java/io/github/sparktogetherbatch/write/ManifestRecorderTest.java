@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The manifest written in the background: the last state recorded always lands, failures surface. */
+/**
+ * The manifest written in the background: the last state recorded always lands, failures surface.
+ */
 class ManifestRecorderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static JobManifest.BatchEntry batch(int i) {
     return new JobManifest.BatchEntry("batch-" + i, "file-" + i, 10, 100, Instant.now(), "w");
@@ -97,8 +98,10 @@ class ManifestRecorderTest {
     ManifestRecorder r = new ManifestRecorder(path, conf, m, "test-recorder-close");
     r.record(m.withBatch(batch(1)));
     r.close(); // without a flush: what was recorded is still written before the thread ends
-    assertTrue(Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.getName().equals("test-recorder-close")), "the writer thread ended");
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().equals("test-recorder-close")),
+        "the writer thread ended");
     assertEquals(1, JobManifest.read(path, conf).orElseThrow().batches().size());
     assertThrows(IllegalStateException.class, () -> r.record(m.withBatch(batch(2))));
   }

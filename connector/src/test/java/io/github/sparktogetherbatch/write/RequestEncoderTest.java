@@ -23,7 +23,6 @@ import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
@@ -71,9 +70,26 @@ class RequestEncoderTest {
 
   @Test
   void promptChatWithSystemPromptAndJsonBodyFields() throws IOException {
-    WriteConfig c = config("model", "m1", "systemPrompt", "Be brief.", "body.max_tokens", "200",
-        "body.temperature", "0.2", "body.response_format", "{\"type\":\"json_object\"}",
-        "body.stop", "END", "body.logprobs", "true", "body.seed", "null", "body.quoted", "\"7\"");
+    WriteConfig c =
+        config(
+            "model",
+            "m1",
+            "systemPrompt",
+            "Be brief.",
+            "body.max_tokens",
+            "200",
+            "body.temperature",
+            "0.2",
+            "body.response_format",
+            "{\"type\":\"json_object\"}",
+            "body.stop",
+            "END",
+            "body.logprobs",
+            "true",
+            "body.seed",
+            "null",
+            "body.quoted",
+            "\"7\"");
     InputMapping m = InputMapping.resolve(schema("custom_id STRING, prompt STRING"), c);
     RequestEncoder e = new RequestEncoder(m, 0);
     e.encode(row("q-1", "Hello \"world\"\n\u00e9\u4e2d"), 0);
@@ -131,8 +147,10 @@ class RequestEncoderTest {
   @Test
   void messagesColumnKeepsExtraFieldsAndPrependsSystem() throws IOException {
     WriteConfig c = config("model", "m", "systemPrompt", "sys");
-    StructType s = schema("custom_id STRING, messages ARRAY<STRUCT<role: STRING, content: STRING, "
-        + "name: STRING>>");
+    StructType s =
+        schema(
+            "custom_id STRING, messages ARRAY<STRUCT<role: STRING, content: STRING, "
+                + "name: STRING>>");
     InputMapping m = InputMapping.resolve(s, c);
     assertEquals(InputMapping.Kind.MESSAGES, m.kind);
     RequestEncoder e = new RequestEncoder(m, 0);
@@ -145,8 +163,10 @@ class RequestEncoderTest {
     assertFalse(body.at("/messages/1").has("name"), "null fields are left out");
     assertEquals("bot", body.at("/messages/2/name").asText());
 
-    TogetherDataException empty = assertThrows(TogetherDataException.class,
-        () -> e.encode(row("b", new GenericArrayData(new Object[0])), 1));
+    TogetherDataException empty =
+        assertThrows(
+            TogetherDataException.class,
+            () -> e.encode(row("b", new GenericArrayData(new Object[0])), 1));
     assertTrue(empty.getMessage().contains("'b'") && empty.getMessage().contains("messages"));
     // the encoder is usable after a data error
     e.encode(row("c", new GenericArrayData(new Object[] {msg1})), 2);
@@ -159,8 +179,12 @@ class RequestEncoderTest {
     InputMapping m = InputMapping.resolve(schema("custom_id STRING, req STRING"), c);
     assertEquals(InputMapping.Kind.BODY_JSON, m.kind);
     RequestEncoder e = new RequestEncoder(m, 0);
-    e.encode(row("x", "{\"model\":\"own\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],"
-        + "\"max_tokens\":9,\"tools\":[{\"a\":1.5}]}"), 0);
+    e.encode(
+        row(
+            "x",
+            "{\"model\":\"own\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],"
+                + "\"max_tokens\":9,\"tools\":[{\"a\":1.5}]}"),
+        0);
     JsonNode body = line(e).get("body");
     assertEquals("own", body.get("model").asText());
     assertEquals(9, body.get("max_tokens").asInt(), "the body's own field wins");
@@ -176,17 +200,33 @@ class RequestEncoderTest {
     WriteConfig c = config("bodyColumn", "req");
     InputMapping m = InputMapping.resolve(schema("custom_id STRING, req STRING"), c);
     RequestEncoder e = new RequestEncoder(m, 0);
-    TogetherDataException bad = assertThrows(TogetherDataException.class,
-        () -> e.encode(row("r1", "{\"messages\": " + SECRET_TEXT), 0));
+    TogetherDataException bad =
+        assertThrows(
+            TogetherDataException.class,
+            () -> e.encode(row("r1", "{\"messages\": " + SECRET_TEXT), 0));
     assertTrue(bad.getMessage().contains("'r1'") && bad.getMessage().contains("bodyColumn"));
     assertFalse(bad.getMessage().contains(SECRET_TEXT), bad.getMessage());
-    TogetherDataException trailing = assertThrows(TogetherDataException.class, () -> e.encode(
-        row("r3", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]} "
-            + SECRET_TEXT), 2));
+    TogetherDataException trailing =
+        assertThrows(
+            TogetherDataException.class,
+            () ->
+                e.encode(
+                    row(
+                        "r3",
+                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]} "
+                            + SECRET_TEXT),
+                    2));
     assertTrue(trailing.getMessage().contains("'r3'"));
     assertFalse(trailing.getMessage().contains(SECRET_TEXT));
-    TogetherDataException noModel = assertThrows(TogetherDataException.class, () -> e.encode(
-        row("r2", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET_TEXT + "\"}]}"), 1));
+    TogetherDataException noModel =
+        assertThrows(
+            TogetherDataException.class,
+            () ->
+                e.encode(
+                    row(
+                        "r2",
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET_TEXT + "\"}]}"),
+                    1));
     assertTrue(noModel.getMessage().contains("'r2'") && noModel.getMessage().contains("'model'"));
     assertFalse(noModel.getMessage().contains(SECRET_TEXT));
   }
@@ -194,17 +234,27 @@ class RequestEncoderTest {
   @Test
   void structBody() throws IOException {
     WriteConfig c = config("bodyColumn", "b", "body.temperature", "0");
-    StructType s = schema("custom_id STRING, b STRUCT<model: STRING, messages: ARRAY<STRUCT<role: "
-        + "STRING, content: STRING>>, max_tokens: INT, temperature: DOUBLE, extra: MAP<STRING, "
-        + "BIGINT>>");
+    StructType s =
+        schema(
+            "custom_id STRING, b STRUCT<model: STRING, messages: ARRAY<STRUCT<role: "
+                + "STRING, content: STRING>>, max_tokens: INT, temperature: DOUBLE, extra: MAP<STRING, "
+                + "BIGINT>>");
     InputMapping m = InputMapping.resolve(s, c);
     assertEquals(InputMapping.Kind.BODY_STRUCT, m.kind);
     RequestEncoder e = new RequestEncoder(m, 0);
     InternalRow msgs = row("user", "q");
-    e.encode(row("s1", row("mm", new GenericArrayData(new Object[] {msgs}), 7, null,
-        new org.apache.spark.sql.catalyst.util.ArrayBasedMapData(
-            new GenericArrayData(new Object[] {UTF8String.fromString("k")}),
-            new GenericArrayData(new Object[] {3L})))), 0);
+    e.encode(
+        row(
+            "s1",
+            row(
+                "mm",
+                new GenericArrayData(new Object[] {msgs}),
+                7,
+                null,
+                new org.apache.spark.sql.catalyst.util.ArrayBasedMapData(
+                    new GenericArrayData(new Object[] {UTF8String.fromString("k")}),
+                    new GenericArrayData(new Object[] {3L})))),
+        0);
     JsonNode body = line(e).get("body");
     assertEquals("mm", body.get("model").asText());
     assertEquals(7, body.get("max_tokens").asInt());
@@ -217,19 +267,19 @@ class RequestEncoderTest {
     WriteConfig c = config("model", "m", "idColumn", "key");
     InputMapping m = InputMapping.resolve(schema("key STRING, prompt STRING"), c);
     RequestEncoder e = new RequestEncoder(m, 2);
-    TogetherDataException nullPrompt = assertThrows(TogetherDataException.class,
-        () -> e.encode(row("k1", null), 0));
+    TogetherDataException nullPrompt =
+        assertThrows(TogetherDataException.class, () -> e.encode(row("k1", null), 0));
     assertTrue(nullPrompt.getMessage().contains("'k1'"));
     assertTrue(nullPrompt.getMessage().contains("promptColumn"));
-    TogetherDataException blank = assertThrows(TogetherDataException.class,
-        () -> e.encode(row("k2", " \n\t"), 1));
+    TogetherDataException blank =
+        assertThrows(TogetherDataException.class, () -> e.encode(row("k2", " \n\t"), 1));
     assertTrue(blank.getMessage().contains("'k2'"));
-    TogetherDataException nullId = assertThrows(TogetherDataException.class,
-        () -> e.encode(row(null, SECRET_TEXT), 2));
+    TogetherDataException nullId =
+        assertThrows(TogetherDataException.class, () -> e.encode(row(null, SECRET_TEXT), 2));
     assertTrue(nullId.getMessage().contains("'key'") && nullId.getMessage().contains("idColumn"));
     String longId = "x".repeat(65);
-    TogetherDataException tooLong = assertThrows(TogetherDataException.class,
-        () -> e.encode(row(longId, SECRET_TEXT), 3));
+    TogetherDataException tooLong =
+        assertThrows(TogetherDataException.class, () -> e.encode(row(longId, SECRET_TEXT), 3));
     assertTrue(tooLong.getMessage().contains("64") && tooLong.getMessage().contains("65"));
     assertFalse(tooLong.getMessage().contains(SECRET_TEXT));
     e.encode(row("x".repeat(64), "ok"), 4); // exactly 64 is fine
@@ -237,36 +287,64 @@ class RequestEncoderTest {
 
   @Test
   void mappingErrors() {
-    assertThrows(TogetherConfigException.class,
+    assertThrows(
+        TogetherConfigException.class,
         () -> InputMapping.resolve(schema("question STRING"), config("model", "m")));
-    TogetherConfigException two = assertThrows(TogetherConfigException.class, () -> InputMapping
-        .resolve(schema("p STRING, b STRING"), config("model", "m", "promptColumn", "p",
-            "bodyColumn", "b")));
-    assertTrue(two.getMessage().contains("promptColumn") && two.getMessage().contains("bodyColumn"));
-    TogetherDataException type = assertThrows(TogetherDataException.class,
-        () -> InputMapping.resolve(schema("prompt INT"), config("model", "m")));
+    TogetherConfigException two =
+        assertThrows(
+            TogetherConfigException.class,
+            () ->
+                InputMapping.resolve(
+                    schema("p STRING, b STRING"),
+                    config("model", "m", "promptColumn", "p", "bodyColumn", "b")));
+    assertTrue(
+        two.getMessage().contains("promptColumn") && two.getMessage().contains("bodyColumn"));
+    TogetherDataException type =
+        assertThrows(
+            TogetherDataException.class,
+            () -> InputMapping.resolve(schema("prompt INT"), config("model", "m")));
     assertTrue(type.getMessage().contains("'prompt'") && type.getMessage().contains("int"));
-    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
-        schema("messages ARRAY<STRING>"), config("model", "m")));
-    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
-        schema("prompt STRING, k DOUBLE"), config("model", "m", "idColumn", "k")));
-    assertThrows(TogetherDataException.class, () -> InputMapping.resolve(
-        schema("prompt STRING"), config("model", "m", "idColumn", "nope")));
-    TogetherConfigException model = assertThrows(TogetherConfigException.class,
-        () -> InputMapping.resolve(schema("prompt STRING"), config()));
+    assertThrows(
+        TogetherDataException.class,
+        () -> InputMapping.resolve(schema("messages ARRAY<STRING>"), config("model", "m")));
+    assertThrows(
+        TogetherDataException.class,
+        () ->
+            InputMapping.resolve(
+                schema("prompt STRING, k DOUBLE"), config("model", "m", "idColumn", "k")));
+    assertThrows(
+        TogetherDataException.class,
+        () ->
+            InputMapping.resolve(
+                schema("prompt STRING"), config("model", "m", "idColumn", "nope")));
+    TogetherConfigException model =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> InputMapping.resolve(schema("prompt STRING"), config()));
     assertTrue(model.getMessage().contains("'model'"));
-    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("prompt STRING"),
-        config("model", "m", "endpoint", "/v1/completions", "systemPrompt", "s")));
-    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("prompt STRING"),
-        config("model", "m", "body.messages", "[]")));
-    assertThrows(TogetherConfigException.class, () -> InputMapping.resolve(schema("b STRING"),
-        config("model", "m", "bodyColumn", "b", "systemPrompt", "s")));
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            InputMapping.resolve(
+                schema("prompt STRING"),
+                config("model", "m", "endpoint", "/v1/completions", "systemPrompt", "s")));
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            InputMapping.resolve(
+                schema("prompt STRING"), config("model", "m", "body.messages", "[]")));
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            InputMapping.resolve(
+                schema("b STRING"), config("model", "m", "bodyColumn", "b", "systemPrompt", "s")));
     // a defaulted id column of another type is not used
-    assertTrue(InputMapping.resolve(schema("prompt STRING, id DOUBLE"), config("model", "m"))
-        .idsDerived());
+    assertTrue(
+        InputMapping.resolve(schema("prompt STRING, id DOUBLE"), config("model", "m"))
+            .idsDerived());
     // body.model counts as the model
-    assertEquals("bm", InputMapping.resolve(schema("prompt STRING"), config("body.model", "bm"))
-        .model);
+    assertEquals(
+        "bm", InputMapping.resolve(schema("prompt STRING"), config("body.model", "bm")).model);
   }
 
   @Test
@@ -317,7 +395,8 @@ class RequestEncoderTest {
   @Test
   void digests() {
     long[] sorted = {1, 2, 2, 3, 5, 5, 5, 8};
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 5}, IdDigest.repeated(sorted));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new long[] {2, 5}, IdDigest.repeated(sorted));
     assertNotEquals(IdDigest.of("a"), IdDigest.of("b"));
   }
 }

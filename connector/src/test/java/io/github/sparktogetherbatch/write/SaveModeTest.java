@@ -30,17 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** SaveMode on a job path, through the source's catalog route (every mode reaches DSv2). */
 class SaveModeTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Dataset<Row> rows(String prefix, int n) {
-    return spark.range(0, n, 1, 1).selectExpr("concat('" + prefix + "', id) AS custom_id",
-        "concat('question ', id) AS prompt");
+    return spark
+        .range(0, n, 1, 1)
+        .selectExpr(
+            "concat('" + prefix + "', id) AS custom_id", "concat('question ', id) AS prompt");
   }
 
   @Test
@@ -52,11 +52,14 @@ class SaveModeTest {
 
     Exception byDefault = assertThrows(Exception.class, () -> writer(rows("b", 3), EMU).save(path));
     causeOf(byDefault, AnalysisException.class); // Spark's TableAlreadyExistsException
-    Exception explicit = assertThrows(Exception.class,
-        () -> writer(rows("b", 3), EMU).mode(SaveMode.ErrorIfExists).save(path));
+    Exception explicit =
+        assertThrows(
+            Exception.class,
+            () -> writer(rows("b", 3), EMU).mode(SaveMode.ErrorIfExists).save(path));
     causeOf(explicit, AnalysisException.class);
-    Exception byName = assertThrows(Exception.class,
-        () -> writer(rows("b", 3), EMU).mode("errorifexists").save(path));
+    Exception byName =
+        assertThrows(
+            Exception.class, () -> writer(rows("b", 3), EMU).mode("errorifexists").save(path));
     causeOf(byName, AnalysisException.class);
 
     JobManifest after = manifest(spark, path).orElseThrow();
@@ -139,8 +142,11 @@ class SaveModeTest {
     spark.conf().set("spark.datasource.together-batch.model", "emulator/session-default");
     spark.conf().set("spark.datasource.together-batch.baseUrl", EMU.baseUrl());
     try {
-      rows("a", 2).write().format("io.github.sparktogetherbatch")
-          .option("apiKey", EmulatorExtension.TEST_API_KEY).save(path);
+      rows("a", 2)
+          .write()
+          .format("io.github.sparktogetherbatch")
+          .option("apiKey", EmulatorExtension.TEST_API_KEY)
+          .save(path);
     } finally {
       spark.conf().unset("spark.datasource.together-batch.model");
       spark.conf().unset("spark.datasource.together-batch.baseUrl");

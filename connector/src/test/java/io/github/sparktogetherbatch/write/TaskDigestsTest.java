@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,10 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A task's digests: in memory up to one chunk, sorted runs on local disk beyond, merged at the end. */
+/**
+ * A task's digests: in memory up to one chunk, sorted runs on local disk beyond, merged at the end.
+ */
 class TaskDigestsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @AfterEach
   void restore() {
@@ -66,8 +67,8 @@ class TaskDigestsTest {
           Arrays.sort(all);
           assertArrayEquals(IdDigest.repeated(all), repeated, "chunk " + chunk + ", n " + n);
           long[] merged = new long[n];
-          try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(
-              out.toByteArray()))) {
+          try (DataInputStream in =
+              new DataInputStream(new ByteArrayInputStream(out.toByteArray()))) {
             for (int i = 0; i < n; i++) {
               merged[i] = in.readLong();
             }
@@ -123,11 +124,13 @@ class TaskDigestsTest {
     c.close();
     assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 9}, got);
     DigestCursor shortFile = DigestCursor.ofStream(new ByteArrayInputStream(out.toByteArray()), 8);
-    assertThrows(java.io.IOException.class, () -> {
-      while (shortFile.next()) {
-        shortFile.value();
-      }
-    });
+    assertThrows(
+        java.io.IOException.class,
+        () -> {
+          while (shortFile.next()) {
+            shortFile.value();
+          }
+        });
     assertTrue(IdDigest.intersects(DigestCursor.of(new long[] {1, 5, 8}), new long[] {2, 8}));
     assertFalse(IdDigest.intersects(DigestCursor.of(new long[] {1, 5, 8}), new long[] {2, 9}));
   }

@@ -41,24 +41,23 @@ import org.junit.jupiter.api.io.TempDir;
  * shared session and uses its own.
  */
 class TaskRetryWriteTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void retryingSession() {
     SparkTestSession.get().stop();
-    spark = SparkSession.builder()
-        .master("local[2,3]")
-        .appName("spark-together-batch-retry-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2,3]")
+            .appName("spark-together-batch-retry-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.host", "127.0.0.1")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -70,20 +69,30 @@ class TaskRetryWriteTest {
 
   @Test
   void tasksFailingOnTheirFirstAttemptSubmitEveryRowExactlyOnce() throws Exception {
-    spark.udf().register("failFirstAttempt", (UDF1<Long, Long> ) id -> {
-      TaskContext tc = TaskContext.get();
-      if (tc.attemptNumber() == 0 && id % 50 == 37) {
-        throw new IllegalStateException("injected failure of attempt 0 of partition "
-            + tc.partitionId());
-      }
-      return id;
-    }, DataTypes.LongType);
+    spark
+        .udf()
+        .register(
+            "failFirstAttempt",
+            (UDF1<Long, Long>)
+                id -> {
+                  TaskContext tc = TaskContext.get();
+                  if (tc.attemptNumber() == 0 && id % 50 == 37) {
+                    throw new IllegalStateException(
+                        "injected failure of attempt 0 of partition " + tc.partitionId());
+                  }
+                  return id;
+                },
+            DataTypes.LongType);
     int n = 200;
     String path = tmp.resolve("job").toString();
     Path staging = tmp.resolve("staging");
-    Dataset<Row> df = spark.range(0, n, 1, 4).selectExpr("failFirstAttempt(id) AS custom_id",
-        "concat('question ', id) AS prompt");
-    writer(df, EMU).option("maxRequestsPerBatch", "20").option("stagingDir", staging.toString())
+    Dataset<Row> df =
+        spark
+            .range(0, n, 1, 4)
+            .selectExpr("failFirstAttempt(id) AS custom_id", "concat('question ', id) AS prompt");
+    writer(df, EMU)
+        .option("maxRequestsPerBatch", "20")
+        .option("stagingDir", staging.toString())
         .save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();
@@ -120,13 +129,15 @@ class TaskRetryWriteTest {
   void anUploadFailingAfterAnotherSucceededIsCleanedUpAndRetried() {
     // One task, two files: the first uploads, the second is refused for good (400 on preprocess).
     // The attempt's abort deletes the first; the second attempt uploads both again.
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\","
-        + "\"millis\":1,\"times\":1}");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":400,"
-        + "\"times\":1}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files/{id}/preprocess\",\"action\":\"delay\","
+                + "\"millis\":1,\"times\":1}");
+    EMU.emulator()
+        .armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":400," + "\"times\":1}");
     String path = tmp.resolve("job2").toString();
-    Dataset<Row> df = spark.range(0, 30, 1, 1).selectExpr("id AS custom_id",
-        "concat('question ', id) AS prompt");
+    Dataset<Row> df =
+        spark.range(0, 30, 1, 1).selectExpr("id AS custom_id", "concat('question ', id) AS prompt");
     writer(df, EMU).option("maxRequestsPerBatch", "20").save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();

@@ -37,13 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The write against the emulator: contents, rolling, faults, resume. */
 class TogetherWriteTest {
-  @RegisterExtension
-  static final EmulatorExtension EMU = new EmulatorExtension();
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private String path(String name) {
     return tmp.resolve(name).toString();
@@ -97,8 +95,8 @@ class TogetherWriteTest {
   @Test
   void hundredTwentyThousandAndOneRowsMakeThreeBatches() {
     String path = path("big");
-    Dataset<Row> df = spark.range(0, 120_001, 1, 1)
-        .selectExpr("id AS custom_id", "concat('q', id) AS prompt");
+    Dataset<Row> df =
+        spark.range(0, 120_001, 1, 1).selectExpr("id AS custom_id", "concat('q', id) AS prompt");
     writer(df, EMU).save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();
@@ -117,8 +115,12 @@ class TogetherWriteTest {
   @Test
   void smallMaxBytesRollsByBytes() {
     String path = path("bytes");
-    Dataset<Row> df = spark.range(0, 100, 1, 1)
-        .selectExpr("concat('k', id) AS custom_id", "concat('a fairly long question number ', id) AS prompt");
+    Dataset<Row> df =
+        spark
+            .range(0, 100, 1, 1)
+            .selectExpr(
+                "concat('k', id) AS custom_id",
+                "concat('a fairly long question number ', id) AS prompt");
     writer(df, EMU).option("maxBytesPerBatch", "2KB").save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();
@@ -142,13 +144,17 @@ class TogetherWriteTest {
   @Test
   void transientFaultsOnUploadAndCreateAreRetriedAndEachBatchIsCreatedOnce() {
     String path = path("faults");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files\",\"status\":429,\"times\":2,"
-        + "\"retryAfterSeconds\":1}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"status\":429,\"times\":2,"
+                + "\"retryAfterSeconds\":1}");
     EMU.emulator().armFault("{\"route\":\"PUT /_upload/{id}\",\"status\":503,\"times\":2}");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":500,"
-        + "\"times\":1}");
-    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":1,"
-        + "\"retryAfterSeconds\":1}");
+    EMU.emulator()
+        .armFault("{\"route\":\"POST /v1/files/{id}/preprocess\",\"status\":500," + "\"times\":1}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":1,"
+                + "\"retryAfterSeconds\":1}");
     EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":502,\"times\":1}");
     // the batch is created, then the connection drops before the answer: ambiguous
     EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"times\":1}");
@@ -181,24 +187,36 @@ class TogetherWriteTest {
     // already got its batch before the crash.
     Path a = tmp.resolve("a.jsonl");
     Path b = tmp.resolve("b.jsonl");
-    Files.writeString(a, "{\"custom_id\":\"a1\",\"body\":{\"model\":\"" + MODEL + "\",\"messages\":"
-        + "[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
-    Files.writeString(b, "{\"custom_id\":\"b1\",\"body\":{\"model\":\"" + MODEL + "\",\"messages\":"
-        + "[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
+    Files.writeString(
+        a,
+        "{\"custom_id\":\"a1\",\"body\":{\"model\":\""
+            + MODEL
+            + "\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
+    Files.writeString(
+        b,
+        "{\"custom_id\":\"b1\",\"body\":{\"model\":\""
+            + MODEL
+            + "\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
     String existingBatch;
     try (TogetherClient c = client(EMU)) {
       FileObject fa = c.uploadFile(a, "a.jsonl");
       FileObject fb = c.uploadFile(b, "b.jsonl");
       existingBatch = c.createBatch(fa.id(), "/v1/chat/completions", null).id();
       JobManifest.newJob("/v1/chat/completions", MODEL)
-          .withPendingFiles(List.of(new JobManifest.PendingFile(fa.id(), 1, Files.size(a), "old"),
-              new JobManifest.PendingFile(fb.id(), 1, Files.size(b), "old")))
+          .withPendingFiles(
+              List.of(
+                  new JobManifest.PendingFile(fa.id(), 1, Files.size(a), "old"),
+                  new JobManifest.PendingFile(fb.id(), 1, Files.size(b), "old")))
           .commit(path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark));
     }
     long createsBefore = EMU.emulator().requestCount("POST /v1/batches");
 
-    Dataset<Row> df = spark.range(0, 5, 1, 1).selectExpr("concat('c', id) AS custom_id",
-        "concat('q', id) AS prompt");
+    Dataset<Row> df =
+        spark
+            .range(0, 5, 1, 1)
+            .selectExpr("concat('c', id) AS custom_id", "concat('q', id) AS prompt");
     writer(df, EMU).mode("append").save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();
@@ -214,8 +232,12 @@ class TogetherWriteTest {
   void emptyAppendFinishesAnInterruptedJob() throws Exception {
     String path = path("finish");
     Path a = tmp.resolve("p.jsonl");
-    Files.writeString(a, "{\"custom_id\":\"p1\",\"body\":{\"model\":\"" + MODEL + "\",\"messages\":"
-        + "[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
+    Files.writeString(
+        a,
+        "{\"custom_id\":\"p1\",\"body\":{\"model\":\""
+            + MODEL
+            + "\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
     try (TogetherClient c = client(EMU)) {
       FileObject f = c.uploadFile(a, "p.jsonl");
       JobManifest.newJob("/v1/chat/completions", MODEL)
@@ -233,10 +255,17 @@ class TogetherWriteTest {
   @Test
   void structBodiesAndCompletions() {
     String path = path("completions");
-    Dataset<Row> df = spark.range(0, 3, 1, 1).selectExpr("id AS custom_id",
-        "named_struct('prompt', concat('Once ', id), 'max_tokens', 8) AS req");
-    writer(df, EMU).option("endpoint", "completions").option("bodyColumn", "req")
-        .option("body.temperature", "0").save(path);
+    Dataset<Row> df =
+        spark
+            .range(0, 3, 1, 1)
+            .selectExpr(
+                "id AS custom_id",
+                "named_struct('prompt', concat('Once ', id), 'max_tokens', 8) AS req");
+    writer(df, EMU)
+        .option("endpoint", "completions")
+        .option("bodyColumn", "req")
+        .option("body.temperature", "0")
+        .save(path);
     JobManifest m = manifest(spark, path).orElseThrow();
     assertEquals("/v1/completions", m.endpoint());
     try (TogetherClient c = client(EMU)) {
@@ -254,14 +283,32 @@ class TogetherWriteTest {
 
   @Test
   void metricsCountRequestsBytesFilesAndBatches() throws Exception {
-    InputMapping mapping = InputMapping.resolve(
-        org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"),
-        RequestEncoderTest.config("model", MODEL, "baseUrl", EMU.baseUrl(),
-            "apiKey", EmulatorExtension.TEST_API_KEY, "maxRequestsPerBatch", "2",
-            "stagingDir", tmp.resolve("staging").toString()));
-    io.github.sparktogetherbatch.config.WriteConfig config = RequestEncoderTest.config("model",
-        MODEL, "baseUrl", EMU.baseUrl(), "apiKey", EmulatorExtension.TEST_API_KEY,
-        "maxRequestsPerBatch", "2", "stagingDir", tmp.resolve("staging").toString());
+    InputMapping mapping =
+        InputMapping.resolve(
+            org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"),
+            RequestEncoderTest.config(
+                "model",
+                MODEL,
+                "baseUrl",
+                EMU.baseUrl(),
+                "apiKey",
+                EmulatorExtension.TEST_API_KEY,
+                "maxRequestsPerBatch",
+                "2",
+                "stagingDir",
+                tmp.resolve("staging").toString()));
+    io.github.sparktogetherbatch.config.WriteConfig config =
+        RequestEncoderTest.config(
+            "model",
+            MODEL,
+            "baseUrl",
+            EMU.baseUrl(),
+            "apiKey",
+            EmulatorExtension.TEST_API_KEY,
+            "maxRequestsPerBatch",
+            "2",
+            "stagingDir",
+            tmp.resolve("staging").toString());
     TogetherDataWriter w = new TogetherDataWriter(config, mapping, "w1", 0, 0, null);
     long bytes;
     try {
@@ -287,8 +334,8 @@ class TogetherWriteTest {
     } finally {
       w.close();
     }
-    try (java.util.stream.Stream<Path> left = Files.list(tmp.resolve("staging")
-        .resolve(TogetherDataWriter.STAGING_SUBDIR))) {
+    try (java.util.stream.Stream<Path> left =
+        Files.list(tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR))) {
       assertEquals(0, left.count(), "staging deleted on close");
     }
     long fileBytes = 0;
@@ -311,17 +358,19 @@ class TogetherWriteTest {
   void writeMetricsShowOnTheSparkPlan() throws Exception {
     String path = path("metrics");
     Dataset<Row> df = spark.range(0, 30, 1, 2).selectExpr("concat('q', id) AS prompt");
-    List<org.apache.spark.sql.execution.SparkPlan> plans = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<org.apache.spark.sql.execution.SparkPlan> plans =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     org.apache.spark.sql.util.QueryExecutionListener listener =
         new org.apache.spark.sql.util.QueryExecutionListener() {
           @Override
-          public void onSuccess(String f, org.apache.spark.sql.execution.QueryExecution qe, long ns) {
+          public void onSuccess(
+              String f, org.apache.spark.sql.execution.QueryExecution qe, long ns) {
             plans.add(qe.executedPlan());
           }
 
           @Override
-          public void onFailure(String f, org.apache.spark.sql.execution.QueryExecution qe,
-              Exception e) {}
+          public void onFailure(
+              String f, org.apache.spark.sql.execution.QueryExecution qe, Exception e) {}
         };
     spark.listenerManager().register(listener);
     try {
@@ -355,14 +404,17 @@ class TogetherWriteTest {
   void aCreateFailingMidwayLeavesAResumableManifest() {
     String path = path("midway");
     // the first create goes through (a harmless delay), the second is refused for good
-    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"delay\","
-        + "\"millis\":1,\"times\":1}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/batches\",\"action\":\"delay\"," + "\"millis\":1,\"times\":1}");
     EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":400,\"times\":1}");
     Dataset<Row> df = spark.range(0, 30, 1, 1).selectExpr("id", "concat('q', id) AS prompt");
-    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-        () -> writer(df, EMU).option("maxRequestsPerBatch", "10").save(path));
-    io.github.sparktogetherbatch.exceptions.TogetherJobException job = WriteTestSupport.causeOf(e,
-        io.github.sparktogetherbatch.exceptions.TogetherJobException.class);
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class, () -> writer(df, EMU).option("maxRequestsPerBatch", "10").save(path));
+    io.github.sparktogetherbatch.exceptions.TogetherJobException job =
+        WriteTestSupport.causeOf(
+            e, io.github.sparktogetherbatch.exceptions.TogetherJobException.class);
     JobManifest m = manifest(spark, path).orElseThrow();
     assertEquals(1, m.batches().size());
     assertEquals(2, m.pendingFiles().size());

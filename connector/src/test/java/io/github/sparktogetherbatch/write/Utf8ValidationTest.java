@@ -9,12 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The strict UTF-8 check (with its eight-bytes-at-a-time ASCII path) agrees with the JDK's decoder. */
+/**
+ * The strict UTF-8 check (with its eight-bytes-at-a-time ASCII path) agrees with the JDK's decoder.
+ */
 class Utf8ValidationTest {
   private static boolean jdkValid(byte[] b, int off, int len) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, len));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, off, len));
       return true;
     } catch (CharacterCodingException e) {
       return false;
@@ -24,11 +29,19 @@ class Utf8ValidationTest {
   @Test
   void agreesWithTheJdkDecoderOnAsciiRunsAndBrokenSequences() {
     Random rnd = new Random(3);
-    byte[][] pieces = {"plain ascii text ".getBytes(StandardCharsets.UTF_8),
-        "é".getBytes(StandardCharsets.UTF_8), "€".getBytes(StandardCharsets.UTF_8),
-        "😀".getBytes(StandardCharsets.UTF_8), {(byte) 0xc3}, {(byte) 0x80}, {(byte) 0xed,
-        (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0xaf}, {(byte) 0xf4, (byte) 0x90,
-        (byte) 0x80, (byte) 0x80}, {(byte) 0xff}, {'x'}};
+    byte[][] pieces = {
+      "plain ascii text ".getBytes(StandardCharsets.UTF_8),
+      "é".getBytes(StandardCharsets.UTF_8),
+      "€".getBytes(StandardCharsets.UTF_8),
+      "😀".getBytes(StandardCharsets.UTF_8),
+      {(byte) 0xc3},
+      {(byte) 0x80},
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xc0, (byte) 0xaf},
+      {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+      {(byte) 0xff},
+      {'x'}
+    };
     for (int round = 0; round < 20_000; round++) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       for (int k = rnd.nextInt(8); k > 0; k--) {
@@ -38,8 +51,8 @@ class Utf8ValidationTest {
       byte[] b = out.toByteArray();
       int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
       int len = rnd.nextInt(b.length - off + 1);
-      assertEquals(jdkValid(b, off, len), JsonValueWriter.isValidUtf8(b, off, len),
-          "round " + round);
+      assertEquals(
+          jdkValid(b, off, len), JsonValueWriter.isValidUtf8(b, off, len), "round " + round);
     }
   }
 }

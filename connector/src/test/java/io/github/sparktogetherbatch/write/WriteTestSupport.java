@@ -31,15 +31,19 @@ final class WriteTestSupport {
 
   /** A write to the emulator with the test key and model. */
   static DataFrameWriter<Row> writer(Dataset<Row> df, EmulatorExtension emu) {
-    return df.write().format("together-batch")
+    return df.write()
+        .format("together-batch")
         .option("apiKey", EmulatorExtension.TEST_API_KEY)
         .option("baseUrl", emu.baseUrl())
         .option("model", MODEL);
   }
 
   static TogetherClient client(EmulatorExtension emu) {
-    return new TogetherClient(TogetherClientConfig.builder().baseUrl(emu.baseUrl())
-        .apiKey(EmulatorExtension.TEST_API_KEY).build());
+    return new TogetherClient(
+        TogetherClientConfig.builder()
+            .baseUrl(emu.baseUrl())
+            .apiKey(EmulatorExtension.TEST_API_KEY)
+            .build());
   }
 
   static Optional<JobManifest> manifest(SparkSession spark, String path) {
@@ -66,8 +70,9 @@ final class WriteTestSupport {
   /** Every line of a file, as JSON. */
   static List<JsonNode> lines(TogetherClient client, String fileId) {
     List<JsonNode> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        client.openFileContent(fileId), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(client.openFileContent(fileId), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         out.add(JSON.readTree(line));

@@ -11,7 +11,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -39,546 +38,593 @@ import java.util.concurrent.atomic.AtomicLong;
  * each chunk written in reverse order, at a configurable rate. Batches take turns on a small pool.
  */
 final class BatchEngine implements Closeable {
-    private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
+  private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
 
-    static final int CHUNK = 1000;
-    static final int MAX_LINES = 50_000;
-    /** 100 MB, decimal: never more lenient than Together. */
-    static final long MAX_BYTES = 100_000_000L;
-    static final int MAX_CUSTOM_ID = 64;
-    private static final long CANCEL_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
-    private static final long MAX_POLL_MILLIS = 50;
+  static final int CHUNK = 1000;
+  static final int MAX_LINES = 50_000;
 
-    private final FileStore files;
-    private final Path batchDir;
-    private final String userId;
-    private final ScheduledThreadPoolExecutor exec;
-    private final ConcurrentHashMap<String, BatchRecord> batches = new ConcurrentHashMap<>();
-    private final AtomicLong seq = new AtomicLong();
-    private volatile double requestsPerSecond;
-    private volatile long validatingMillis;
+  /** 100 MB, decimal: never more lenient than Together. */
+  static final long MAX_BYTES = 100_000_000L;
 
-    BatchEngine(FileStore files, Path dataDir, String userId, double requestsPerSecond, long validatingMillis)
-            throws IOException {
-        this.files = files;
-        this.batchDir = Files.createDirectories(dataDir.resolve("batches"));
-        this.userId = userId;
-        this.requestsPerSecond = requestsPerSecond;
-        this.validatingMillis = validatingMillis;
-        AtomicInteger n = new AtomicInteger();
-        this.exec = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "together-emulator-batch-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        exec.setRemoveOnCancelPolicy(true);
+  static final int MAX_CUSTOM_ID = 64;
+  private static final long CANCEL_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+  private static final long MAX_POLL_MILLIS = 50;
+
+  private final FileStore files;
+  private final Path batchDir;
+  private final String userId;
+  private final ScheduledThreadPoolExecutor exec;
+  private final ConcurrentHashMap<String, BatchRecord> batches = new ConcurrentHashMap<>();
+  private final AtomicLong seq = new AtomicLong();
+  private volatile double requestsPerSecond;
+  private volatile long validatingMillis;
+
+  BatchEngine(
+      FileStore files, Path dataDir, String userId, double requestsPerSecond, long validatingMillis)
+      throws IOException {
+    this.files = files;
+    this.batchDir = Files.createDirectories(dataDir.resolve("batches"));
+    this.userId = userId;
+    this.requestsPerSecond = requestsPerSecond;
+    this.validatingMillis = validatingMillis;
+    AtomicInteger n = new AtomicInteger();
+    this.exec =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "together-emulator-batch-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    exec.setRemoveOnCancelPolicy(true);
+  }
+
+  double requestsPerSecond() {
+    return requestsPerSecond;
+  }
+
+  void setRequestsPerSecond(double rps) {
+    this.requestsPerSecond = rps;
+  }
+
+  long validatingMillis() {
+    return validatingMillis;
+  }
+
+  void setValidatingMillis(long millis) {
+    this.validatingMillis = Math.max(0, millis);
+  }
+
+  /** Creates a batch over an uploaded input file; {@link #start} runs it. */
+  BatchRecord create(FileRecord input, String endpoint, String givenModelId) throws IOException {
+    long n = seq.incrementAndGet();
+    Path link = batchDir.resolve("b" + n + "-input.jsonl");
+    synchronized (input) {
+      try {
+        Files.createLink(link, input.path);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(input.path, link);
+      }
     }
-
-    double requestsPerSecond() {
-        return requestsPerSecond;
+    String model = givenModelId;
+    if (model == null) {
+      model = peekModel(link);
     }
+    Instant created = Timestamps.nowMicros();
+    Instant deadline =
+        created
+            .plus(Duration.ofHours(24))
+            .minusNanos(1000L * ThreadLocalRandom.current().nextInt(2, 10));
+    BatchRecord b =
+        new BatchRecord(
+            UUID.randomUUID().toString(),
+            n,
+            userId,
+            input.id,
+            Files.size(link),
+            created,
+            deadline,
+            endpoint,
+            givenModelId,
+            model == null ? "" : model,
+            link);
+    batches.put(b.id, b);
+    return b;
+  }
 
-    void setRequestsPerSecond(double rps) {
-        this.requestsPerSecond = rps;
-    }
+  /** Starts processing a created batch. */
+  void start(BatchRecord b) {
+    submit(b, 0);
+  }
 
-    long validatingMillis() {
-        return validatingMillis;
-    }
-
-    void setValidatingMillis(long millis) {
-        this.validatingMillis = Math.max(0, millis);
-    }
-
-    /** Creates a batch over an uploaded input file; {@link #start} runs it. */
-    BatchRecord create(FileRecord input, String endpoint, String givenModelId) throws IOException {
-        long n = seq.incrementAndGet();
-        Path link = batchDir.resolve("b" + n + "-input.jsonl");
-        synchronized (input) {
-            try {
-                Files.createLink(link, input.path);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(input.path, link);
+  /** body.model of the first line, or null. Streams: a huge first line is skipped, not held. */
+  static String peekModel(Path file) {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = Json.FACTORY.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.getCurrentName();
+        JsonToken t = p.nextToken();
+        if ("body".equals(name) && t == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.getCurrentName();
+            JsonToken v = p.nextToken();
+            if ("model".equals(field)) {
+              return v == JsonToken.VALUE_STRING ? p.getText() : null;
             }
+            p.skipChildren();
+          }
+          return null;
         }
-        String model = givenModelId;
-        if (model == null) {
-            model = peekModel(link);
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  BatchRecord get(String id) {
+    return id == null ? null : batches.get(id);
+  }
+
+  List<BatchRecord> listNewestFirst() {
+    List<BatchRecord> out = new ArrayList<>(batches.values());
+    out.sort(Comparator.comparingLong((BatchRecord b) -> b.seq).reversed());
+    return out;
+  }
+
+  /** Thrown when a batch is in the wrong state for an operation. */
+  static final class StateException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StateException(String message) {
+      super(message);
+    }
+  }
+
+  /** Requests cancellation: the batch shows CANCELING, then CANCELLED shortly after. */
+  BatchRecord cancel(BatchRecord b) throws StateException {
+    synchronized (b) {
+      if (b.isTerminal()) {
+        throw new StateException(
+            "Batch job " + b.id + " cannot be cancelled: its status is " + b.status);
+      }
+      if (!b.cancelRequested) {
+        b.cancelRequested = true;
+        b.cancelRequestedNanos = System.nanoTime();
+        b.status = BatchRecord.CANCELING;
+      }
+      return b;
+    }
+  }
+
+  /** Ends a running batch as EXPIRED or FAILED (control surface); waits until it is terminal. */
+  BatchRecord forceEnd(BatchRecord b, String status, String error) throws StateException {
+    synchronized (b) {
+      if (b.isTerminal()) {
+        throw new StateException("Batch job " + b.id + " is already " + b.status);
+      }
+      b.forcedStatus = status;
+      b.forcedError = error;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!b.isTerminal()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new StateException("Batch job " + b.id + " did not stop in time");
         }
-        Instant created = Timestamps.nowMicros();
-        Instant deadline = created.plus(Duration.ofHours(24)).minusNanos(1000L * ThreadLocalRandom.current().nextInt(2, 10));
-        BatchRecord b = new BatchRecord(UUID.randomUUID().toString(), n, userId, input.id, Files.size(link), created,
-                deadline, endpoint, givenModelId, model == null ? "" : model, link);
-        batches.put(b.id, b);
-        return b;
-    }
-
-    /** Starts processing a created batch. */
-    void start(BatchRecord b) {
-        submit(b, 0);
-    }
-
-    /** body.model of the first line, or null. Streams: a huge first line is skipped, not held. */
-    static String peekModel(Path file) {
-        try (InputStream in = Files.newInputStream(file); JsonParser p = Json.FACTORY.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.getCurrentName();
-                JsonToken t = p.nextToken();
-                if ("body".equals(name) && t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.getCurrentName();
-                        JsonToken v = p.nextToken();
-                        if ("model".equals(field)) {
-                            return v == JsonToken.VALUE_STRING ? p.getText() : null;
-                        }
-                        p.skipChildren();
-                    }
-                    return null;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    BatchRecord get(String id) {
-        return id == null ? null : batches.get(id);
-    }
-
-    List<BatchRecord> listNewestFirst() {
-        List<BatchRecord> out = new ArrayList<>(batches.values());
-        out.sort(Comparator.comparingLong((BatchRecord b) -> b.seq).reversed());
-        return out;
-    }
-
-    /** Thrown when a batch is in the wrong state for an operation. */
-    static final class StateException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        StateException(String message) {
-            super(message);
-        }
-    }
-
-    /** Requests cancellation: the batch shows CANCELING, then CANCELLED shortly after. */
-    BatchRecord cancel(BatchRecord b) throws StateException {
-        synchronized (b) {
-            if (b.isTerminal()) {
-                throw new StateException("Batch job " + b.id + " cannot be cancelled: its status is " + b.status);
-            }
-            if (!b.cancelRequested) {
-                b.cancelRequested = true;
-                b.cancelRequestedNanos = System.nanoTime();
-                b.status = BatchRecord.CANCELING;
-            }
-            return b;
-        }
-    }
-
-    /** Ends a running batch as EXPIRED or FAILED (control surface); waits until it is terminal. */
-    BatchRecord forceEnd(BatchRecord b, String status, String error) throws StateException {
-        synchronized (b) {
-            if (b.isTerminal()) {
-                throw new StateException("Batch job " + b.id + " is already " + b.status);
-            }
-            b.forcedStatus = status;
-            b.forcedError = error;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!b.isTerminal()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new StateException("Batch job " + b.id + " did not stop in time");
-                }
-                try {
-                    b.wait(Math.min(left, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StateException("interrupted");
-                }
-            }
-            return b;
-        }
-    }
-
-    /** Forgets every batch; running ones stop at their next step. */
-    void clear() {
-        for (BatchRecord b : new ArrayList<>(batches.values())) {
-            synchronized (b) {
-                b.removed = true;
-                if (b.isTerminal()) {
-                    deleteQuietly(b.input);
-                }
-            }
-            batches.remove(b.id);
-        }
-    }
-
-    private void submit(BatchRecord b, long delayMillis) {
         try {
-            if (delayMillis <= 0) {
-                exec.execute(() -> step(b));
-            } else {
-                exec.schedule(() -> step(b), delayMillis, TimeUnit.MILLISECONDS);
-            }
-        } catch (RejectedExecutionException e) {
-            // shutting down
+          b.wait(Math.min(left, 100));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StateException("interrupted");
         }
+      }
+      return b;
     }
+  }
 
-    private void step(BatchRecord b) {
-        long next;
-        try {
-            next = doStep(b);
-        } catch (Throwable t) {
-            LOG.log(Level.ERROR, "batch " + b.id + " failed", t);
-            synchronized (b) {
-                if (!b.isTerminal()) {
-                    finish(b, BatchRecord.FAILED, "Internal error while processing the batch");
-                }
-            }
-            next = -1;
+  /** Forgets every batch; running ones stop at their next step. */
+  void clear() {
+    for (BatchRecord b : new ArrayList<>(batches.values())) {
+      synchronized (b) {
+        b.removed = true;
+        if (b.isTerminal()) {
+          deleteQuietly(b.input);
         }
-        if (next >= 0) {
-            submit(b, next);
-        }
+      }
+      batches.remove(b.id);
     }
+  }
 
-    /** One unit of work. Returns the delay before the next step, or -1 when the batch is done. */
-    private long doStep(BatchRecord b) throws IOException {
-        String status;
-        synchronized (b) {
-            if (b.removed) {
-                cleanupWorker(b);
-                return -1;
-            }
-            if (b.isTerminal()) {
-                return -1;
-            }
-            if (b.forcedStatus != null) {
-                finish(b, b.forcedStatus, b.forcedError);
-                return -1;
-            }
-            if (b.cancelRequested) {
-                long waited = System.nanoTime() - b.cancelRequestedNanos;
-                if (waited >= CANCEL_SETTLE_NANOS) {
-                    finish(b, BatchRecord.CANCELLED, null);
-                    return -1;
-                }
-                return Math.max(1, TimeUnit.NANOSECONDS.toMillis(CANCEL_SETTLE_NANOS - waited));
-            }
-            if (Instant.now().isAfter(b.jobDeadline)) {
-                finish(b, BatchRecord.EXPIRED, null);
-                return -1;
-            }
-            status = b.status;
+  private void submit(BatchRecord b, long delayMillis) {
+    try {
+      if (delayMillis <= 0) {
+        exec.execute(() -> step(b));
+      } else {
+        exec.schedule(() -> step(b), delayMillis, TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  private void step(BatchRecord b) {
+    long next;
+    try {
+      next = doStep(b);
+    } catch (Throwable t) {
+      LOG.log(Level.ERROR, "batch " + b.id + " failed", t);
+      synchronized (b) {
+        if (!b.isTerminal()) {
+          finish(b, BatchRecord.FAILED, "Internal error while processing the batch");
         }
-        if (BatchRecord.VALIDATING.equals(status)) {
-            long wait = validatingMillis - Duration.between(b.createdAt, Instant.now()).toMillis();
-            if (wait > 0) {
-                return Math.min(wait, MAX_POLL_MILLIS);
-            }
-            Validation v = validate(b.input);
-            synchronized (b) {
-                if (b.removed || b.forcedStatus != null || b.cancelRequested) {
-                    return 0;
-                }
-                if (v.error != null) {
-                    finish(b, BatchRecord.FAILED, v.error);
-                    return -1;
-                }
-                b.requests = v.lines;
-                if ((b.modelId == null || b.modelId.isEmpty()) && v.firstModel != null) {
-                    b.modelId = v.firstModel;
-                }
-                b.reader = new BufferedReader(new InputStreamReader(Files.newInputStream(b.input), StandardCharsets.UTF_8),
-                        256 * 1024);
-                b.outTmp = files.newTempFile("out");
-                b.errTmp = files.newTempFile("err");
-                b.out = new BufferedOutputStream(Files.newOutputStream(b.outTmp), 256 * 1024);
-                b.err = new BufferedOutputStream(Files.newOutputStream(b.errTmp), 64 * 1024);
-                b.lastNanos = System.nanoTime();
-                b.budget = 0;
-                b.status = BatchRecord.IN_PROGRESS;
-            }
-            return 0;
+      }
+      next = -1;
+    }
+    if (next >= 0) {
+      submit(b, next);
+    }
+  }
+
+  /** One unit of work. Returns the delay before the next step, or -1 when the batch is done. */
+  private long doStep(BatchRecord b) throws IOException {
+    String status;
+    synchronized (b) {
+      if (b.removed) {
+        cleanupWorker(b);
+        return -1;
+      }
+      if (b.isTerminal()) {
+        return -1;
+      }
+      if (b.forcedStatus != null) {
+        finish(b, b.forcedStatus, b.forcedError);
+        return -1;
+      }
+      if (b.cancelRequested) {
+        long waited = System.nanoTime() - b.cancelRequestedNanos;
+        if (waited >= CANCEL_SETTLE_NANOS) {
+          finish(b, BatchRecord.CANCELLED, null);
+          return -1;
         }
-        // IN_PROGRESS
-        int allowed = CHUNK;
-        double rps = requestsPerSecond;
-        if (rps > 0) {
-            long now = System.nanoTime();
-            b.budget = Math.min(CHUNK, b.budget + (now - b.lastNanos) / 1e9 * rps);
-            b.lastNanos = now;
-            allowed = (int) Math.floor(b.budget);
-            if (allowed <= 0) {
-                long ms = (long) Math.ceil((1 - b.budget) / rps * 1000);
-                return Math.max(1, Math.min(ms, MAX_POLL_MILLIS));
-            }
-            b.budget -= allowed;
-        } else {
-            b.lastNanos = System.nanoTime();
-            b.budget = 0;
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(CANCEL_SETTLE_NANOS - waited));
+      }
+      if (Instant.now().isAfter(b.jobDeadline)) {
+        finish(b, BatchRecord.EXPIRED, null);
+        return -1;
+      }
+      status = b.status;
+    }
+    if (BatchRecord.VALIDATING.equals(status)) {
+      long wait = validatingMillis - Duration.between(b.createdAt, Instant.now()).toMillis();
+      if (wait > 0) {
+        return Math.min(wait, MAX_POLL_MILLIS);
+      }
+      Validation v = validate(b.input);
+      synchronized (b) {
+        if (b.removed || b.forcedStatus != null || b.cancelRequested) {
+          return 0;
         }
-        List<byte[]> outs = new ArrayList<>(Math.min(allowed, CHUNK));
-        List<byte[]> errs = new ArrayList<>();
-        boolean eof = false;
-        int done = 0;
-        long created = System.currentTimeMillis() / 1000;
-        while (done < allowed) {
-            String line = b.reader.readLine();
-            if (line == null) {
-                eof = true;
-                break;
-            }
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node = Json.MAPPER.readTree(line);
-            String customId = node.get("custom_id").asText();
-            Answer a = DeterministicModel.answer(b.endpoint, node.get("body"), b.givenModelId);
-            byte[] bytes = Json.MAPPER.writeValueAsBytes(Completions.resultLine(b.id, customId, b.endpoint, a, created));
-            (a.succeeded() ? outs : errs).add(bytes);
-            done++;
+        if (v.error != null) {
+          finish(b, BatchRecord.FAILED, v.error);
+          return -1;
         }
-        for (int i = outs.size() - 1; i >= 0; i--) {
-            b.out.write(outs.get(i));
-            b.out.write('\n');
+        b.requests = v.lines;
+        if ((b.modelId == null || b.modelId.isEmpty()) && v.firstModel != null) {
+          b.modelId = v.firstModel;
         }
-        for (int i = errs.size() - 1; i >= 0; i--) {
-            b.err.write(errs.get(i));
-            b.err.write('\n');
-        }
-        b.outLines += outs.size();
-        b.errLines += errs.size();
-        synchronized (b) {
-            b.processed += done;
-            if (b.requests > 0) {
-                b.progress = Math.min(100.0, b.processed * 100.0 / b.requests);
-            }
-            if (b.removed || b.forcedStatus != null || b.cancelRequested) {
-                return 0;
-            }
-            if (eof || b.processed >= b.requests) {
-                finish(b, BatchRecord.COMPLETED, null);
-                return -1;
-            }
-        }
+        b.reader =
+            new BufferedReader(
+                new InputStreamReader(Files.newInputStream(b.input), StandardCharsets.UTF_8),
+                256 * 1024);
+        b.outTmp = files.newTempFile("out");
+        b.errTmp = files.newTempFile("err");
+        b.out = new BufferedOutputStream(Files.newOutputStream(b.outTmp), 256 * 1024);
+        b.err = new BufferedOutputStream(Files.newOutputStream(b.errTmp), 64 * 1024);
+        b.lastNanos = System.nanoTime();
+        b.budget = 0;
+        b.status = BatchRecord.IN_PROGRESS;
+      }
+      return 0;
+    }
+    // IN_PROGRESS
+    int allowed = CHUNK;
+    double rps = requestsPerSecond;
+    if (rps > 0) {
+      long now = System.nanoTime();
+      b.budget = Math.min(CHUNK, b.budget + (now - b.lastNanos) / 1e9 * rps);
+      b.lastNanos = now;
+      allowed = (int) Math.floor(b.budget);
+      if (allowed <= 0) {
+        long ms = (long) Math.ceil((1 - b.budget) / rps * 1000);
+        return Math.max(1, Math.min(ms, MAX_POLL_MILLIS));
+      }
+      b.budget -= allowed;
+    } else {
+      b.lastNanos = System.nanoTime();
+      b.budget = 0;
+    }
+    List<byte[]> outs = new ArrayList<>(Math.min(allowed, CHUNK));
+    List<byte[]> errs = new ArrayList<>();
+    boolean eof = false;
+    int done = 0;
+    long created = System.currentTimeMillis() / 1000;
+    while (done < allowed) {
+      String line = b.reader.readLine();
+      if (line == null) {
+        eof = true;
+        break;
+      }
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node = Json.MAPPER.readTree(line);
+      String customId = node.get("custom_id").asText();
+      Answer a = DeterministicModel.answer(b.endpoint, node.get("body"), b.givenModelId);
+      byte[] bytes =
+          Json.MAPPER.writeValueAsBytes(
+              Completions.resultLine(b.id, customId, b.endpoint, a, created));
+      (a.succeeded() ? outs : errs).add(bytes);
+      done++;
+    }
+    for (int i = outs.size() - 1; i >= 0; i--) {
+      b.out.write(outs.get(i));
+      b.out.write('\n');
+    }
+    for (int i = errs.size() - 1; i >= 0; i--) {
+      b.err.write(errs.get(i));
+      b.err.write('\n');
+    }
+    b.outLines += outs.size();
+    b.errLines += errs.size();
+    synchronized (b) {
+      b.processed += done;
+      if (b.requests > 0) {
+        b.progress = Math.min(100.0, b.processed * 100.0 / b.requests);
+      }
+      if (b.removed || b.forcedStatus != null || b.cancelRequested) {
         return 0;
+      }
+      if (eof || b.processed >= b.requests) {
+        finish(b, BatchRecord.COMPLETED, null);
+        return -1;
+      }
     }
+    return 0;
+  }
 
-    /** Moves a batch to a terminal status. Caller holds the batch's monitor. */
-    private void finish(BatchRecord b, String status, String error) {
-        closeQuietly(b.reader);
-        b.reader = null;
-        try {
-            if (BatchRecord.FAILED.equals(status)) {
-                closeQuietly(b.out);
-                closeQuietly(b.err);
-                deleteQuietly(b.outTmp);
-                deleteQuietly(b.errTmp);
-            } else {
-                if (b.outTmp == null) {
-                    b.outTmp = files.newTempFile("out");
-                    b.errTmp = files.newTempFile("err");
-                } else {
-                    b.out.close();
-                    b.err.close();
-                }
-                b.outputFileId = files.registerGenerated(b.outTmp, "batch_" + b.id + "_output.jsonl", b.outLines).id;
-                b.errorFileId = files.registerGenerated(b.errTmp, "batch_" + b.id + "_error.jsonl", b.errLines).id;
-            }
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "could not store results of batch " + b.id, e);
-            status = BatchRecord.FAILED;
-            error = "Internal error while storing results";
-            b.outputFileId = null;
-            b.errorFileId = null;
-        }
-        b.out = null;
-        b.err = null;
-        b.outTmp = null;
-        b.errTmp = null;
-        if (BatchRecord.COMPLETED.equals(status)) {
-            b.progress = 100.0;
-        }
-        b.status = status;
-        b.error = error;
-        b.completedAt = Timestamps.nowMicros();
-        deleteQuietly(b.input);
-        b.notifyAll();
-    }
-
-    private void cleanupWorker(BatchRecord b) {
-        closeQuietly(b.reader);
+  /** Moves a batch to a terminal status. Caller holds the batch's monitor. */
+  private void finish(BatchRecord b, String status, String error) {
+    closeQuietly(b.reader);
+    b.reader = null;
+    try {
+      if (BatchRecord.FAILED.equals(status)) {
         closeQuietly(b.out);
         closeQuietly(b.err);
         deleteQuietly(b.outTmp);
         deleteQuietly(b.errTmp);
-        deleteQuietly(b.input);
-        b.reader = null;
-        b.out = null;
-        b.err = null;
+      } else {
+        if (b.outTmp == null) {
+          b.outTmp = files.newTempFile("out");
+          b.errTmp = files.newTempFile("err");
+        } else {
+          b.out.close();
+          b.err.close();
+        }
+        b.outputFileId =
+            files.registerGenerated(b.outTmp, "batch_" + b.id + "_output.jsonl", b.outLines).id;
+        b.errorFileId =
+            files.registerGenerated(b.errTmp, "batch_" + b.id + "_error.jsonl", b.errLines).id;
+      }
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "could not store results of batch " + b.id, e);
+      status = BatchRecord.FAILED;
+      error = "Internal error while storing results";
+      b.outputFileId = null;
+      b.errorFileId = null;
     }
-
-    /** Result of validating an input file. */
-    static final class Validation {
-        final String error;
-        final long lines;
-        final String firstModel;
-
-        Validation(String error, long lines, String firstModel) {
-            this.error = error;
-            this.lines = lines;
-            this.firstModel = firstModel;
-        }
+    b.out = null;
+    b.err = null;
+    b.outTmp = null;
+    b.errTmp = null;
+    if (BatchRecord.COMPLETED.equals(status)) {
+      b.progress = 100.0;
     }
+    b.status = status;
+    b.error = error;
+    b.completedAt = Timestamps.nowMicros();
+    deleteQuietly(b.input);
+    b.notifyAll();
+  }
 
-    /** Streams the input once and applies Together's limits and line rules. */
-    static Validation validate(Path input) throws IOException {
-        long size;
-        try {
-            size = Files.size(input);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return new Validation("Input file not found", 0, null);
+  private void cleanupWorker(BatchRecord b) {
+    closeQuietly(b.reader);
+    closeQuietly(b.out);
+    closeQuietly(b.err);
+    deleteQuietly(b.outTmp);
+    deleteQuietly(b.errTmp);
+    deleteQuietly(b.input);
+    b.reader = null;
+    b.out = null;
+    b.err = null;
+  }
+
+  /** Result of validating an input file. */
+  static final class Validation {
+    final String error;
+    final long lines;
+    final String firstModel;
+
+    Validation(String error, long lines, String firstModel) {
+      this.error = error;
+      this.lines = lines;
+      this.firstModel = firstModel;
+    }
+  }
+
+  /** Streams the input once and applies Together's limits and line rules. */
+  static Validation validate(Path input) throws IOException {
+    long size;
+    try {
+      size = Files.size(input);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return new Validation("Input file not found", 0, null);
+    }
+    if (size > MAX_BYTES) {
+      return new Validation(
+          "Input file is too large: "
+              + size
+              + " bytes; the limit is "
+              + MAX_BYTES
+              + " bytes (100 MB)",
+          0,
+          null);
+    }
+    if (size == 0) {
+      return new Validation("Input file is empty", 0, null);
+    }
+    Set<String> ids = new HashSet<>();
+    long n = 0;
+    long lineNo = 0;
+    String firstModel = null;
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(Files.newInputStream(input), decoder), 256 * 1024)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          return new Validation("Invalid JSONL: line " + lineNo + " is empty", 0, null);
         }
-        if (size > MAX_BYTES) {
-            return new Validation("Input file is too large: " + size + " bytes; the limit is " + MAX_BYTES
-                    + " bytes (100 MB)", 0, null);
+        n++;
+        if (n > MAX_LINES) {
+          return new Validation(
+              "Input file has more than "
+                  + MAX_LINES
+                  + " requests; the limit is "
+                  + MAX_LINES
+                  + " requests per batch",
+              0,
+              null);
         }
-        if (size == 0) {
-            return new Validation("Input file is empty", 0, null);
-        }
-        Set<String> ids = new HashSet<>();
-        long n = 0;
-        long lineNo = 0;
-        String firstModel = null;
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(input), decoder),
-                256 * 1024)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    return new Validation("Invalid JSONL: line " + lineNo + " is empty", 0, null);
-                }
-                n++;
-                if (n > MAX_LINES) {
-                    return new Validation("Input file has more than " + MAX_LINES + " requests; the limit is "
-                            + MAX_LINES + " requests per batch", 0, null);
-                }
-                String customId = null;
-                boolean hasCustomId = false;
-                boolean customIdIsString = false;
-                boolean hasBody = false;
-                boolean bodyIsObject = false;
-                String model = null;
-                try (JsonParser p = Json.FACTORY.createParser(line)) {
-                    if (p.nextToken() != JsonToken.START_OBJECT) {
-                        return new Validation("Invalid JSONL: line " + lineNo + " is not a JSON object", 0, null);
-                    }
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.getCurrentName();
-                        JsonToken t = p.nextToken();
-                        if ("custom_id".equals(name)) {
-                            hasCustomId = true;
-                            customIdIsString = t == JsonToken.VALUE_STRING;
-                            customId = customIdIsString ? p.getText() : null;
-                            p.skipChildren();
-                        } else if ("body".equals(name)) {
-                            hasBody = true;
-                            bodyIsObject = t == JsonToken.START_OBJECT;
-                            if (bodyIsObject && firstModel == null) {
-                                JsonNode body = Json.MAPPER.readTree(p);
-                                model = Json.text(body, "model");
-                            } else {
-                                p.skipChildren();
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    if (p.nextToken() != null) {
-                        return new Validation("Invalid JSONL: line " + lineNo + " has data after the JSON object", 0,
-                                null);
-                    }
-                } catch (JsonProcessingException e) {
-                    return new Validation("Invalid JSONL: line " + lineNo + " is not valid JSON", 0, null);
-                }
-                if (!hasCustomId) {
-                    return new Validation("Line " + lineNo + ": missing required field 'custom_id'", 0, null);
-                }
-                if (!customIdIsString) {
-                    return new Validation("Line " + lineNo + ": 'custom_id' must be a string", 0, null);
-                }
-                if (customId.isEmpty()) {
-                    return new Validation("Line " + lineNo + ": 'custom_id' must not be empty", 0, null);
-                }
-                if (customId.codePointCount(0, customId.length()) > MAX_CUSTOM_ID) {
-                    return new Validation("Line " + lineNo + ": 'custom_id' is longer than " + MAX_CUSTOM_ID
-                            + " characters", 0, null);
-                }
-                if (!ids.add(customId)) {
-                    return new Validation("Line " + lineNo + ": duplicate custom_id '" + customId + "'", 0, null);
-                }
-                if (!hasBody) {
-                    return new Validation("Line " + lineNo + ": missing required field 'body'", 0, null);
-                }
-                if (!bodyIsObject) {
-                    return new Validation("Line " + lineNo + ": 'body' must be a JSON object", 0, null);
-                }
-                if (firstModel == null) {
-                    firstModel = model;
-                }
+        String customId = null;
+        boolean hasCustomId = false;
+        boolean customIdIsString = false;
+        boolean hasBody = false;
+        boolean bodyIsObject = false;
+        String model = null;
+        try (JsonParser p = Json.FACTORY.createParser(line)) {
+          if (p.nextToken() != JsonToken.START_OBJECT) {
+            return new Validation(
+                "Invalid JSONL: line " + lineNo + " is not a JSON object", 0, null);
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.getCurrentName();
+            JsonToken t = p.nextToken();
+            if ("custom_id".equals(name)) {
+              hasCustomId = true;
+              customIdIsString = t == JsonToken.VALUE_STRING;
+              customId = customIdIsString ? p.getText() : null;
+              p.skipChildren();
+            } else if ("body".equals(name)) {
+              hasBody = true;
+              bodyIsObject = t == JsonToken.START_OBJECT;
+              if (bodyIsObject && firstModel == null) {
+                JsonNode body = Json.MAPPER.readTree(p);
+                model = Json.text(body, "model");
+              } else {
+                p.skipChildren();
+              }
+            } else {
+              p.skipChildren();
             }
-        } catch (CharacterCodingException e) {
-            return new Validation("Input file is not valid UTF-8 text (line " + (lineNo + 1) + ")", 0, null);
+          }
+          if (p.nextToken() != null) {
+            return new Validation(
+                "Invalid JSONL: line " + lineNo + " has data after the JSON object", 0, null);
+          }
+        } catch (JsonProcessingException e) {
+          return new Validation("Invalid JSONL: line " + lineNo + " is not valid JSON", 0, null);
         }
-        if (n == 0) {
-            return new Validation("Input file contains no requests", 0, null);
+        if (!hasCustomId) {
+          return new Validation("Line " + lineNo + ": missing required field 'custom_id'", 0, null);
         }
-        return new Validation(null, n, firstModel);
+        if (!customIdIsString) {
+          return new Validation("Line " + lineNo + ": 'custom_id' must be a string", 0, null);
+        }
+        if (customId.isEmpty()) {
+          return new Validation("Line " + lineNo + ": 'custom_id' must not be empty", 0, null);
+        }
+        if (customId.codePointCount(0, customId.length()) > MAX_CUSTOM_ID) {
+          return new Validation(
+              "Line " + lineNo + ": 'custom_id' is longer than " + MAX_CUSTOM_ID + " characters",
+              0,
+              null);
+        }
+        if (!ids.add(customId)) {
+          return new Validation(
+              "Line " + lineNo + ": duplicate custom_id '" + customId + "'", 0, null);
+        }
+        if (!hasBody) {
+          return new Validation("Line " + lineNo + ": missing required field 'body'", 0, null);
+        }
+        if (!bodyIsObject) {
+          return new Validation("Line " + lineNo + ": 'body' must be a JSON object", 0, null);
+        }
+        if (firstModel == null) {
+          firstModel = model;
+        }
+      }
+    } catch (CharacterCodingException e) {
+      return new Validation(
+          "Input file is not valid UTF-8 text (line " + (lineNo + 1) + ")", 0, null);
     }
-
-    private static void closeQuietly(Closeable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-        }
+    if (n == 0) {
+      return new Validation("Input file contains no requests", 0, null);
     }
+    return new Validation(null, n, firstModel);
+  }
 
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // removed with the data directory
-            }
-        }
+  private static void closeQuietly(Closeable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
     }
+  }
 
-    @Override
-    public void close() {
-        exec.shutdownNow();
-        try {
-            exec.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (BatchRecord b : batches.values()) {
-            synchronized (b) {
-                cleanupWorker(b);
-            }
-        }
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // removed with the data directory
+      }
     }
+  }
 
+  @Override
+  public void close() {
+    exec.shutdownNow();
+    try {
+      exec.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (BatchRecord b : batches.values()) {
+      synchronized (b) {
+        cleanupWorker(b);
+      }
+    }
+  }
 }

@@ -10,39 +10,39 @@ import java.io.UncheckedIOException;
 
 /** Shared Jackson objects and small helpers. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonFactory FACTORY = MAPPER.getFactory();
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private Json() {}
+  private Json() {}
 
-    static ObjectNode object() {
-        return MAPPER.createObjectNode();
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  static ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+
+  static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    static ArrayNode array() {
-        return MAPPER.createArrayNode();
+  /** Parses JSON, returning null if the text is not valid JSON. */
+  static JsonNode parseOrNull(byte[] bytes) {
+    try {
+      return MAPPER.readTree(bytes);
+    } catch (java.io.IOException e) {
+      return null;
     }
+  }
 
-    static byte[] bytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Parses JSON, returning null if the text is not valid JSON. */
-    static JsonNode parseOrNull(byte[] bytes) {
-        try {
-            return MAPPER.readTree(bytes);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    /** Returns the text of a string node, or null when absent or not a string. */
-    static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v != null && v.isTextual() ? v.asText() : null;
-    }
+  /** Returns the text of a string node, or null when absent or not a string. */
+  static String text(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
 }

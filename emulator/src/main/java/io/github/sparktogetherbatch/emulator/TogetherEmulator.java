@@ -19,203 +19,225 @@ import java.nio.file.attribute.BasicFileAttributes;
  * }
  * }</pre>
  *
- * Besides Together's routes it serves a control surface under {@code /_emulator/} (state,
- * faults, config, reset, forcing batches to expire or fail); the methods of this class mirror it.
- * Data lives in a temporary directory that {@link #close()} deletes.
+ * Besides Together's routes it serves a control surface under {@code /_emulator/} (state, faults,
+ * config, reset, forcing batches to expire or fail); the methods of this class mirror it. Data
+ * lives in a temporary directory that {@link #close()} deletes.
  */
 public final class TogetherEmulator implements AutoCloseable {
-    private final EmulatorOptions options;
-    private final Path dataDir;
-    private final FileStore files;
-    private final BatchEngine batches;
-    private final ApiRouter router;
-    private final HttpServerCore server;
-    private final String urlHost;
+  private final EmulatorOptions options;
+  private final Path dataDir;
+  private final FileStore files;
+  private final BatchEngine batches;
+  private final ApiRouter router;
+  private final HttpServerCore server;
+  private final String urlHost;
 
-    private TogetherEmulator(EmulatorOptions options) throws IOException {
-        this.options = options;
-        Path parent = options.dataDir();
-        if (parent != null) {
-            Files.createDirectories(parent);
-            this.dataDir = Files.createTempDirectory(parent, "together-emulator-");
-        } else {
-            this.dataDir = Files.createTempDirectory("together-emulator-");
-        }
-        FileStore fs = null;
-        BatchEngine be = null;
-        HttpServerCore srv = null;
-        try {
-            fs = new FileStore(dataDir, options.md5ETags());
-            String userId = "user_" + (options.apiKey() == null ? "emulator"
-                    : Completions.hex(Completions.hash(options.apiKey())).substring(0, 12));
-            be = new BatchEngine(fs, dataDir, userId, options.requestsPerSecond(), options.validatingMillis());
-            String h = options.host();
-            this.urlHost = h.equals("0.0.0.0") || h.equals("::") ? "127.0.0.1" : h.contains(":") ? "[" + h + "]" : h;
-            // the router needs the port for Location fallbacks: bind first through a holder
-            RouterHolder holder = new RouterHolder();
-            srv = new HttpServerCore(h, options.port(), ex -> holder.router.handle(ex));
-            holder.router = new ApiRouter(fs, be, new FaultRegistry(), new UploadSigner(), options.apiKey(),
-                    urlHost + ":" + srv.port(), options.nullEmptyBatchList());
-            this.router = holder.router;
-            srv.start();
-        } catch (IOException | RuntimeException e) {
-            if (srv != null) {
-                srv.close();
+  private TogetherEmulator(EmulatorOptions options) throws IOException {
+    this.options = options;
+    Path parent = options.dataDir();
+    if (parent != null) {
+      Files.createDirectories(parent);
+      this.dataDir = Files.createTempDirectory(parent, "together-emulator-");
+    } else {
+      this.dataDir = Files.createTempDirectory("together-emulator-");
+    }
+    FileStore fs = null;
+    BatchEngine be = null;
+    HttpServerCore srv = null;
+    try {
+      fs = new FileStore(dataDir, options.md5ETags());
+      String userId =
+          "user_"
+              + (options.apiKey() == null
+                  ? "emulator"
+                  : Completions.hex(Completions.hash(options.apiKey())).substring(0, 12));
+      be =
+          new BatchEngine(
+              fs, dataDir, userId, options.requestsPerSecond(), options.validatingMillis());
+      String h = options.host();
+      this.urlHost =
+          h.equals("0.0.0.0") || h.equals("::") ? "127.0.0.1" : h.contains(":") ? "[" + h + "]" : h;
+      // the router needs the port for Location fallbacks: bind first through a holder
+      RouterHolder holder = new RouterHolder();
+      srv = new HttpServerCore(h, options.port(), ex -> holder.router.handle(ex));
+      holder.router =
+          new ApiRouter(
+              fs,
+              be,
+              new FaultRegistry(),
+              new UploadSigner(),
+              options.apiKey(),
+              urlHost + ":" + srv.port(),
+              options.nullEmptyBatchList());
+      this.router = holder.router;
+      srv.start();
+    } catch (IOException | RuntimeException e) {
+      if (srv != null) {
+        srv.close();
+      }
+      if (be != null) {
+        be.close();
+      }
+      deleteTree(dataDir);
+      throw e;
+    }
+    this.files = fs;
+    this.batches = be;
+    this.server = srv;
+  }
+
+  private static final class RouterHolder {
+    volatile ApiRouter router;
+  }
+
+  /** Starts an emulator with {@link EmulatorOptions#defaults()}. */
+  public static TogetherEmulator start() {
+    return start(EmulatorOptions.defaults());
+  }
+
+  /** Starts an emulator with the given options. */
+  public static TogetherEmulator start(EmulatorOptions options) {
+    try {
+      return new TogetherEmulator(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the Together emulator", e);
+    }
+  }
+
+  /** The API base URL, {@code http://127.0.0.1:<port>/v1}. */
+  public String baseUrl() {
+    return "http://" + urlHost + ":" + port() + "/v1";
+  }
+
+  /** The bound TCP port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The options this emulator was started with. */
+  public EmulatorOptions options() {
+    return options;
+  }
+
+  /**
+   * The same JSON as {@code GET /_emulator/state}: files, batches, request counts per route
+   * template.
+   */
+  public JsonNode state() {
+    return router.state();
+  }
+
+  /** How many requests matched a route template, e.g. {@code "POST /v1/batches"} (0 if none). */
+  public long requestCount(String routeTemplate) {
+    return router.requestCount(routeTemplate);
+  }
+
+  /**
+   * Arms a fault, as {@code POST /_emulator/faults} does, e.g. {@code {"route":"POST
+   * /v1/batches","status":429,"times":2,"retryAfterSeconds":1}}.
+   *
+   * @throws IllegalArgumentException if the JSON is not a valid fault
+   */
+  public void armFault(String json) {
+    JsonNode spec = Json.parseOrNull(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (spec == null) {
+      throw new IllegalArgumentException("not JSON: " + json);
+    }
+    if (spec.isArray()) {
+      for (JsonNode s : spec) {
+        router.faults().arm(s);
+      }
+    } else {
+      router.faults().arm(spec);
+    }
+  }
+
+  /** Clears every armed fault. */
+  public void clearFaults() {
+    router.faults().clear();
+  }
+
+  /** Changes the processing speed (requests per second per batch; 0 or negative is unlimited). */
+  public void setRequestsPerSecond(double requestsPerSecond) {
+    batches.setRequestsPerSecond(requestsPerSecond);
+  }
+
+  /** Changes the minimum time batches stay {@code VALIDATING}. */
+  public void setValidatingMillis(long millis) {
+    batches.setValidatingMillis(millis);
+  }
+
+  /**
+   * Ends a running batch as {@code EXPIRED}, keeping the results it finished; returns when it is
+   * terminal.
+   *
+   * @throws IllegalArgumentException if there is no such batch
+   * @throws IllegalStateException if the batch is already terminal
+   */
+  public void expireBatch(String id) {
+    forceEnd(id, BatchRecord.EXPIRED, null);
+  }
+
+  /**
+   * Ends a running batch as {@code FAILED} with this job-level error message; returns when it is
+   * terminal.
+   *
+   * @throws IllegalArgumentException if there is no such batch
+   * @throws IllegalStateException if the batch is already terminal
+   */
+  public void failBatch(String id, String message) {
+    forceEnd(id, BatchRecord.FAILED, message == null ? "Batch job failed (emulated)" : message);
+  }
+
+  private void forceEnd(String id, String status, String error) {
+    BatchRecord b = batches.get(id);
+    if (b == null) {
+      throw new IllegalArgumentException("no such batch: " + id);
+    }
+    try {
+      batches.forceEnd(b, status, error);
+    } catch (BatchEngine.StateException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Clears all files, batches, request counts and faults. */
+  public void reset() {
+    router.reset();
+  }
+
+  /** Stops the server and the batch workers and deletes the data directory. */
+  @Override
+  public void close() {
+    server.close();
+    batches.close();
+    deleteTree(dataDir);
+  }
+
+  private static void deleteTree(Path root) {
+    try {
+      if (!Files.exists(root)) {
+        return;
+      }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
             }
-            if (be != null) {
-                be.close();
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
             }
-            deleteTree(dataDir);
-            throw e;
-        }
-        this.files = fs;
-        this.batches = be;
-        this.server = srv;
+          });
+    } catch (IOException ignored) {
+      // best effort
     }
-
-    private static final class RouterHolder {
-        volatile ApiRouter router;
-    }
-
-    /** Starts an emulator with {@link EmulatorOptions#defaults()}. */
-    public static TogetherEmulator start() {
-        return start(EmulatorOptions.defaults());
-    }
-
-    /** Starts an emulator with the given options. */
-    public static TogetherEmulator start(EmulatorOptions options) {
-        try {
-            return new TogetherEmulator(options);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the Together emulator", e);
-        }
-    }
-
-    /** The API base URL, {@code http://127.0.0.1:<port>/v1}. */
-    public String baseUrl() {
-        return "http://" + urlHost + ":" + port() + "/v1";
-    }
-
-    /** The bound TCP port. */
-    public int port() {
-        return server.port();
-    }
-
-    /** The options this emulator was started with. */
-    public EmulatorOptions options() {
-        return options;
-    }
-
-    /** The same JSON as {@code GET /_emulator/state}: files, batches, request counts per route template. */
-    public JsonNode state() {
-        return router.state();
-    }
-
-    /** How many requests matched a route template, e.g. {@code "POST /v1/batches"} (0 if none). */
-    public long requestCount(String routeTemplate) {
-        return router.requestCount(routeTemplate);
-    }
-
-    /**
-     * Arms a fault, as {@code POST /_emulator/faults} does, e.g.
-     * {@code {"route":"POST /v1/batches","status":429,"times":2,"retryAfterSeconds":1}}.
-     *
-     * @throws IllegalArgumentException if the JSON is not a valid fault
-     */
-    public void armFault(String json) {
-        JsonNode spec = Json.parseOrNull(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (spec == null) {
-            throw new IllegalArgumentException("not JSON: " + json);
-        }
-        if (spec.isArray()) {
-            for (JsonNode s : spec) {
-                router.faults().arm(s);
-            }
-        } else {
-            router.faults().arm(spec);
-        }
-    }
-
-    /** Clears every armed fault. */
-    public void clearFaults() {
-        router.faults().clear();
-    }
-
-    /** Changes the processing speed (requests per second per batch; 0 or negative is unlimited). */
-    public void setRequestsPerSecond(double requestsPerSecond) {
-        batches.setRequestsPerSecond(requestsPerSecond);
-    }
-
-    /** Changes the minimum time batches stay {@code VALIDATING}. */
-    public void setValidatingMillis(long millis) {
-        batches.setValidatingMillis(millis);
-    }
-
-    /**
-     * Ends a running batch as {@code EXPIRED}, keeping the results it finished; returns when it is terminal.
-     *
-     * @throws IllegalArgumentException if there is no such batch
-     * @throws IllegalStateException if the batch is already terminal
-     */
-    public void expireBatch(String id) {
-        forceEnd(id, BatchRecord.EXPIRED, null);
-    }
-
-    /**
-     * Ends a running batch as {@code FAILED} with this job-level error message; returns when it is terminal.
-     *
-     * @throws IllegalArgumentException if there is no such batch
-     * @throws IllegalStateException if the batch is already terminal
-     */
-    public void failBatch(String id, String message) {
-        forceEnd(id, BatchRecord.FAILED, message == null ? "Batch job failed (emulated)" : message);
-    }
-
-    private void forceEnd(String id, String status, String error) {
-        BatchRecord b = batches.get(id);
-        if (b == null) {
-            throw new IllegalArgumentException("no such batch: " + id);
-        }
-        try {
-            batches.forceEnd(b, status, error);
-        } catch (BatchEngine.StateException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    /** Clears all files, batches, request counts and faults. */
-    public void reset() {
-        router.reset();
-    }
-
-    /** Stops the server and the batch workers and deletes the data directory. */
-    @Override
-    public void close() {
-        server.close();
-        batches.close();
-        deleteTree(dataDir);
-    }
-
-    private static void deleteTree(Path root) {
-        try {
-            if (!Files.exists(root)) {
-                return;
-            }
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
+  }
 }

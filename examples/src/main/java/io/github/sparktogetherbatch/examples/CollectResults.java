@@ -27,7 +27,8 @@ public final class CollectResults {
     SparkSession spark = ExampleSupport.spark("together-batch collect");
     try {
       Dataset<Row> input = spark.read().parquet(path + "/input");
-      Dataset<Row> results = spark.read().format("together-batch").options(connection).load(path + "/job");
+      Dataset<Row> results =
+          spark.read().format("together-batch").options(connection).load(path + "/job");
       Dataset<Row> joined = TogetherBatchResults.joinWithInput(input, results, "question_id");
       joined.write().mode("overwrite").parquet(output);
       Dataset<Row> saved = spark.read().parquet(output);

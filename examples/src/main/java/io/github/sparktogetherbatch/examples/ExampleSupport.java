@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What the examples share: a local SparkSession, the connection options (the real API when
- * {@code TOGETHER_API_KEY} is set, else an embedded emulator) and a table of questions.
+ * What the examples share: a local SparkSession, the connection options (the real API when {@code
+ * TOGETHER_API_KEY} is set, else an embedded emulator) and a table of questions.
  */
 final class ExampleSupport {
   /** A real Together serverless chat model; the emulator knows it too. */
@@ -29,12 +29,16 @@ final class ExampleSupport {
         .getOrCreate();
   }
 
-  /** Connection options; starts an in-process emulator (returned in {@code holder[0]}) when there is no key. */
+  /**
+   * Connection options; starts an in-process emulator (returned in {@code holder[0]}) when there is
+   * no key.
+   */
   static Map<String, String> connection(TogetherEmulator[] holder) {
     Map<String, String> o = new TreeMap<>();
     String key = System.getenv("TOGETHER_API_KEY");
     if (key != null && !key.isBlank()) {
-      System.out.println("TOGETHER_API_KEY is set: using Together's API (batch jobs can take up to 24 h).");
+      System.out.println(
+          "TOGETHER_API_KEY is set: using Together's API (batch jobs can take up to 24 h).");
       String base = System.getenv("TOGETHER_BASE_URL");
       if (base != null && !base.isBlank()) {
         o.put("baseUrl", base);
@@ -43,8 +47,10 @@ final class ExampleSupport {
     } else {
       TogetherEmulator emulator = TogetherEmulator.start();
       holder[0] = emulator;
-      System.out.println("TOGETHER_API_KEY is not set: started the embedded Together emulator at "
-          + emulator.baseUrl() + " (set the key to use the real API).");
+      System.out.println(
+          "TOGETHER_API_KEY is not set: started the embedded Together emulator at "
+              + emulator.baseUrl()
+              + " (set the key to use the real API).");
       o.put("baseUrl", emulator.baseUrl());
       o.put("apiKey", "emulator-key");
       o.put("pollInterval", "200ms");
@@ -62,15 +68,18 @@ final class ExampleSupport {
     String key = System.getenv("TOGETHER_API_KEY");
     String base = System.getenv("TOGETHER_BASE_URL");
     if ((key == null || key.isBlank()) && (base == null || base.isBlank())) {
-      throw new IllegalStateException("Set TOGETHER_API_KEY for Together's API, or TOGETHER_BASE_URL "
-          + "to a running emulator (java -jar emulator/target/together-emulator.jar --port 8090, then "
-          + "TOGETHER_BASE_URL=http://127.0.0.1:8090/v1).");
+      throw new IllegalStateException(
+          "Set TOGETHER_API_KEY for Together's API, or TOGETHER_BASE_URL "
+              + "to a running emulator (java -jar emulator/target/together-emulator.jar --port 8090, then "
+              + "TOGETHER_BASE_URL=http://127.0.0.1:8090/v1).");
     }
     if (base != null && !base.isBlank()) {
       o.put("baseUrl", base);
     }
     if (key == null || key.isBlank()) {
-      o.put("apiKey", "emulator-key"); // the emulator takes any key; a real key stays in the environment
+      o.put(
+          "apiKey",
+          "emulator-key"); // the emulator takes any key; a real key stays in the environment
     }
     o.put("pollInterval", key == null || key.isBlank() ? "500ms" : "60s");
     return o;
@@ -84,12 +93,31 @@ final class ExampleSupport {
   /** {@code n} questions a support or analytics team might ask, with ids. */
   static Dataset<Row> questions(SparkSession spark, int n) {
     String[] subjects = {
-      "a Parquet file", "Apache Spark's shuffle", "a hash join", "a B-tree index", "TCP slow start",
-      "the CAP theorem", "a bloom filter", "vector clocks", "columnar storage", "data skew",
-      "a write-ahead log", "exactly-once delivery", "backpressure", "a star schema",
-      "slowly changing dimensions", "a Kafka consumer group", "idempotent writes",
-      "speculative execution", "predicate pushdown", "a Z-order curve", "HyperLogLog",
-      "a merge join", "checkpointing", "a dead letter queue", "change data capture"
+      "a Parquet file",
+      "Apache Spark's shuffle",
+      "a hash join",
+      "a B-tree index",
+      "TCP slow start",
+      "the CAP theorem",
+      "a bloom filter",
+      "vector clocks",
+      "columnar storage",
+      "data skew",
+      "a write-ahead log",
+      "exactly-once delivery",
+      "backpressure",
+      "a star schema",
+      "slowly changing dimensions",
+      "a Kafka consumer group",
+      "idempotent writes",
+      "speculative execution",
+      "predicate pushdown",
+      "a Z-order curve",
+      "HyperLogLog",
+      "a merge join",
+      "checkpointing",
+      "a dead letter queue",
+      "change data capture"
     };
     String[] forms = {
       "Explain %s to a new data engineer in two sentences.",
@@ -108,7 +136,9 @@ final class ExampleSupport {
       rows.add(String.format(form, subject));
     }
     Dataset<String> text = spark.createDataset(rows, Encoders.STRING());
-    return text.selectExpr("concat('q-', lpad(cast(monotonically_increasing_id() as string), 5, '0')) as question_id",
-        "value as question").repartition(2);
+    return text.selectExpr(
+            "concat('q-', lpad(cast(monotonically_increasing_id() as string), 5, '0')) as question_id",
+            "value as question")
+        .repartition(2);
   }
 }

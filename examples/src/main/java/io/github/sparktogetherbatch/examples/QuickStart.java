@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.github.sparktogetherbatch.emulator.TogetherEmulator;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,10 +31,12 @@ public final class QuickStart {
     try {
       long start = System.nanoTime();
       Dataset<Row> questions = ExampleSupport.questions(spark, n);
-      String jobPath = Files.createTempDirectory("together-batch-quickstart-").resolve("job").toString();
+      String jobPath =
+          Files.createTempDirectory("together-batch-quickstart-").resolve("job").toString();
 
       // 1. Submit: one JSONL request per row, uploaded and turned into batch jobs.
-      questions.write()
+      questions
+          .write()
           .format("together-batch")
           .options(connection)
           .option("model", ExampleSupport.model())
@@ -48,27 +49,33 @@ public final class QuickStart {
       System.out.println("Submitted " + n + " questions; job recorded at " + jobPath);
 
       // 2. Collect: waits for the batches, then one row per request.
-      Dataset<Row> results = spark.read()
-          .format("together-batch")
-          .options(connection)
-          .load(jobPath)
-          .cache();
+      Dataset<Row> results =
+          spark.read().format("together-batch").options(connection).load(jobPath).cache();
 
-      Dataset<Row> answers = questions
-          .join(results, questions.col("question_id").equalTo(results.col("custom_id")), "left")
-          .select(col("question_id"), col("status"), col("total_tokens"), col("question"), col("content"));
+      Dataset<Row> answers =
+          questions
+              .join(results, questions.col("question_id").equalTo(results.col("custom_id")), "left")
+              .select(
+                  col("question_id"),
+                  col("status"),
+                  col("total_tokens"),
+                  col("question"),
+                  col("content"));
       answers.orderBy("question_id").show(10, 60);
 
-      Row s = results.agg(
-              count("*").as("rows"),
-              sum(when(col("status").equalTo("succeeded"), 1).otherwise(0)).as("succeeded"),
-              sum(when(col("status").equalTo("failed"), 1).otherwise(0)).as("failed"),
-              sum(when(col("status").equalTo("missing"), 1).otherwise(0)).as("missing"),
-              sum("prompt_tokens").as("tokens_in"),
-              sum("completion_tokens").as("tokens_out"))
-          .first();
+      Row s =
+          results
+              .agg(
+                  count("*").as("rows"),
+                  sum(when(col("status").equalTo("succeeded"), 1).otherwise(0)).as("succeeded"),
+                  sum(when(col("status").equalTo("failed"), 1).otherwise(0)).as("failed"),
+                  sum(when(col("status").equalTo("missing"), 1).otherwise(0)).as("missing"),
+                  sum("prompt_tokens").as("tokens_in"),
+                  sum("completion_tokens").as("tokens_out"))
+              .first();
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("Summary: %d rows, %d succeeded, %d failed, %d missing; tokens in %d, out %d; "
+      System.out.printf(
+          "Summary: %d rows, %d succeeded, %d failed, %d missing; tokens in %d, out %d; "
               + "wall time %.1f s%n",
           s.getLong(0), s.getLong(1), s.getLong(2), s.getLong(3), nz(s, 4), nz(s, 5), seconds);
       if (s.getLong(0) != n) {

@@ -6,9 +6,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The first half of a scheduled ETL job: submit a table of questions as Together batches and
- * return at once; the job's manifest at {@code <path>} records the batches. A later, separate run
- * of {@link CollectResults} picks them up.
+ * The first half of a scheduled ETL job: submit a table of questions as Together batches and return
+ * at once; the job's manifest at {@code <path>} records the batches. A later, separate run of
+ * {@link CollectResults} picks them up.
  *
  * <p>Usage: {@code SubmitJob <job path> [rows]}. Needs {@code TOGETHER_API_KEY}, or a running
  * emulator given by {@code TOGETHER_BASE_URL} (e.g. {@code java -jar
@@ -29,7 +29,8 @@ public final class SubmitJob {
     try {
       Dataset<Row> questions = ExampleSupport.questions(spark, n);
       questions.write().parquet(path + "/input");
-      questions.write()
+      questions
+          .write()
           .format("together-batch")
           .options(connection)
           .option("model", ExampleSupport.model())
@@ -37,8 +38,14 @@ public final class SubmitJob {
           .option("idColumn", "question_id")
           .option("body.max_tokens", "128")
           .save(path + "/job");
-      System.out.println("Submitted " + n + " requests; job at " + path + "/job, input copy at "
-          + path + "/input");
+      System.out.println(
+          "Submitted "
+              + n
+              + " requests; job at "
+              + path
+              + "/job, input copy at "
+              + path
+              + "/input");
     } finally {
       spark.stop();
     }
