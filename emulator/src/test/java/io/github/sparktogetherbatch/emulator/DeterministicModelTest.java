@@ -1,15 +1,16 @@
 package io.github.sparktogetherbatch.emulator;
 
-import static io.github.sparktogetherbatch.emulator.DeterministicModel.CHAT_COMPLETIONS;
-import static io.github.sparktogetherbatch.emulator.DeterministicModel.COMPLETIONS;
+import static io.github.sparktogetherbatch.emulator.model.DeterministicModel.CHAT_COMPLETIONS;
+import static io.github.sparktogetherbatch.emulator.model.DeterministicModel.COMPLETIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Answer;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Kind;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Kind;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;

@@ -1,20 +1,21 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sparktogetherbatch.emulator.json.Json;
 import java.nio.file.Path;
 
 /**
  * One file known to the emulator. Content lives at {@link #path}, a name the emulator generated.
  */
-final class FileRecord {
-  final String id;
+public final class FileRecord {
+  public final String id;
   final long seq;
-  final String filename;
-  final String purpose;
+  public final String filename;
+  public final String purpose;
   final String fileType;
   final long createdAt;
-  final Path path;
-  final String uploadKey;
+  public final Path path;
+  public final String uploadKey;
   volatile long bytes;
   volatile long lines;
   volatile boolean uploaded;
@@ -41,8 +42,28 @@ final class FileRecord {
     this.uploadKey = uploadKey;
   }
 
+  /** Whether content has been stored (by the signed PUT, a multipart upload, or a batch). */
+  public boolean uploaded() {
+    return uploaded;
+  }
+
+  /** Whether the file has been preprocessed (or needs no preprocessing). */
+  public boolean processed() {
+    return processed;
+  }
+
+  /** Marks the file preprocessed. */
+  public void markProcessed() {
+    processed = true;
+  }
+
+  /** The ETag of the stored content: its MD5 in hex, or an opaque value when MD5 ETags are off. */
+  public String md5() {
+    return md5;
+  }
+
   /** The API's file object (schema FileResponse). */
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode o = Json.object();
     o.put("id", id);
     o.put("object", "file");
@@ -60,7 +81,7 @@ final class FileRecord {
   }
 
   /** The control surface's view. */
-  ObjectNode toStateJson() {
+  public ObjectNode toStateJson() {
     ObjectNode o = Json.object();
     o.put("id", id);
     o.put("purpose", purpose);

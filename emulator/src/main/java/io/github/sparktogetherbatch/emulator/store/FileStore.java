@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Files on disk under the data directory; ids are mapped to generated names, never used as paths.
  */
-final class FileStore {
+public final class FileStore {
   private static final int IO_BUFFER = 256 * 1024;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,22 +36,20 @@ final class FileStore {
   private final SecureRandom random = new SecureRandom();
   private final boolean md5ETags;
 
-  FileStore(Path dataDir) throws IOException {
-    this(dataDir, true);
-  }
-
-  FileStore(Path dataDir, boolean md5ETags) throws IOException {
+  /** A store under {@code dataDir}; {@code md5ETags} false gives opaque ETags without hashing. */
+  public FileStore(Path dataDir, boolean md5ETags) throws IOException {
     this.md5ETags = md5ETags;
     this.filesDir = Files.createDirectories(dataDir.resolve("files"));
     this.tmpDir = Files.createDirectories(dataDir.resolve("tmp"));
   }
 
-  Path newTempFile(String prefix) throws IOException {
+  /** A new empty file in the store's temp directory. */
+  public Path newTempFile(String prefix) throws IOException {
     return Files.createTempFile(tmpDir, prefix, ".part");
   }
 
   /** Registers a new, not yet uploaded file and returns it. */
-  FileRecord create(String filename, String purpose, String fileType) {
+  public FileRecord create(String filename, String purpose, String fileType) {
     long n = seq.incrementAndGet();
     String id = "file-" + UUID.randomUUID();
     byte[] key = new byte[16];
@@ -71,21 +69,25 @@ final class FileStore {
     return r;
   }
 
-  FileRecord get(String id) {
+  /** The file with this id, or null. */
+  public FileRecord get(String id) {
     return id == null ? null : byId.get(id);
   }
 
-  FileRecord byUploadKey(String key) {
+  /** The file with this upload key, or null. */
+  public FileRecord byUploadKey(String key) {
     return key == null ? null : byUploadKey.get(key);
   }
 
-  List<FileRecord> list() {
+  /** Every file, oldest first. */
+  public List<FileRecord> list() {
     List<FileRecord> out = new ArrayList<>(byId.values());
     out.sort(Comparator.comparingLong(r -> r.seq));
     return out;
   }
 
-  boolean delete(String id) {
+  /** Deletes a file and its content; false if there is no such file. */
+  public boolean delete(String id) {
     FileRecord r = id == null ? null : byId.remove(id);
     if (r == null) {
       return false;
@@ -99,15 +101,16 @@ final class FileStore {
     return true;
   }
 
-  void clear() {
+  /** Deletes every file. */
+  public void clear() {
     for (String id : new ArrayList<>(byId.keySet())) {
       delete(id);
     }
   }
 
   /** Content written to a temp file, not yet attached to a file record. */
-  static final class Content {
-    final Path path;
+  public static final class Content {
+    public final Path path;
     final long bytes;
     final long lines;
     final String md5;
@@ -124,7 +127,7 @@ final class FileStore {
    * Streams exactly {@code length} bytes (all of the stream when negative) into a temp file,
    * counting lines and computing the MD5 (the upload's ETag, unless MD5 ETags are off) on the way.
    */
-  Content writeTemp(InputStream in, long length) throws IOException {
+  public Content writeTemp(InputStream in, long length) throws IOException {
     Path tmp = newTempFile("up");
     boolean ok = false;
     try {
@@ -198,7 +201,7 @@ final class FileStore {
   }
 
   /** Makes written content the file's content, replacing any earlier content. */
-  void commit(FileRecord r, Content c) throws IOException {
+  public void commit(FileRecord r, Content c) throws IOException {
     try {
       synchronized (r) {
         Files.move(
@@ -215,12 +218,13 @@ final class FileStore {
   }
 
   /** Streams an upload into the file: an interrupted upload leaves the previous content. */
-  void storeUpload(FileRecord r, InputStream in, long length) throws IOException {
+  public void storeUpload(FileRecord r, InputStream in, long length) throws IOException {
     commit(r, writeTemp(in, length));
   }
 
   /** Registers generated content (a batch output or error file), moving it into the store. */
-  FileRecord registerGenerated(Path content, String filename, long lines) throws IOException {
+  public FileRecord registerGenerated(Path content, String filename, long lines)
+      throws IOException {
     FileRecord r = create(filename, "batch-generated", "jsonl");
     Files.move(
         content, r.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -233,7 +237,7 @@ final class FileStore {
   }
 
   /** An uploaded file whose SHA-256 (hex, case-insensitive) matches, or null. Hashes lazily. */
-  FileRecord findBySha256(String hex) throws IOException {
+  public FileRecord findBySha256(String hex) throws IOException {
     for (FileRecord r : list()) {
       if (!r.uploaded) {
         continue;

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * One request/response exchange on a connection. Writes exactly one response, or breaks the
  * connection on purpose (fault injection): a clean close mid-body ("truncate") or a TCP reset.
  */
-final class Exchange {
+public final class Exchange {
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
   private static final int IO_BUFFER = 256 * 1024;
@@ -28,7 +28,7 @@ final class Exchange {
    */
   private static final long MAX_DRAIN = 256L * 1024 * 1024;
 
-  final HttpRequest request;
+  public final HttpRequest request;
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -41,8 +41,7 @@ final class Exchange {
     this.socket = socket;
     this.in = in;
     this.out = out;
-    request.body =
-        new BodyStreams.RequestBody(in, request.contentLength, request.chunked, this::sendContinue);
+    request.body = new RequestBody(in, request.contentLength, request.chunked, this::sendContinue);
   }
 
   boolean responded() {
@@ -66,7 +65,8 @@ final class Exchange {
     }
   }
 
-  void send(HttpResponse r) throws IOException {
+  /** Sends the response; closes the connection after it unless kept alive. */
+  public void send(HttpResponse r) throws IOException {
     write(r, -1);
     if (connectionDone) {
       lingeringClose();
@@ -74,14 +74,14 @@ final class Exchange {
   }
 
   /** Sends the head with the full Content-Length and only part of the body, then closes cleanly. */
-  void sendTruncated(HttpResponse r, long bodyBytes) throws IOException {
+  public void sendTruncated(HttpResponse r, long bodyBytes) throws IOException {
     connectionDone = true;
     write(r, Math.max(0, Math.min(bodyBytes, r.bodyLength())));
     lingeringClose();
   }
 
   /** Sends the head and part of the body, then resets the connection (TCP RST). */
-  void sendThenReset(HttpResponse r, long bodyBytes) throws IOException {
+  public void sendThenReset(HttpResponse r, long bodyBytes) throws IOException {
     connectionDone = true;
     try {
       if (r.bodyLength() == 0) {
@@ -98,7 +98,7 @@ final class Exchange {
   }
 
   /** Reads up to the given number of request body bytes, then resets the connection. */
-  void readThenReset(long bodyBytes) throws IOException {
+  public void readThenReset(long bodyBytes) throws IOException {
     connectionDone = true;
     try {
       byte[] buf = new byte[64 * 1024];
@@ -116,7 +116,7 @@ final class Exchange {
   }
 
   /** Aborts the connection with a TCP RST. */
-  void resetNow() {
+  private void resetNow() {
     responded = true;
     connectionDone = true;
     try {
@@ -215,7 +215,7 @@ final class Exchange {
 
   /** Makes sure the request body is out of the way; false if the connection cannot be reused. */
   private boolean prepareForNextRequest() {
-    BodyStreams.RequestBody body = request.body;
+    RequestBody body = request.body;
     if (body.isFullyConsumed()) {
       return true;
     }

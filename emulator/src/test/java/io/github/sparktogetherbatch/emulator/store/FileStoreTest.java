@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

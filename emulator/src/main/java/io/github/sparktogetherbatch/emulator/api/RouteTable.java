@@ -1,25 +1,25 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.api;
 
 import java.util.List;
 
 /** Route templates (the keys of request counts and faults) and path matching. */
-final class Routes {
-  static final String CREATE_FILE = "POST /v1/files";
-  static final String UPLOAD_PUT = "PUT /_upload/{id}";
-  static final String PREPROCESS = "POST /v1/files/{id}/preprocess";
-  static final String UPLOAD_MULTIPART = "POST /v1/files/upload";
-  static final String LIST_FILES = "GET /v1/files";
-  static final String GET_FILE = "GET /v1/files/{id}";
-  static final String FILE_CONTENT = "GET /v1/files/{id}/content";
-  static final String DELETE_FILE = "DELETE /v1/files/{id}";
-  static final String CREATE_BATCH = "POST /v1/batches";
-  static final String LIST_BATCHES = "GET /v1/batches";
-  static final String GET_BATCH = "GET /v1/batches/{id}";
-  static final String CANCEL_BATCH = "POST /v1/batches/{id}/cancel";
-  static final String CHAT = "POST /v1/chat/completions";
-  static final String COMPLETIONS = "POST /v1/completions";
+public final class RouteTable {
+  public static final String CREATE_FILE = "POST /v1/files";
+  public static final String UPLOAD_PUT = "PUT /_upload/{id}";
+  public static final String PREPROCESS = "POST /v1/files/{id}/preprocess";
+  public static final String UPLOAD_MULTIPART = "POST /v1/files/upload";
+  public static final String LIST_FILES = "GET /v1/files";
+  public static final String GET_FILE = "GET /v1/files/{id}";
+  public static final String FILE_CONTENT = "GET /v1/files/{id}/content";
+  public static final String DELETE_FILE = "DELETE /v1/files/{id}";
+  public static final String CREATE_BATCH = "POST /v1/batches";
+  public static final String LIST_BATCHES = "GET /v1/batches";
+  public static final String GET_BATCH = "GET /v1/batches/{id}";
+  public static final String CANCEL_BATCH = "POST /v1/batches/{id}/cancel";
+  public static final String CHAT = "POST /v1/chat/completions";
+  public static final String COMPLETIONS = "POST /v1/completions";
 
-  static final List<String> TEMPLATES =
+  public static final List<String> TEMPLATES =
       List.of(
           CREATE_FILE,
           UPLOAD_PUT,
@@ -37,7 +37,7 @@ final class Routes {
           COMPLETIONS);
 
   /** Error envelope family of a route. */
-  enum Family {
+  public enum Family {
     FILES,
     BATCHES,
     STORAGE,
@@ -45,23 +45,25 @@ final class Routes {
   }
 
   /** A matched route: its template and the {id} value (or null). */
-  static final class Match {
-    final String template;
-    final String id;
+  public static final class Match {
+    public final String template;
+    public final String id;
 
     Match(String template, String id) {
       this.template = template;
       this.id = id;
     }
 
-    Family family() {
+    /** The error envelope family of the matched route. */
+    public Family family() {
       return familyOf(template);
     }
   }
 
-  private Routes() {}
+  private RouteTable() {}
 
-  static Family familyOf(String template) {
+  /** The error envelope family of a route template. */
+  public static Family familyOf(String template) {
     if (template.contains("/_upload/")) {
       return Family.STORAGE;
     }
@@ -78,7 +80,7 @@ final class Routes {
    * Matches a request. Returns null when no route has that path; a Match with a null template and a
    * family when the path exists but not for this method (405).
    */
-  static Match match(String method, List<String> s) {
+  public static Match match(String method, List<String> s) {
     int n = s.size();
     if (n == 2 && s.get(0).equals("_upload") && !s.get(1).isEmpty()) {
       return method.equals("PUT") ? new Match(UPLOAD_PUT, s.get(1)) : new Match(null, s.get(1));

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,7 @@ import java.util.Map;
  * Streaming multipart/form-data reader: parts are read one after another, each part's content as an
  * InputStream that ends at the next boundary. Nothing is held in memory beyond a buffer.
  */
-final class MultipartReader {
+public final class MultipartReader {
   private static final int BUFFER = 128 * 1024;
 
   private final InputStream in;
@@ -24,11 +24,11 @@ final class MultipartReader {
   private PartStream current;
 
   /** One part: its headers (lower-case names) and its content stream. */
-  static final class Part {
+  public static final class Part {
     final Map<String, String> headers;
-    final String name;
-    final String filename;
-    final InputStream content;
+    public final String name;
+    public final String filename;
+    public final InputStream content;
 
     Part(Map<String, String> headers, InputStream content) {
       this.headers = headers;
@@ -39,7 +39,7 @@ final class MultipartReader {
     }
 
     /** Reads the part as UTF-8 text, failing beyond max bytes. */
-    String text(int max) throws IOException {
+    public String text(int max) throws IOException {
       byte[] data = content.readNBytes(max + 1);
       if (data.length > max) {
         throw new HttpRequest.BadRequest(413, "Form field too large: " + name);
@@ -48,7 +48,8 @@ final class MultipartReader {
     }
   }
 
-  MultipartReader(InputStream in, String boundary) {
+  /** Reads parts from a body delimited by this boundary. */
+  public MultipartReader(InputStream in, String boundary) {
     this.in = in;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     this.buf = new byte[BUFFER + delimiter.length];
@@ -59,7 +60,7 @@ final class MultipartReader {
   }
 
   /** Extracts the boundary parameter of a multipart Content-Type, or null. */
-  static String boundary(String contentType) {
+  public static String boundary(String contentType) {
     if (contentType == null) {
       return null;
     }
@@ -107,7 +108,7 @@ final class MultipartReader {
    * The next part, or null after the closing boundary. Unread content of the previous part is
    * skipped.
    */
-  Part next() throws IOException {
+  public Part next() throws IOException {
     if (finished) {
       return null;
     }

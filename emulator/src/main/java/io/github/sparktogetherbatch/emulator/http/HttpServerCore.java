@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,13 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A small HTTP/1.1 server: one thread per connection from a cached pool, keep-alive. */
-final class HttpServerCore implements Closeable {
+public final class HttpServerCore implements Closeable {
   private static final System.Logger LOG = System.getLogger(HttpServerCore.class.getName());
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int STREAM_BUFFER = 128 * 1024;
 
   /** Handles one exchange; must send a response or break the connection. */
-  interface Handler {
+  public interface Handler {
     void handle(Exchange exchange) throws IOException;
   }
 
@@ -36,7 +36,8 @@ final class HttpServerCore implements Closeable {
   private final Thread acceptThread;
   private volatile boolean closed;
 
-  HttpServerCore(String host, int port, Handler handler) throws IOException {
+  /** Binds the port (0: a free one); {@link #start()} accepts connections. */
+  public HttpServerCore(String host, int port, Handler handler) throws IOException {
     this.handler = handler;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
@@ -54,11 +55,13 @@ final class HttpServerCore implements Closeable {
     acceptThread.setDaemon(true);
   }
 
-  void start() {
+  /** Starts accepting connections. */
+  public void start() {
     acceptThread.start();
   }
 
-  int port() {
+  /** The bound port. */
+  public int port() {
     return server.getLocalPort();
   }
 

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,21 +9,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /** Shared Jackson objects and small helpers. */
-final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
-  static final JsonFactory FACTORY = MAPPER.getFactory();
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private Json() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
-  static ArrayNode array() {
+  public static ArrayNode array() {
     return MAPPER.createArrayNode();
   }
 
-  static byte[] bytes(JsonNode node) {
+  public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -32,7 +32,7 @@ final class Json {
   }
 
   /** Parses JSON, returning null if the text is not valid JSON. */
-  static JsonNode parseOrNull(byte[] bytes) {
+  public static JsonNode parseOrNull(byte[] bytes) {
     try {
       return MAPPER.readTree(bytes);
     } catch (java.io.IOException e) {
@@ -41,7 +41,7 @@ final class Json {
   }
 
   /** Returns the text of a string node, or null when absent or not a string. */
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
     return v != null && v.isTextual() ? v.asText() : null;
   }

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.batch;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

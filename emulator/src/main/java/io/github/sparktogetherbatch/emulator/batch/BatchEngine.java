@@ -1,10 +1,15 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.batch;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.Completions;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.store.FileRecord;
+import io.github.sparktogetherbatch.emulator.store.FileStore;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -37,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs batches: validation (streaming), then processing in chunks of up to {@value #CHUNK} lines,
  * each chunk written in reverse order, at a configurable rate. Batches take turns on a small pool.
  */
-final class BatchEngine implements Closeable {
+public final class BatchEngine implements Closeable {
   private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
 
   static final int CHUNK = 1000;
@@ -59,7 +64,8 @@ final class BatchEngine implements Closeable {
   private volatile double requestsPerSecond;
   private volatile long validatingMillis;
 
-  BatchEngine(
+  /** An engine keeping its batch files under {@code dataDir}. */
+  public BatchEngine(
       FileStore files, Path dataDir, String userId, double requestsPerSecond, long validatingMillis)
       throws IOException {
     this.files = files;
@@ -79,24 +85,25 @@ final class BatchEngine implements Closeable {
     exec.setRemoveOnCancelPolicy(true);
   }
 
-  double requestsPerSecond() {
+  public double requestsPerSecond() {
     return requestsPerSecond;
   }
 
-  void setRequestsPerSecond(double rps) {
+  public void setRequestsPerSecond(double rps) {
     this.requestsPerSecond = rps;
   }
 
-  long validatingMillis() {
+  public long validatingMillis() {
     return validatingMillis;
   }
 
-  void setValidatingMillis(long millis) {
+  public void setValidatingMillis(long millis) {
     this.validatingMillis = Math.max(0, millis);
   }
 
   /** Creates a batch over an uploaded input file; {@link #start} runs it. */
-  BatchRecord create(FileRecord input, String endpoint, String givenModelId) throws IOException {
+  public BatchRecord create(FileRecord input, String endpoint, String givenModelId)
+      throws IOException {
     long n = seq.incrementAndGet();
     Path link = batchDir.resolve("b" + n + "-input.jsonl");
     synchronized (input) {
@@ -133,7 +140,7 @@ final class BatchEngine implements Closeable {
   }
 
   /** Starts processing a created batch. */
-  void start(BatchRecord b) {
+  public void start(BatchRecord b) {
     submit(b, 0);
   }
 
@@ -166,18 +173,20 @@ final class BatchEngine implements Closeable {
     }
   }
 
-  BatchRecord get(String id) {
+  /** The batch with this id, or null. */
+  public BatchRecord get(String id) {
     return id == null ? null : batches.get(id);
   }
 
-  List<BatchRecord> listNewestFirst() {
+  /** Every batch, newest first. */
+  public List<BatchRecord> listNewestFirst() {
     List<BatchRecord> out = new ArrayList<>(batches.values());
     out.sort(Comparator.comparingLong((BatchRecord b) -> b.seq).reversed());
     return out;
   }
 
   /** Thrown when a batch is in the wrong state for an operation. */
-  static final class StateException extends Exception {
+  public static final class StateException extends Exception {
     private static final long serialVersionUID = 1L;
 
     StateException(String message) {
@@ -186,7 +195,7 @@ final class BatchEngine implements Closeable {
   }
 
   /** Requests cancellation: the batch shows CANCELING, then CANCELLED shortly after. */
-  BatchRecord cancel(BatchRecord b) throws StateException {
+  public BatchRecord cancel(BatchRecord b) throws StateException {
     synchronized (b) {
       if (b.isTerminal()) {
         throw new StateException(
@@ -202,7 +211,7 @@ final class BatchEngine implements Closeable {
   }
 
   /** Ends a running batch as EXPIRED or FAILED (control surface); waits until it is terminal. */
-  BatchRecord forceEnd(BatchRecord b, String status, String error) throws StateException {
+  public BatchRecord forceEnd(BatchRecord b, String status, String error) throws StateException {
     synchronized (b) {
       if (b.isTerminal()) {
         throw new StateException("Batch job " + b.id + " is already " + b.status);
@@ -227,7 +236,7 @@ final class BatchEngine implements Closeable {
   }
 
   /** Forgets every batch; running ones stop at their next step. */
-  void clear() {
+  public void clear() {
     for (BatchRecord b : new ArrayList<>(batches.values())) {
       synchronized (b) {
         b.removed = true;

@@ -1,16 +1,17 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.emulator.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A response to be written: status, headers, and a body from memory, a file region, or filler. */
-final class HttpResponse {
+public final class HttpResponse {
   private static final byte[] EMPTY = new byte[0];
 
-  final int status;
+  public final int status;
   final List<String[]> headers = new ArrayList<>();
   byte[] body = EMPTY;
   Path file;
@@ -18,19 +19,19 @@ final class HttpResponse {
   long fileLength;
   long fillLength = -1;
 
-  HttpResponse(int status) {
+  public HttpResponse(int status) {
     this.status = status;
   }
 
-  static HttpResponse json(int status, JsonNode node) {
+  public static HttpResponse json(int status, JsonNode node) {
     return bytes(status, "application/json", Json.bytes(node));
   }
 
-  static HttpResponse text(int status, String contentType, String text) {
+  public static HttpResponse text(int status, String contentType, String text) {
     return bytes(status, contentType, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  static HttpResponse bytes(int status, String contentType, byte[] body) {
+  public static HttpResponse bytes(int status, String contentType, byte[] body) {
     HttpResponse r = new HttpResponse(status);
     if (contentType != null) {
       r.header("Content-Type", contentType);
@@ -39,31 +40,40 @@ final class HttpResponse {
     return r;
   }
 
-  static HttpResponse empty(int status) {
+  public static HttpResponse empty(int status) {
     return new HttpResponse(status);
   }
 
-  HttpResponse header(String name, String value) {
+  /**
+   * Makes the body {@code length} bytes of {@code file} from {@code offset}, streamed from disk.
+   */
+  public HttpResponse fileRegion(Path file, long offset, long length) {
+    this.file = file;
+    this.fileOffset = offset;
+    this.fileLength = length;
+    return this;
+  }
+
+  /** Makes the body {@code length} bytes of {@code 'x'}, generated while sending. */
+  public HttpResponse filler(long length) {
+    this.fillLength = length;
+    return this;
+  }
+
+  /** Adds a header. */
+  public HttpResponse header(String name, String value) {
     headers.add(new String[] {name, value});
     return this;
   }
 
   /** Replaces every header of that name (case-insensitive) with one value. */
-  HttpResponse setHeader(String name, String value) {
+  public HttpResponse setHeader(String name, String value) {
     headers.removeIf(h -> h[0].equalsIgnoreCase(name));
     return header(name, value);
   }
 
-  String headerValue(String name) {
-    for (String[] h : headers) {
-      if (h[0].equalsIgnoreCase(name)) {
-        return h[1];
-      }
-    }
-    return null;
-  }
-
-  long bodyLength() {
+  /** The length of the body: the file region, the filler or the bytes. */
+  public long bodyLength() {
     if (file != null) {
       return fileLength;
     }

@@ -1,6 +1,7 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.emulator.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,15 +1,17 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
 import java.nio.charset.StandardCharsets;
 
 /** Turns {@link DeterministicModel} answers into response bodies and batch result lines. */
-final class Completions {
+public final class Completions {
   private Completions() {}
 
   /** A chat.completion or text.completion response body. */
-  static ObjectNode responseBody(String endpoint, Answer a, String id, long created, long seed) {
+  public static ObjectNode responseBody(
+      String endpoint, Answer a, String id, long created, long seed) {
     boolean chat = DeterministicModel.CHAT_COMPLETIONS.equals(endpoint);
     ObjectNode body = Json.object();
     body.put("id", id);
@@ -40,7 +42,7 @@ final class Completions {
   }
 
   /** One line of a batch output or error file. */
-  static ObjectNode resultLine(
+  public static ObjectNode resultLine(
       String batchId, String customId, String endpoint, Answer a, long created) {
     ObjectNode line = Json.object();
     long h = hash(batchId + '\u0000' + customId);
@@ -85,34 +87,8 @@ final class Completions {
     }
   }
 
-  /** The Files-style error envelope {@code {"error":{"message","type","param","code"}}}. */
-  static ObjectNode errorEnvelope(String message, String type, String param, String code) {
-    ObjectNode root = Json.object();
-    ObjectNode e = root.putObject("error");
-    e.put("message", message);
-    e.put("type", type);
-    if (param == null) {
-      e.putNull("param");
-    } else {
-      e.put("param", param);
-    }
-    if (code == null) {
-      e.putNull("code");
-    } else {
-      e.put("code", code);
-    }
-    return root;
-  }
-
-  /** The batches error envelope {@code {"error":"<message>"}}. */
-  static ObjectNode batchError(String message) {
-    ObjectNode root = Json.object();
-    root.put("error", message);
-    return root;
-  }
-
   /** 64-bit FNV-1a over UTF-8 bytes. */
-  static long hash(String s) {
+  public static long hash(String s) {
     long h = 0xcbf29ce484222325L;
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       h ^= b & 0xff;
@@ -121,7 +97,8 @@ final class Completions {
     return h;
   }
 
-  static String hex(long v) {
+  /** Sixteen lower-case hex digits. */
+  public static String hex(long v) {
     String s = Long.toHexString(v);
     return "0".repeat(16 - s.length()) + s;
   }

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Percent-decoding of path segments and form/query strings. */
-final class FormCodec {
+public final class FormCodec {
   private FormCodec() {}
 
   /** Decodes application/x-www-form-urlencoded text into a map (first value wins). */
-  static Map<String, String> parseForm(String text) throws HttpRequest.BadRequest {
+  public static Map<String, String> parseForm(String text) throws HttpRequest.BadRequest {
     Map<String, String> out = new LinkedHashMap<>();
     if (text == null || text.isEmpty()) {
       return out;
@@ -31,7 +31,7 @@ final class FormCodec {
   }
 
   /** Splits a raw path into percent-decoded segments (decoded once; '+' kept). */
-  static List<String> segments(String rawPath) throws HttpRequest.BadRequest {
+  public static List<String> segments(String rawPath) throws HttpRequest.BadRequest {
     if (!rawPath.startsWith("/")) {
       throw new HttpRequest.BadRequest(400, "Request target must be an absolute path");
     }
@@ -75,7 +75,8 @@ final class FormCodec {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
-  static String encode(String s) {
+  /** Percent-encodes a query parameter value (a space as {@code %20}). */
+  public static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

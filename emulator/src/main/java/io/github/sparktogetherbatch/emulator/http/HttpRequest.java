@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,24 +11,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /** One parsed HTTP/1.x request: request line, headers and a streaming body. */
-final class HttpRequest {
+public final class HttpRequest {
   static final int MAX_LINE = 16 * 1024;
   static final int MAX_HEADER_BYTES = 64 * 1024;
 
-  final String method;
+  public final String method;
   final String target;
-  final String rawPath;
-  final String rawQuery;
+  public final String rawPath;
+  public final String rawQuery;
   final String version;
   private final Map<String, List<String>> headers;
 
   /** Declared Content-Length, or -1 when absent (or when the body is chunked). */
-  final long contentLength;
+  public final long contentLength;
 
-  final boolean chunked;
+  public final boolean chunked;
   final boolean expectContinue;
   final boolean keepAliveRequested;
-  BodyStreams.RequestBody body;
+  RequestBody body;
 
   private HttpRequest(
       String method,
@@ -67,27 +67,29 @@ final class HttpRequest {
   }
 
   /** First value of a header (name case-insensitive), or null. */
-  String header(String name) {
+  public String header(String name) {
     List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
     return v == null || v.isEmpty() ? null : v.get(0);
   }
 
-  List<String> headers(String name) {
+  /** Every value of a header (name case-insensitive), in the order received. */
+  public List<String> headers(String name) {
     List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
     return v == null ? Collections.emptyList() : v;
   }
 
   /** Every header, names in lower case, in the order received. */
-  Map<String, List<String>> headerMap() {
+  public Map<String, List<String>> headerMap() {
     return Collections.unmodifiableMap(headers);
   }
 
-  boolean hasHeader(String name) {
+  /** Whether the request has a header of that name (case-insensitive). */
+  public boolean hasHeader(String name) {
     return headers.containsKey(name.toLowerCase(Locale.ROOT));
   }
 
   /** The media type of Content-Type, lower case, without parameters; "" if absent. */
-  String mediaType() {
+  public String mediaType() {
     String ct = header("content-type");
     if (ct == null) {
       return "";
@@ -96,17 +98,18 @@ final class HttpRequest {
     return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether the request declares a body (Content-Length &gt; 0 or chunked). */
-  boolean hasBody() {
-    return chunked || contentLength > 0;
+  /** The body as it arrives: reading it first sends {@code 100 Continue} if the client waits. */
+  public InputStream body() {
+    return body;
   }
 
   /** Thrown for requests that cannot be parsed; answered with the given status. */
-  static final class BadRequest extends IOException {
+  public static final class BadRequest extends IOException {
     private static final long serialVersionUID = 1L;
-    final int status;
+    public final int status;
 
-    BadRequest(int status, String message) {
+    /** A request answered with this status and message. */
+    public BadRequest(int status, String message) {
       super(message);
       this.status = status;
     }

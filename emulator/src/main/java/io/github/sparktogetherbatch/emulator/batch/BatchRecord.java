@@ -1,18 +1,19 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sparktogetherbatch.emulator.json.Json;
 import java.io.BufferedReader;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /** One batch job. Mutable fields are guarded by the record's monitor. */
-final class BatchRecord {
+public final class BatchRecord {
   static final String VALIDATING = "VALIDATING";
   static final String IN_PROGRESS = "IN_PROGRESS";
   static final String COMPLETED = "COMPLETED";
-  static final String FAILED = "FAILED";
-  static final String EXPIRED = "EXPIRED";
+  public static final String FAILED = "FAILED";
+  public static final String EXPIRED = "EXPIRED";
   static final String CANCELLED = "CANCELLED";
   static final String CANCELING = "CANCELING";
 
@@ -92,7 +93,7 @@ final class BatchRecord {
   }
 
   /** The API's batch object (schema BatchJob). */
-  synchronized ObjectNode toJson() {
+  public synchronized ObjectNode toJson() {
     ObjectNode o = Json.object();
     o.put("id", id);
     o.put("user_id", userId);
@@ -112,7 +113,7 @@ final class BatchRecord {
   }
 
   /** The control surface's view. */
-  synchronized ObjectNode toStateJson() {
+  public synchronized ObjectNode toStateJson() {
     ObjectNode o = Json.object();
     o.put("id", id);
     o.put("status", status);

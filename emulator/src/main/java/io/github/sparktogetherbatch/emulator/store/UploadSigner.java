@@ -1,5 +1,6 @@
-package io.github.sparktogetherbatch.emulator;
+package io.github.sparktogetherbatch.emulator.store;
 
+import io.github.sparktogetherbatch.emulator.http.FormCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,19 +16,20 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Presigned-URL lookalike for the upload PUT: S3-style query parameters with an HMAC signature. */
-final class UploadSigner {
+public final class UploadSigner {
   static final long EXPIRES_SECONDS = 3600;
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private final byte[] secret = new byte[32];
 
-  UploadSigner() {
+  /** A signer with a fresh random secret. */
+  public UploadSigner() {
     new SecureRandom().nextBytes(secret);
   }
 
   /** Path and query of the signed URL for an upload key. */
-  String signedPathAndQuery(String key) {
+  public String signedPathAndQuery(String key) {
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     String date = AMZ_DATE.format(now);
     String credential = "EMULATORACCESSKEY/" + date.substring(0, 8) + "/auto/s3/aws4_request";
@@ -49,7 +51,7 @@ final class UploadSigner {
   }
 
   /** Null when the query signs this key and has not expired; else {code, message}. */
-  String[] verify(String key, Map<String, String> query) {
+  public String[] verify(String key, Map<String, String> query) {
     String sig = query.get("X-Amz-Signature");
     String date = query.get("X-Amz-Date");
     String expires = query.get("X-Amz-Expires");
@@ -95,16 +97,5 @@ final class UploadSigner {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** An S3-style XML error body. */
-  static String xmlError(String code, String message) {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-        + code
-        + "</Code><Message>"
-        + message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        + "</Message><RequestId>"
-        + Long.toHexString(System.nanoTime()).toUpperCase(java.util.Locale.ROOT)
-        + "</RequestId></Error>";
   }
 }
