@@ -1,34 +1,21 @@
 package io.github.sparktogetherbatch.emulator.batch;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.emulator.json.Json;
-import io.github.sparktogetherbatch.emulator.model.Completions;
-import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
-import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
 import io.github.sparktogetherbatch.emulator.store.FileRecord;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,23 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs batches: validation (streaming), then processing in chunks of up to {@value #CHUNK} lines,
- * each chunk written in reverse order, at a configurable rate. Batches take turns on a small pool.
+ * Runs batches through their lifecycle: {@code VALIDATING} (at least the configured time, then
+ * {@link InputValidator}), {@code IN_PROGRESS} in chunks of up to {@value #CHUNK} lines at the
+ * configured rate per batch, then a terminal status; cancel, expiry, forced ends and removal are
+ * taken at the next step. Batches take turns on a pool of two threads; {@link BatchWorker} does
+ * each batch's file work.
  */
 public final class BatchEngine implements Closeable {
   private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
 
   static final int CHUNK = 1000;
-  static final int MAX_LINES = 50_000;
-
-  /** 100 MB, decimal: never more lenient than Together. */
-  static final long MAX_BYTES = 100_000_000L;
-
-  static final int MAX_CUSTOM_ID = 64;
   private static final long CANCEL_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
   private static final long MAX_POLL_MILLIS = 50;
 
-  private final FileStore files;
+  private final BatchWorker worker;
   private final Path batchDir;
   private final String userId;
   private final ScheduledThreadPoolExecutor exec;
@@ -68,7 +52,7 @@ public final class BatchEngine implements Closeable {
   public BatchEngine(
       FileStore files, Path dataDir, String userId, double requestsPerSecond, long validatingMillis)
       throws IOException {
-    this.files = files;
+    this.worker = new BatchWorker(files);
     this.batchDir = Files.createDirectories(dataDir.resolve("batches"));
     this.userId = userId;
     this.requestsPerSecond = requestsPerSecond;
@@ -241,7 +225,7 @@ public final class BatchEngine implements Closeable {
       synchronized (b) {
         b.removed = true;
         if (b.isTerminal()) {
-          deleteQuietly(b.input);
+          BatchWorker.deleteQuietly(b.input);
         }
       }
       batches.remove(b.id);
@@ -283,7 +267,7 @@ public final class BatchEngine implements Closeable {
     String status;
     synchronized (b) {
       if (b.removed) {
-        cleanupWorker(b);
+        worker.release(b);
         return -1;
       }
       if (b.isTerminal()) {
@@ -312,7 +296,7 @@ public final class BatchEngine implements Closeable {
       if (wait > 0) {
         return Math.min(wait, MAX_POLL_MILLIS);
       }
-      Validation v = validate(b.input);
+      InputValidator.Validation v = InputValidator.validate(b.input);
       synchronized (b) {
         if (b.removed || b.forcedStatus != null || b.cancelRequested) {
           return 0;
@@ -325,14 +309,7 @@ public final class BatchEngine implements Closeable {
         if ((b.modelId == null || b.modelId.isEmpty()) && v.firstModel != null) {
           b.modelId = v.firstModel;
         }
-        b.reader =
-            new BufferedReader(
-                new InputStreamReader(Files.newInputStream(b.input), StandardCharsets.UTF_8),
-                256 * 1024);
-        b.outTmp = files.newTempFile("out");
-        b.errTmp = files.newTempFile("err");
-        b.out = new BufferedOutputStream(Files.newOutputStream(b.outTmp), 256 * 1024);
-        b.err = new BufferedOutputStream(Files.newOutputStream(b.errTmp), 64 * 1024);
+        worker.open(b);
         b.lastNanos = System.nanoTime();
         b.budget = 0;
         b.status = BatchRecord.IN_PROGRESS;
@@ -356,48 +333,16 @@ public final class BatchEngine implements Closeable {
       b.lastNanos = System.nanoTime();
       b.budget = 0;
     }
-    List<byte[]> outs = new ArrayList<>(Math.min(allowed, CHUNK));
-    List<byte[]> errs = new ArrayList<>();
-    boolean eof = false;
-    int done = 0;
-    long created = System.currentTimeMillis() / 1000;
-    while (done < allowed) {
-      String line = b.reader.readLine();
-      if (line == null) {
-        eof = true;
-        break;
-      }
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode node = Json.MAPPER.readTree(line);
-      String customId = node.get("custom_id").asText();
-      Answer a = DeterministicModel.answer(b.endpoint, node.get("body"), b.givenModelId);
-      byte[] bytes =
-          Json.MAPPER.writeValueAsBytes(
-              Completions.resultLine(b.id, customId, b.endpoint, a, created));
-      (a.succeeded() ? outs : errs).add(bytes);
-      done++;
-    }
-    for (int i = outs.size() - 1; i >= 0; i--) {
-      b.out.write(outs.get(i));
-      b.out.write('\n');
-    }
-    for (int i = errs.size() - 1; i >= 0; i--) {
-      b.err.write(errs.get(i));
-      b.err.write('\n');
-    }
-    b.outLines += outs.size();
-    b.errLines += errs.size();
+    BatchWorker.Chunk chunk = worker.answer(b, allowed);
     synchronized (b) {
-      b.processed += done;
+      b.processed += chunk.answered();
       if (b.requests > 0) {
         b.progress = Math.min(100.0, b.processed * 100.0 / b.requests);
       }
       if (b.removed || b.forcedStatus != null || b.cancelRequested) {
         return 0;
       }
-      if (eof || b.processed >= b.requests) {
+      if (chunk.endOfInput() || b.processed >= b.requests) {
         finish(b, BatchRecord.COMPLETED, null);
         return -1;
       }
@@ -407,219 +352,18 @@ public final class BatchEngine implements Closeable {
 
   /** Moves a batch to a terminal status. Caller holds the batch's monitor. */
   private void finish(BatchRecord b, String status, String error) {
-    closeQuietly(b.reader);
-    b.reader = null;
-    try {
-      if (BatchRecord.FAILED.equals(status)) {
-        closeQuietly(b.out);
-        closeQuietly(b.err);
-        deleteQuietly(b.outTmp);
-        deleteQuietly(b.errTmp);
-      } else {
-        if (b.outTmp == null) {
-          b.outTmp = files.newTempFile("out");
-          b.errTmp = files.newTempFile("err");
-        } else {
-          b.out.close();
-          b.err.close();
-        }
-        b.outputFileId =
-            files.registerGenerated(b.outTmp, "batch_" + b.id + "_output.jsonl", b.outLines).id;
-        b.errorFileId =
-            files.registerGenerated(b.errTmp, "batch_" + b.id + "_error.jsonl", b.errLines).id;
-      }
-    } catch (IOException e) {
-      LOG.log(Level.ERROR, "could not store results of batch " + b.id, e);
+    if (!worker.storeResults(b, status)) {
       status = BatchRecord.FAILED;
       error = "Internal error while storing results";
-      b.outputFileId = null;
-      b.errorFileId = null;
     }
-    b.out = null;
-    b.err = null;
-    b.outTmp = null;
-    b.errTmp = null;
     if (BatchRecord.COMPLETED.equals(status)) {
       b.progress = 100.0;
     }
     b.status = status;
     b.error = error;
     b.completedAt = Timestamps.nowMicros();
-    deleteQuietly(b.input);
+    BatchWorker.deleteQuietly(b.input);
     b.notifyAll();
-  }
-
-  private void cleanupWorker(BatchRecord b) {
-    closeQuietly(b.reader);
-    closeQuietly(b.out);
-    closeQuietly(b.err);
-    deleteQuietly(b.outTmp);
-    deleteQuietly(b.errTmp);
-    deleteQuietly(b.input);
-    b.reader = null;
-    b.out = null;
-    b.err = null;
-  }
-
-  /** Result of validating an input file. */
-  static final class Validation {
-    final String error;
-    final long lines;
-    final String firstModel;
-
-    Validation(String error, long lines, String firstModel) {
-      this.error = error;
-      this.lines = lines;
-      this.firstModel = firstModel;
-    }
-  }
-
-  /** Streams the input once and applies Together's limits and line rules. */
-  static Validation validate(Path input) throws IOException {
-    long size;
-    try {
-      size = Files.size(input);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return new Validation("Input file not found", 0, null);
-    }
-    if (size > MAX_BYTES) {
-      return new Validation(
-          "Input file is too large: "
-              + size
-              + " bytes; the limit is "
-              + MAX_BYTES
-              + " bytes (100 MB)",
-          0,
-          null);
-    }
-    if (size == 0) {
-      return new Validation("Input file is empty", 0, null);
-    }
-    Set<String> ids = new HashSet<>();
-    long n = 0;
-    long lineNo = 0;
-    String firstModel = null;
-    var decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (BufferedReader r =
-        new BufferedReader(
-            new InputStreamReader(Files.newInputStream(input), decoder), 256 * 1024)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          return new Validation("Invalid JSONL: line " + lineNo + " is empty", 0, null);
-        }
-        n++;
-        if (n > MAX_LINES) {
-          return new Validation(
-              "Input file has more than "
-                  + MAX_LINES
-                  + " requests; the limit is "
-                  + MAX_LINES
-                  + " requests per batch",
-              0,
-              null);
-        }
-        String customId = null;
-        boolean hasCustomId = false;
-        boolean customIdIsString = false;
-        boolean hasBody = false;
-        boolean bodyIsObject = false;
-        String model = null;
-        try (JsonParser p = Json.FACTORY.createParser(line)) {
-          if (p.nextToken() != JsonToken.START_OBJECT) {
-            return new Validation(
-                "Invalid JSONL: line " + lineNo + " is not a JSON object", 0, null);
-          }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.getCurrentName();
-            JsonToken t = p.nextToken();
-            if ("custom_id".equals(name)) {
-              hasCustomId = true;
-              customIdIsString = t == JsonToken.VALUE_STRING;
-              customId = customIdIsString ? p.getText() : null;
-              p.skipChildren();
-            } else if ("body".equals(name)) {
-              hasBody = true;
-              bodyIsObject = t == JsonToken.START_OBJECT;
-              if (bodyIsObject && firstModel == null) {
-                JsonNode body = Json.MAPPER.readTree(p);
-                model = Json.text(body, "model");
-              } else {
-                p.skipChildren();
-              }
-            } else {
-              p.skipChildren();
-            }
-          }
-          if (p.nextToken() != null) {
-            return new Validation(
-                "Invalid JSONL: line " + lineNo + " has data after the JSON object", 0, null);
-          }
-        } catch (JsonProcessingException e) {
-          return new Validation("Invalid JSONL: line " + lineNo + " is not valid JSON", 0, null);
-        }
-        if (!hasCustomId) {
-          return new Validation("Line " + lineNo + ": missing required field 'custom_id'", 0, null);
-        }
-        if (!customIdIsString) {
-          return new Validation("Line " + lineNo + ": 'custom_id' must be a string", 0, null);
-        }
-        if (customId.isEmpty()) {
-          return new Validation("Line " + lineNo + ": 'custom_id' must not be empty", 0, null);
-        }
-        if (customId.codePointCount(0, customId.length()) > MAX_CUSTOM_ID) {
-          return new Validation(
-              "Line " + lineNo + ": 'custom_id' is longer than " + MAX_CUSTOM_ID + " characters",
-              0,
-              null);
-        }
-        if (!ids.add(customId)) {
-          return new Validation(
-              "Line " + lineNo + ": duplicate custom_id '" + customId + "'", 0, null);
-        }
-        if (!hasBody) {
-          return new Validation("Line " + lineNo + ": missing required field 'body'", 0, null);
-        }
-        if (!bodyIsObject) {
-          return new Validation("Line " + lineNo + ": 'body' must be a JSON object", 0, null);
-        }
-        if (firstModel == null) {
-          firstModel = model;
-        }
-      }
-    } catch (CharacterCodingException e) {
-      return new Validation(
-          "Input file is not valid UTF-8 text (line " + (lineNo + 1) + ")", 0, null);
-    }
-    if (n == 0) {
-      return new Validation("Input file contains no requests", 0, null);
-    }
-    return new Validation(null, n, firstModel);
-  }
-
-  private static void closeQuietly(Closeable c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // nothing to do
-      }
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    if (p != null) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // removed with the data directory
-      }
-    }
   }
 
   @Override
@@ -632,7 +376,7 @@ public final class BatchEngine implements Closeable {
     }
     for (BatchRecord b : batches.values()) {
       synchronized (b) {
-        cleanupWorker(b);
+        worker.release(b);
       }
     }
   }
