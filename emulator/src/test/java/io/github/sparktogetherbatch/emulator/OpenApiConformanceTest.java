@@ -25,14 +25,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Real emulator responses checked against Together's OpenAPI spec.
  *
- * <p>Discrepancies between the spec and together-batch-api.md, where the emulator follows the doc:
+ * <p>Where the spec and the live API disagree, the emulator answers as the live API does:
  *
  * <ul>
  *   <li>{@code BatchJob.output_file_id}, {@code error_file_id}, {@code error} and {@code
- *       completed_at} are plain {@code type: string} in the spec, but are {@code null} until the
- *       batch is terminal (doc section 4: "null until terminal", "error ... or null").
- *   <li>{@code BatchJobStatus} lacks {@code CANCELING}, which the API reports right after a cancel
- *       (doc section 4).
+ *       completed_at} are plain {@code type: string} in the spec, but the API answers {@code null}
+ *       for them until the batch is terminal ({@code error}: a job-level message or {@code null}).
+ *   <li>{@code BatchJobStatus} lacks {@code CANCELING}, which the API reports right after a cancel.
  * </ul>
  *
  * {@link #discrepanciesAreReal()} proves both still exist in the spec.
