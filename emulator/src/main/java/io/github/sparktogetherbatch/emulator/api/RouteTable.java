@@ -63,7 +63,7 @@ public final class RouteTable {
   private RouteTable() {}
 
   /** The error envelope family of a route template. */
-  public static Family familyOf(String template) {
+  private static Family familyOf(String template) {
     if (template.contains("/_upload/")) {
       return Family.STORAGE;
     }

@@ -24,7 +24,7 @@ public final class FaultRegistry {
   }
 
   /** Takes one use of the first fault armed for this route, or returns null. */
-  public synchronized Fault take(String route) {
+  synchronized Fault take(String route) {
     for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
       Fault f = it.next();
       if (f.route.equals(route)) {

@@ -106,7 +106,7 @@ public final class HttpRequest {
   /** Thrown for requests that cannot be parsed; answered with the given status. */
   public static final class BadRequest extends IOException {
     private static final long serialVersionUID = 1L;
-    public final int status;
+    final int status;
 
     /** A request answered with this status and message. */
     public BadRequest(int status, String message) {
