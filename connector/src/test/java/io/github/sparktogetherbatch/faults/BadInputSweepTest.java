@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;

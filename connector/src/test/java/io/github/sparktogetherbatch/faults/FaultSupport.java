@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
-import io.github.sparktogetherbatch.emulator.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;

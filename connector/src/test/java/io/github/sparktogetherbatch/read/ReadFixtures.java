@@ -9,7 +9,7 @@ import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
-import io.github.sparktogetherbatch.emulator.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;

@@ -1,6 +1,16 @@
 package io.github.sparktogetherbatch.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.emulator.batch.BatchEngine;
+import io.github.sparktogetherbatch.emulator.batch.BatchRecord;
+import io.github.sparktogetherbatch.emulator.fault.FaultRegistry;
+import io.github.sparktogetherbatch.emulator.http.HttpServerCore;
+import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.Completions;
+import io.github.sparktogetherbatch.emulator.routes.ApiRouter;
+import io.github.sparktogetherbatch.emulator.routes.ControlRoutes;
+import io.github.sparktogetherbatch.emulator.store.FileStore;
+import io.github.sparktogetherbatch.emulator.store.UploadSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -26,9 +36,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class TogetherEmulator implements AutoCloseable {
   private final EmulatorOptions options;
   private final Path dataDir;
-  private final FileStore files;
   private final BatchEngine batches;
-  private final ApiRouter router;
+  private final FaultRegistry faults = new FaultRegistry();
+  private final ControlRoutes control;
   private final HttpServerCore server;
   private final String urlHost;
 
@@ -64,12 +74,12 @@ public final class TogetherEmulator implements AutoCloseable {
           new ApiRouter(
               fs,
               be,
-              new FaultRegistry(),
+              faults,
               new UploadSigner(),
               options.apiKey(),
               urlHost + ":" + srv.port(),
               options.nullEmptyBatchList());
-      this.router = holder.router;
+      this.control = holder.router.control();
       srv.start();
     } catch (IOException | RuntimeException e) {
       if (srv != null) {
@@ -81,7 +91,6 @@ public final class TogetherEmulator implements AutoCloseable {
       deleteTree(dataDir);
       throw e;
     }
-    this.files = fs;
     this.batches = be;
     this.server = srv;
   }
@@ -124,12 +133,12 @@ public final class TogetherEmulator implements AutoCloseable {
    * template.
    */
   public JsonNode state() {
-    return router.state();
+    return control.state();
   }
 
   /** How many requests matched a route template, e.g. {@code "POST /v1/batches"} (0 if none). */
   public long requestCount(String routeTemplate) {
-    return router.requestCount(routeTemplate);
+    return control.requestCount(routeTemplate);
   }
 
   /**
@@ -145,16 +154,16 @@ public final class TogetherEmulator implements AutoCloseable {
     }
     if (spec.isArray()) {
       for (JsonNode s : spec) {
-        router.faults().arm(s);
+        faults.arm(s);
       }
     } else {
-      router.faults().arm(spec);
+      faults.arm(spec);
     }
   }
 
   /** Clears every armed fault. */
   public void clearFaults() {
-    router.faults().clear();
+    faults.clear();
   }
 
   /** Changes the processing speed (requests per second per batch; 0 or negative is unlimited). */
@@ -203,7 +212,7 @@ public final class TogetherEmulator implements AutoCloseable {
 
   /** Clears all files, batches, request counts and faults. */
   public void reset() {
-    router.reset();
+    control.reset();
   }
 
   /** Stops the server and the batch workers and deletes the data directory. */

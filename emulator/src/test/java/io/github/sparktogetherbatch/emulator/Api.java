@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** A tiny test client over java.net.http (redirects never followed). */
 final class Api {
@@ -40,16 +41,13 @@ final class Api {
     UPLOAD_ENDPOINT
   }
 
-  final TogetherEmulator emu;
-  final String base;
-  final String root;
+  private final Supplier<TogetherEmulator> emulator;
   final HttpClient http;
   String key = KEY;
 
-  Api(TogetherEmulator emu) {
-    this.emu = emu;
-    this.base = emu.baseUrl();
-    this.root = base.substring(0, base.length() - "/v1".length());
+  /** A client of the emulator the supplier gives when a request is made. */
+  Api(Supplier<TogetherEmulator> emulator) {
+    this.emulator = emulator;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -81,6 +79,8 @@ final class Api {
   }
 
   HttpRequest.Builder req(String pathOrUrl) {
+    String base = emulator.get().baseUrl();
+    String root = base.substring(0, base.length() - "/v1".length());
     String url =
         pathOrUrl.startsWith("http")
             ? pathOrUrl

@@ -7,26 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** 401 in both envelopes; a configured key; routes that need no auth. */
 class AuthTest {
-  static TogetherEmulator open;
-  static TogetherEmulator keyed;
+  @RegisterExtension static final EmulatorExtension OPEN = new EmulatorExtension();
 
-  @BeforeAll
-  static void start() {
-    open = TogetherEmulator.start();
-    keyed = TogetherEmulator.start(EmulatorOptions.builder().apiKey("s3cret").build());
-  }
-
-  @AfterAll
-  static void stop() {
-    open.close();
-    keyed.close();
-  }
+  @RegisterExtension
+  static final EmulatorExtension KEYED =
+      new EmulatorExtension(EmulatorOptions.builder().apiKey("s3cret").build());
 
   private static void assertFilesEnvelope401(HttpResponse<byte[]> r) {
     assertEquals(401, r.statusCode(), () -> Api.text(r));
@@ -45,7 +35,7 @@ class AuthTest {
 
   @Test
   void missingOrMalformedCredentials() {
-    Api a = new Api(open);
+    Api a = OPEN.newApi();
     for (String key : new String[] {null, ""}) {
       a.key = key;
       assertFilesEnvelope401(a.get("/files"));
@@ -72,12 +62,12 @@ class AuthTest {
                     .GET()
                     .build())
             .statusCode());
-    assertEquals(0, open.requestCount("GET /v1/nothing"));
+    assertEquals(0, OPEN.emulator().requestCount("GET /v1/nothing"));
   }
 
   @Test
   void configuredKeyMustMatch() {
-    Api a = new Api(keyed);
+    Api a = KEYED.newApi();
     a.key = "wrong";
     assertFilesEnvelope401(a.get("/files"));
     assertBatchEnvelope401(a.get("/batches"));
@@ -92,7 +82,7 @@ class AuthTest {
 
   @Test
   void controlSurfaceNeedsNoAuth() {
-    Api a = new Api(keyed);
+    Api a = KEYED.newApi();
     a.key = null;
     assertEquals(200, a.get("/_emulator/state").statusCode());
     assertEquals(200, a.send(a.req("/_emulator/config").GET().build()).statusCode());

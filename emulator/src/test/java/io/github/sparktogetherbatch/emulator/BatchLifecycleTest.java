@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,42 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Batch statuses, validation, cancel/expire/fail, ordering and the create-time checks. */
 class BatchLifecycleTest {
-  static TogetherEmulator emu;
-  static Api api;
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+  static final Api api = EMU.api();
 
-  @BeforeAll
-  static void start() {
-    emu = TogetherEmulator.start();
-    api = new Api(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-    emu.setRequestsPerSecond(0);
-    emu.setValidatingMillis(0);
-  }
-
-  @AfterEach
-  void unlimited() {
-    emu.setRequestsPerSecond(0);
-  }
+  @RegisterExtension
+  static final EmulatorExtension NULL_LIST =
+      new EmulatorExtension(EmulatorOptions.builder().nullEmptyBatchList(true).build());
 
   static List<JsonNode> numbered(int n, String model) {
     List<JsonNode> in = new ArrayList<>();
@@ -278,7 +257,7 @@ class BatchLifecycleTest {
 
   @Test
   void progressRisesAndCancelKeepsFinishedResults() {
-    emu.setRequestsPerSecond(100);
+    EMU.emulator().setRequestsPerSecond(100);
     List<JsonNode> input = numbered(400, "emulator/echo");
     String file = api.upload(Api.jsonl(input));
     String id = api.createBatch(file, DeterministicModel.CHAT_COMPLETIONS).get("id").asText();
@@ -309,12 +288,12 @@ class BatchLifecycleTest {
     // a terminal batch cannot be cancelled
     HttpResponse<byte[]> again = api.post("/batches/" + id + "/cancel", null, null);
     assertEquals(400, again.statusCode());
-    assertEquals(finished, emu.state().get("batches").get(0).get("processed").asInt());
+    assertEquals(finished, EMU.emulator().state().get("batches").get(0).get("processed").asInt());
   }
 
   @Test
   void expireKeepsFinishedResults() {
-    emu.setRequestsPerSecond(200);
+    EMU.emulator().setRequestsPerSecond(200);
     List<JsonNode> input = numbered(1000, "emulator/echo");
     String id =
         api.createBatch(api.upload(Api.jsonl(input)), DeterministicModel.CHAT_COMPLETIONS)
@@ -322,7 +301,7 @@ class BatchLifecycleTest {
             .asText();
     api.waitFor(id, Set.of("IN_PROGRESS"), Duration.ofSeconds(10));
     Api.sleep(200);
-    emu.expireBatch(id);
+    EMU.emulator().expireBatch(id);
     JsonNode done = api.batch(id);
     assertEquals("EXPIRED", done.get("status").asText());
     Results.Counts c =
@@ -334,13 +313,13 @@ class BatchLifecycleTest {
             null,
             false);
     assertTrue(c.succeeded + c.failed < 1000);
-    assertThrows(IllegalStateException.class, () -> emu.expireBatch(id));
-    assertThrows(IllegalArgumentException.class, () -> emu.expireBatch("nope"));
+    assertThrows(IllegalStateException.class, () -> EMU.emulator().expireBatch(id));
+    assertThrows(IllegalArgumentException.class, () -> EMU.emulator().expireBatch("nope"));
   }
 
   @Test
   void expireAndFailOverHttp() {
-    emu.setRequestsPerSecond(5);
+    EMU.emulator().setRequestsPerSecond(5);
     String file = api.upload(Api.jsonl(numbered(100, "emulator/echo")));
     String a = api.createBatch(file, DeterministicModel.CHAT_COMPLETIONS).get("id").asText();
     String b = api.createBatch(file, DeterministicModel.CHAT_COMPLETIONS).get("id").asText();
@@ -361,13 +340,13 @@ class BatchLifecycleTest {
 
   @Test
   void failBatchViaJavaApi() {
-    emu.setValidatingMillis(10_000);
+    EMU.emulator().setValidatingMillis(10_000);
     String id =
         api.createBatch(api.upload(Api.jsonl(numbered(3, "emulator/echo"))), "/v1/chat/completions")
             .get("id")
             .asText();
     assertEquals("VALIDATING", api.batch(id).get("status").asText());
-    emu.failBatch(id, "quota exceeded");
+    EMU.emulator().failBatch(id, "quota exceeded");
     JsonNode b = api.batch(id);
     assertEquals("FAILED", b.get("status").asText());
     assertEquals("quota exceeded", b.get("error").asText());
@@ -375,8 +354,8 @@ class BatchLifecycleTest {
 
   @Test
   void validatingDelayAndRuntimeSpeedChange() {
-    emu.setValidatingMillis(1000);
-    emu.setRequestsPerSecond(0.0001);
+    EMU.emulator().setValidatingMillis(1000);
+    EMU.emulator().setRequestsPerSecond(0.0001);
     String id =
         api.createBatch(
                 api.upload(Api.jsonl(numbered(20, "emulator/echo"))), "/v1/chat/completions")
@@ -422,23 +401,19 @@ class BatchLifecycleTest {
   @Test
   void emptyBatchListCanBeNull() {
     assertEquals("[]", Api.text(api.get("/batches")));
-    try (TogetherEmulator other =
-        TogetherEmulator.start(EmulatorOptions.builder().nullEmptyBatchList(true).build())) {
-      Api a = new Api(other);
-      HttpResponse<byte[]> r = a.get("/batches");
-      assertEquals(200, r.statusCode());
-      assertEquals("null", Api.text(r));
-    }
+    HttpResponse<byte[]> r = NULL_LIST.api().get("/batches");
+    assertEquals(200, r.statusCode());
+    assertEquals("null", Api.text(r));
   }
 
   @Test
   void deletingTheInputDoesNotBreakARunningBatch() {
-    emu.setRequestsPerSecond(500);
+    EMU.emulator().setRequestsPerSecond(500);
     List<JsonNode> input = numbered(300, "emulator/echo");
     String file = api.upload(Api.jsonl(input));
     String id = api.createBatch(file, "/v1/chat/completions").get("id").asText();
     Api.ok(api.delete("/files/" + file), 200);
-    emu.setRequestsPerSecond(0);
+    EMU.emulator().setRequestsPerSecond(0);
     JsonNode done = api.waitTerminal(id);
     assertEquals("COMPLETED", done.get("status").asText());
     Results.verify(
@@ -452,7 +427,7 @@ class BatchLifecycleTest {
 
   @Test
   void resetStopsRunningBatches() {
-    emu.setRequestsPerSecond(10);
+    EMU.emulator().setRequestsPerSecond(10);
     String id =
         api.createBatch(
                 api.upload(Api.jsonl(numbered(100, "emulator/echo"))), "/v1/chat/completions")
@@ -461,11 +436,12 @@ class BatchLifecycleTest {
     api.waitFor(id, Set.of("IN_PROGRESS"), Duration.ofSeconds(5));
     Api.ok(api.post("/_emulator/reset", null, null), 200);
     assertEquals(404, api.get("/batches/" + id).statusCode());
-    JsonNode state = emu.state();
+    JsonNode state = EMU.emulator().state();
     assertEquals(0, state.get("files").size());
     assertEquals(0, state.get("batches").size());
     assertEquals(1, state.get("requests").size(), "only the GET after the reset is counted");
     Api.sleep(200);
-    assertEquals(0, emu.state().get("files").size(), "no result files appear after a reset");
+    assertEquals(
+        0, EMU.emulator().state().get("files").size(), "no result files appear after a reset");
   }
 }

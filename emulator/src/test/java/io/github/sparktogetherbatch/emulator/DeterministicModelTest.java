@@ -1,21 +1,25 @@
 package io.github.sparktogetherbatch.emulator;
 
-import static io.github.sparktogetherbatch.emulator.DeterministicModel.CHAT_COMPLETIONS;
-import static io.github.sparktogetherbatch.emulator.DeterministicModel.COMPLETIONS;
+import static io.github.sparktogetherbatch.emulator.model.DeterministicModel.CHAT_COMPLETIONS;
+import static io.github.sparktogetherbatch.emulator.model.DeterministicModel.COMPLETIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Answer;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Kind;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Kind;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The rules of the built-in model, and the live completion endpoints that use it. */
 class DeterministicModelTest {
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+
   static JsonNode j(String json) {
     try {
       return Api.M.readTree(json.replace('\'', '"'));
@@ -192,35 +196,33 @@ class DeterministicModelTest {
 
   @Test
   void liveEndpoints() {
-    try (TogetherEmulator emu = TogetherEmulator.start()) {
-      Api api = new Api(emu);
-      JsonNode body = Api.chatLine("x", "emulator/echo", "live hello").get("body");
-      JsonNode r = Api.ok(api.postJson("/chat/completions", body), 200);
-      assertEquals("chat.completion", r.get("object").asText());
-      assertEquals(
-          "Echo: live hello", r.get("choices").get(0).get("message").get("content").asText());
-      assertEquals(3, r.get("usage").get("total_tokens").asInt() - 2);
-      JsonNode again = Api.ok(api.postJson("/chat/completions", body), 200);
-      assertEquals(r.get("id"), again.get("id"), "deterministic id");
+    Api api = EMU.api();
+    JsonNode body = Api.chatLine("x", "emulator/echo", "live hello").get("body");
+    JsonNode r = Api.ok(api.postJson("/chat/completions", body), 200);
+    assertEquals("chat.completion", r.get("object").asText());
+    assertEquals(
+        "Echo: live hello", r.get("choices").get(0).get("message").get("content").asText());
+    assertEquals(3, r.get("usage").get("total_tokens").asInt() - 2);
+    JsonNode again = Api.ok(api.postJson("/chat/completions", body), 200);
+    assertEquals(r.get("id"), again.get("id"), "deterministic id");
 
-      JsonNode c =
-          Api.ok(api.postJson("/completions", j("{'model':'emulator/echo','prompt':'abc'}")), 200);
-      assertEquals("text.completion", c.get("object").asText());
-      assertEquals("Echo: abc", c.get("choices").get(0).get("text").asText());
+    JsonNode c =
+        Api.ok(api.postJson("/completions", j("{'model':'emulator/echo','prompt':'abc'}")), 200);
+    assertEquals("text.completion", c.get("object").asText());
+    assertEquals("Echo: abc", c.get("choices").get(0).get("text").asText());
 
-      HttpResponse<byte[]> unknown =
-          api.postJson("/chat/completions", Api.chatLine("x", "nope/nope", "hi").get("body"));
-      assertEquals(404, unknown.statusCode());
-      assertEquals("model_not_found", Api.json(unknown).get("error").get("code").asText());
-      assertEquals(
-          400, api.postJson("/chat/completions", j("{'model':'emulator/echo'}")).statusCode());
-      assertEquals(
-          500,
-          api.postJson(
-                  "/chat/completions", Api.chatLine("x", "emulator/echo", "!!fail!!").get("body"))
-              .statusCode());
-      assertEquals(1, emu.requestCount("POST /v1/completions"));
-      assertEquals(5, emu.requestCount("POST /v1/chat/completions"));
-    }
+    HttpResponse<byte[]> unknown =
+        api.postJson("/chat/completions", Api.chatLine("x", "nope/nope", "hi").get("body"));
+    assertEquals(404, unknown.statusCode());
+    assertEquals("model_not_found", Api.json(unknown).get("error").get("code").asText());
+    assertEquals(
+        400, api.postJson("/chat/completions", j("{'model':'emulator/echo'}")).statusCode());
+    assertEquals(
+        500,
+        api.postJson(
+                "/chat/completions", Api.chatLine("x", "emulator/echo", "!!fail!!").get("body"))
+            .statusCode());
+    assertEquals(1, EMU.emulator().requestCount("POST /v1/completions"));
+    assertEquals(5, EMU.emulator().requestCount("POST /v1/chat/completions"));
   }
 }

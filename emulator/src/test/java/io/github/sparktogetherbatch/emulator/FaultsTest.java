@@ -13,31 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each fault kind, observed the way a client would observe it. */
 class FaultsTest {
-  static TogetherEmulator emu;
-  static Api api;
-
-  @BeforeAll
-  static void start() {
-    emu = TogetherEmulator.start();
-    api = new Api(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+  static final Api api = EMU.api();
 
   private static byte[] sample() {
     return Api.jsonl(
@@ -49,8 +31,9 @@ class FaultsTest {
   @Test
   void statusWithRetryAfterAppliesToTheFirstNRequests() {
     String file = api.upload(sample());
-    emu.armFault(
-        "{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":2,\"retryAfterSeconds\":1}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/batches\",\"status\":429,\"times\":2,\"retryAfterSeconds\":1}");
     for (int i = 0; i < 2; i++) {
       HttpResponse<byte[]> r =
           api.postJson(
@@ -63,48 +46,50 @@ class FaultsTest {
       assertTrue(Api.json(r).get("error").isTextual(), "batches envelope");
     }
     api.createBatch(file, "/v1/chat/completions");
-    assertEquals(3, emu.requestCount("POST /v1/batches"));
-    assertEquals(1, emu.state().get("batches").size(), "faulted requests create nothing");
+    assertEquals(3, EMU.emulator().requestCount("POST /v1/batches"));
+    assertEquals(
+        1, EMU.emulator().state().get("batches").size(), "faulted requests create nothing");
     assertEquals(0, Api.ok(api.get("/_emulator/faults"), 200).size(), "used up");
   }
 
   @Test
   void everyNthRequestOnlyAndFallThroughToLaterFaults() {
-    emu.armFault(
-        "[{\"route\":\"GET /v1/files\",\"status\":429,\"every\":3,\"times\":2},"
-            + "{\"route\":\"GET /v1/files\",\"status\":503,\"times\":1}]");
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"GET /v1/files\",\"status\":429,\"every\":3,\"times\":2},"
+                + "{\"route\":\"GET /v1/files\",\"status\":503,\"times\":1}]");
     int[] codes = new int[8];
     for (int i = 0; i < codes.length; i++) {
       codes[i] = api.get("/files").statusCode();
     }
     // 1st: not the every-3 fault's turn, the next fault (503) applies; 3rd and 6th: 429.
     assertArrayEquals(new int[] {503, 200, 429, 200, 200, 429, 200, 200}, codes);
-    assertEquals(0, emu.state().get("faults").size(), "both used up");
+    assertEquals(0, EMU.emulator().state().get("faults").size(), "both used up");
     assertThrows(
         IllegalArgumentException.class,
-        () -> emu.armFault("{\"route\":\"GET /v1/files\",\"status\":429,\"every\":0}"));
+        () -> EMU.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":429,\"every\":0}"));
   }
 
   @Test
   void uploadPutHeadersAreRecorded() {
     api.upload(sample());
-    JsonNode h = emu.state().get("uploadHeaders");
+    JsonNode h = EMU.emulator().state().get("uploadHeaders");
     assertEquals(1, h.size());
     assertTrue(h.get(0).has("content-length"), h.toString());
     assertTrue(h.get(0).has("host"), h.toString());
-    emu.reset();
-    assertEquals(0, emu.state().get("uploadHeaders").size());
+    EMU.emulator().reset();
+    assertEquals(0, EMU.emulator().state().get("uploadHeaders").size());
   }
 
   @Test
   void filesFaultsUseTheFilesEnvelope() {
-    emu.armFault("{\"route\":\"GET /v1/files\",\"status\":500}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":500}");
     HttpResponse<byte[]> r = api.get("/files");
     assertEquals(500, r.statusCode());
     JsonNode e = Api.json(r).get("error");
     assertEquals("server_error", e.get("type").asText());
     assertTrue(e.get("message").isTextual());
-    emu.armFault("{\"route\":\"PUT /_upload/{id}\",\"status\":503}");
+    EMU.emulator().armFault("{\"route\":\"PUT /_upload/{id}\",\"status\":503}");
     HttpResponse<byte[]> init = api.initiate(Api.UploadStyle.FORM, "batch-api", "a.jsonl");
     HttpResponse<byte[]> put =
         api.send(
@@ -117,10 +102,11 @@ class FaultsTest {
 
   @Test
   void customHeadersBodyAndLargeBodies() {
-    emu.armFault(
-        "{\"route\":\"GET /v1/files\",\"status\":503,\"retryAfterMs\":250,"
-            + "\"headers\":{\"x-should-retry\":\"false\"},\"body\":\"upstream overloaded\","
-            + "\"contentType\":\"text/plain\"}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/files\",\"status\":503,\"retryAfterMs\":250,"
+                + "\"headers\":{\"x-should-retry\":\"false\"},\"body\":\"upstream overloaded\","
+                + "\"contentType\":\"text/plain\"}");
     HttpResponse<byte[]> r = api.get("/files");
     assertEquals(503, r.statusCode());
     assertEquals("false", r.headers().firstValue("x-should-retry").orElseThrow());
@@ -128,7 +114,8 @@ class FaultsTest {
     assertEquals("text/plain", r.headers().firstValue("content-type").orElseThrow());
     assertEquals("upstream overloaded", Api.text(r));
 
-    emu.armFault("{\"route\":\"GET /v1/batches/{id}\",\"status\":500,\"bodySize\":10485760}");
+    EMU.emulator()
+        .armFault("{\"route\":\"GET /v1/batches/{id}\",\"status\":500,\"bodySize\":10485760}");
     HttpResponse<byte[]> big = api.get("/batches/whatever");
     assertEquals(500, big.statusCode());
     assertEquals(10_485_760, big.body().length);
@@ -139,8 +126,8 @@ class FaultsTest {
   void truncateIsAShortRead() throws IOException {
     byte[] content = sample();
     String file = api.upload(content);
-    emu.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\"}");
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\"}");
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "GET /v1/files/"
               + file
@@ -151,9 +138,10 @@ class FaultsTest {
       assertTrue(r.shortRead);
       assertEquals(content.length / 2, r.body.length);
     }
-    emu.armFault(
-        "{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\",\"afterBytes\":5}");
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\",\"afterBytes\":5}");
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "GET /v1/files/"
               + file
@@ -163,7 +151,7 @@ class FaultsTest {
       assertEquals(-1, raw.in.read(), "then a clean end of stream");
     }
     // java.net.http notices too
-    emu.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\"}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"truncate\"}");
     assertThrows(UncheckedIOException.class, () -> api.get("/files/" + file + "/content"));
     // resuming with Range after a short read gives the rest
     HttpResponse<byte[]> rest =
@@ -180,13 +168,13 @@ class FaultsTest {
   @Test
   void resetIsAnIOException() throws IOException {
     String file = api.upload(sample());
-    emu.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"reset\"}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"reset\"}");
     UncheckedIOException e =
         assertThrows(UncheckedIOException.class, () -> api.get("/files/" + file + "/content"));
     assertTrue(e.getCause() instanceof IOException);
     // raw: a reset, not a clean end of stream
-    emu.armFault("{\"route\":\"GET /v1/files/{id}\",\"action\":\"reset\"}");
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files/{id}\",\"action\":\"reset\"}");
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "GET /v1/files/" + file + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n");
       assertThrows(
@@ -206,7 +194,7 @@ class FaultsTest {
     HttpResponse<byte[]> init = api.initiate(Api.UploadStyle.FORM, "batch-api", "a.jsonl");
     String location = init.headers().firstValue("location").orElseThrow();
     String id = init.headers().firstValue("x-together-file-id").orElseThrow();
-    emu.armFault("{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\"}");
+    EMU.emulator().armFault("{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\"}");
     assertThrows(
         UncheckedIOException.class,
         () ->
@@ -228,7 +216,7 @@ class FaultsTest {
   void resetAfterProcessingLosesOnlyTheResponse() {
     String file = api.upload(sample());
     // default phase for a small-body route: processed, then the response is cut by a reset
-    emu.armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\"}");
+    EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\"}");
     assertThrows(
         UncheckedIOException.class,
         () ->
@@ -242,7 +230,8 @@ class FaultsTest {
         Api.ok(api.get("/batches"), 200).size(),
         "the batch exists although the client saw an error");
     // request phase: reset before processing
-    emu.armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"phase\":\"request\"}");
+    EMU.emulator()
+        .armFault("{\"route\":\"POST /v1/batches\",\"action\":\"reset\",\"phase\":\"request\"}");
     assertThrows(
         UncheckedIOException.class,
         () ->
@@ -254,7 +243,8 @@ class FaultsTest {
     assertEquals(1, Api.ok(api.get("/batches"), 200).size());
     // an empty-body response (the PUT's 200) is cut inside its head
     HttpResponse<byte[]> init = api.initiate(Api.UploadStyle.FORM, "batch-api", "a.jsonl");
-    emu.armFault("{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\",\"phase\":\"response\"}");
+    EMU.emulator()
+        .armFault("{\"route\":\"PUT /_upload/{id}\",\"action\":\"reset\",\"phase\":\"response\"}");
     assertThrows(
         UncheckedIOException.class,
         () ->
@@ -267,7 +257,7 @@ class FaultsTest {
 
   @Test
   void delaySlowsTheAnswer() {
-    emu.armFault("{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1200}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1200}");
     long t0 = System.nanoTime();
     assertEquals(200, api.get("/files").statusCode());
     long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -276,8 +266,9 @@ class FaultsTest {
     api.get("/files");
     assertTrue((System.nanoTime() - t1) / 1_000_000 < 1000, "only once");
     // a client timeout shorter than the delay
-    emu.armFault(
-        "{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1500,\"phase\":\"response\"}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"GET /v1/files\",\"action\":\"delay\",\"millis\":1500,\"phase\":\"response\"}");
     assertThrows(
         UncheckedIOException.class,
         () -> api.send(api.req("/files").timeout(java.time.Duration.ofMillis(200)).GET().build()));
@@ -285,8 +276,9 @@ class FaultsTest {
 
   @Test
   void hostileLocation() {
-    emu.armFault(
-        "{\"route\":\"POST /v1/files\",\"action\":\"location\",\"location\":\"http://example.com/x\"}");
+    EMU.emulator()
+        .armFault(
+            "{\"route\":\"POST /v1/files\",\"action\":\"location\",\"location\":\"http://example.com/x\"}");
     HttpResponse<byte[]> r = api.initiate(Api.UploadStyle.FORM, "batch-api", "a.jsonl");
     assertEquals(302, r.statusCode());
     assertEquals("http://example.com/x", r.headers().firstValue("location").orElseThrow());
@@ -338,14 +330,15 @@ class FaultsTest {
     assertEquals(400, api.post("/_emulator/faults", "application/json", "not json").statusCode());
     assertThrows(
         IllegalArgumentException.class,
-        () -> emu.armFault("{\"route\":\"GET /v1/files\",\"status\":42}"));
+        () -> EMU.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":42}"));
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            emu.armFault(
-                "{\"route\":\"GET /v1/files\",\"action\":\"location\",\"location\":\"x\"}"));
-    emu.armFault("{\"route\":\"GET /v1/files\",\"status\":500}");
-    emu.clearFaults();
+            EMU.emulator()
+                .armFault(
+                    "{\"route\":\"GET /v1/files\",\"action\":\"location\",\"location\":\"x\"}"));
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files\",\"status\":500}");
+    EMU.emulator().clearFaults();
     assertEquals(200, api.get("/files").statusCode());
   }
 

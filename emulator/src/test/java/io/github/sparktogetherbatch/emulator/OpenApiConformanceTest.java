@@ -18,22 +18,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real emulator responses checked against Together's OpenAPI spec.
  *
- * <p>Discrepancies between the spec and together-batch-api.md, where the emulator follows the doc:
+ * <p>Where the spec and the live API disagree, the emulator answers as the live API does:
  *
  * <ul>
  *   <li>{@code BatchJob.output_file_id}, {@code error_file_id}, {@code error} and {@code
- *       completed_at} are plain {@code type: string} in the spec, but are {@code null} until the
- *       batch is terminal (doc section 4: "null until terminal", "error ... or null").
- *   <li>{@code BatchJobStatus} lacks {@code CANCELING}, which the API reports right after a cancel
- *       (doc section 4).
+ *       completed_at} are plain {@code type: string} in the spec, but the API answers {@code null}
+ *       for them until the batch is terminal ({@code error}: a job-level message or {@code null}).
+ *   <li>{@code BatchJobStatus} lacks {@code CANCELING}, which the API reports right after a cancel.
  * </ul>
  *
  * {@link #discrepanciesAreReal()} proves both still exist in the spec.
@@ -47,13 +45,13 @@ class OpenApiConformanceTest {
           "BatchJob.completed_at");
   static final Map<String, Set<String>> EXTRA_ENUM = Map.of("BatchJobStatus", Set.of("CANCELING"));
 
-  static TogetherEmulator emu;
-  static Api api;
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+  static final Api api = EMU.api();
   static OpenApiValidator spec;
   static OpenApiValidator strict;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void loadSpec() throws Exception {
     // Together's OpenAPI spec (MIT, see the LICENSE next to it), vendored from their repository.
     String location =
         System.getProperty("together.openapi", "src/test/resources/openapi/together-openapi.yaml");
@@ -61,20 +59,6 @@ class OpenApiConformanceTest {
     assertTrue(Files.isRegularFile(yaml), "OpenAPI spec not found at " + yaml.toAbsolutePath());
     spec = new OpenApiValidator(yaml, NULL_UNTIL_TERMINAL, EXTRA_ENUM);
     strict = new OpenApiValidator(yaml, Set.of(), Map.of());
-    emu = TogetherEmulator.start();
-    api = new Api(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-    emu.setRequestsPerSecond(0);
-    emu.setValidatingMillis(0);
   }
 
   /** Validates against the schema the spec declares for this operation and status. */
@@ -138,7 +122,7 @@ class OpenApiConformanceTest {
 
   @Test
   void discrepanciesAreReal() {
-    emu.setValidatingMillis(5000);
+    EMU.emulator().setValidatingMillis(5000);
     String file = api.upload(Api.jsonl(List.of(Api.chatLine("a", "emulator/echo", "x"))));
     JsonNode job = api.createBatch(file, "/v1/chat/completions");
     List<String> errors = strict.validate("BatchJob", job);
@@ -206,7 +190,7 @@ class OpenApiConformanceTest {
                 .header("Content-Type", noFile.contentType())
                 .POST(noFile.publisher())
                 .build()));
-    Api anonymous = new Api(emu);
+    Api anonymous = EMU.newApi();
     anonymous.key = null;
     assertDeclared(
         "/files/upload",
@@ -228,7 +212,7 @@ class OpenApiConformanceTest {
       assertTrue(r.statusCode() >= 400);
       assertNamed("ErrorData", Api.json(r));
     }
-    emu.armFault("{\"route\":\"GET /v1/files/{id}/content\",\"status\":500}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/files/{id}/content\",\"status\":500}");
     assertDeclared("/files/{id}/content", "get", api.get("/files/file-x/content"));
   }
 
@@ -238,7 +222,7 @@ class OpenApiConformanceTest {
     String file = api.upload(content);
 
     // VALIDATING, created with a warning-less and a warned response
-    emu.setValidatingMillis(60_000);
+    EMU.emulator().setValidatingMillis(60_000);
     HttpResponse<byte[]> created =
         api.postJson(
             "/batches",
@@ -261,8 +245,8 @@ class OpenApiConformanceTest {
     assertDeclared("/batches", "post", warned);
 
     // IN_PROGRESS, then CANCELING (the cancel response) and CANCELLED
-    emu.setValidatingMillis(0);
-    emu.setRequestsPerSecond(50);
+    EMU.emulator().setValidatingMillis(0);
+    EMU.emulator().setRequestsPerSecond(50);
     String running = api.createBatch(file, "/v1/chat/completions").get("id").asText();
     api.waitFor(running, Set.of("IN_PROGRESS"), Duration.ofSeconds(10));
     assertDeclared("/batches/{id}", "get", api.get("/batches/" + running));
@@ -274,14 +258,14 @@ class OpenApiConformanceTest {
 
     // EXPIRED and FAILED (forced), FAILED (validation), COMPLETED
     String expiring = api.createBatch(file, "/v1/chat/completions").get("id").asText();
-    emu.expireBatch(expiring);
+    EMU.emulator().expireBatch(expiring);
     assertDeclared("/batches/{id}", "get", api.get("/batches/" + expiring));
-    emu.failBatch(validating, "forced");
+    EMU.emulator().failBatch(validating, "forced");
     assertDeclared("/batches/{id}", "get", api.get("/batches/" + validating));
     String bad =
         api.upload(
             "{\"custom_id\":1,\"body\":{}}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    emu.setRequestsPerSecond(0);
+    EMU.emulator().setRequestsPerSecond(0);
     String invalid = api.createBatch(bad, "/v1/chat/completions").get("id").asText();
     assertEquals("FAILED", api.waitTerminal(invalid).get("status").asText());
     assertDeclared("/batches/{id}", "get", api.get("/batches/" + invalid));
@@ -298,16 +282,17 @@ class OpenApiConformanceTest {
 
   @Test
   void batchErrors() {
-    Api anonymous = new Api(emu);
+    Api anonymous = EMU.newApi();
     anonymous.key = null;
     assertDeclared("/batches", "get", anonymous.get("/batches"));
     assertDeclared("/batches", "post", anonymous.post("/batches", "application/json", "{}"));
     assertDeclared("/batches", "post", api.post("/batches", "application/json", "{}"));
     assertDeclared("/batches/{id}", "get", api.get("/batches/nope"));
     assertDeclared("/batches/{id}/cancel", "post", api.post("/batches/nope/cancel", null, null));
-    emu.armFault("{\"route\":\"POST /v1/batches\",\"status\":429,\"retryAfterSeconds\":1}");
+    EMU.emulator()
+        .armFault("{\"route\":\"POST /v1/batches\",\"status\":429,\"retryAfterSeconds\":1}");
     assertDeclared("/batches", "post", api.post("/batches", "application/json", "{}"));
-    emu.armFault("{\"route\":\"GET /v1/batches\",\"status\":500}");
+    EMU.emulator().armFault("{\"route\":\"GET /v1/batches\",\"status\":500}");
     assertDeclared("/batches", "get", api.get("/batches"));
   }
 

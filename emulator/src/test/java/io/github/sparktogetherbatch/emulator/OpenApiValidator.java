@@ -19,9 +19,8 @@ import java.util.regex.Pattern;
  * {@code items}, {@code enum}, {@code const}, {@code allOf}/{@code anyOf}/{@code oneOf}, and
  * formats {@code date-time} (RFC 3339, any fraction length, Z or offset) and {@code uuid}.
  *
- * <p>Known, documented deviations (where together-batch-api.md is followed over the spec) are given
- * as {@code "Schema.property"} names whose value may be null, and extra enum values per schema
- * name.
+ * <p>Known deviations of the live API from the spec are given as {@code "Schema.property"} names
+ * whose value may be null, and extra enum values per schema name.
  */
 final class OpenApiValidator {
   private static final Pattern DATE_TIME =

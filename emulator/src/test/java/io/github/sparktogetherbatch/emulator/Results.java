@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.sparktogetherbatch.emulator.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

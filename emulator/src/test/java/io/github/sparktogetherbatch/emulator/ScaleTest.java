@@ -19,28 +19,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sizes that matter: a full 50,000-line batch, the 100 MB limit, and (opt-in) 1,000,000 requests.
  */
 class ScaleTest {
-  static TogetherEmulator emu;
-  static Api api;
-
-  @BeforeAll
-  static void start() {
-    emu = TogetherEmulator.start();
-    api = new Api(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+  static final Api api = EMU.api();
 
   static byte[] lines(int n, String prefix) {
     StringBuilder sb = new StringBuilder(n * 130);

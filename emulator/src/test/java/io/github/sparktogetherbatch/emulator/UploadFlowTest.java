@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.emulator.Api.UploadStyle;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -19,34 +20,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The whole flow in every upload style, and the upload/download edge cases. */
 class UploadFlowTest {
-  static TogetherEmulator emu;
-  static Api api;
-
-  @BeforeAll
-  static void start() {
-    emu = TogetherEmulator.start();
-    api = new Api(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+  static final Api api = EMU.api();
 
   static List<JsonNode> mixedInput() {
     List<JsonNode> in = new ArrayList<>();
@@ -180,7 +163,7 @@ class UploadFlowTest {
 
     // no Content-Length at all (raw)
     URI u = URI.create(location);
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "PUT "
               + u.getRawPath()
@@ -219,7 +202,7 @@ class UploadFlowTest {
     assertTrue(put2.headers().firstValue("etag").isPresent());
     assertArrayEquals(data, api.content(id));
     assertEquals(data.length, Api.ok(api.get("/files/" + id), 200).get("bytes").asLong());
-    assertEquals(6, emu.requestCount("PUT /_upload/{id}"));
+    assertEquals(6, EMU.emulator().requestCount("PUT /_upload/{id}"));
   }
 
   @Test
@@ -228,7 +211,7 @@ class UploadFlowTest {
     URI u = URI.create(r.headers().firstValue("Location").orElseThrow());
     String id = r.headers().firstValue("X-Together-File-Id").orElseThrow();
     byte[] data = "{\"custom_id\":\"a\",\"body\":{}}\n".getBytes(StandardCharsets.UTF_8);
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "PUT "
               + u.getRawPath()
@@ -248,7 +231,7 @@ class UploadFlowTest {
       assertEquals(data.length, Api.M.readTree(f.body).get("bytes").asLong());
     }
     // refused before the body: no 100, a final answer, and the connection closes
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       raw.write(
           "PUT "
               + u.getRawPath()
@@ -288,11 +271,11 @@ class UploadFlowTest {
 
   @Test
   void rawProtocolEdges() throws Exception {
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       // absolute-form target, then pipelined requests on one connection
       raw.write(
           "GET http://127.0.0.1:"
-              + emu.port()
+              + EMU.emulator().port()
               + "/v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n"
               + "GET /v1/batches HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n");
       assertEquals(200, raw.read().status);
@@ -313,11 +296,11 @@ class UploadFlowTest {
       assertEquals(200, last.status);
       assertEquals("close", last.header("connection"));
     }
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       raw.write("BROKEN\r\n\r\n");
       assertEquals(400, raw.read().status);
     }
-    try (RawHttp raw = new RawHttp(emu.port())) {
+    try (RawHttp raw = EMU.raw()) {
       raw.write("GET /v1/files HTTP/2.0\r\n\r\n");
       assertEquals(505, raw.read().status);
     }
@@ -494,7 +477,7 @@ class UploadFlowTest {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertArrayEquals(content, back);
     assertTrue(ms < 10_000, "20 MB round trip took " + ms + " ms");
-    assertEquals(lines, emu.state().get("files").get(0).get("lines").asLong());
+    assertEquals(lines, EMU.emulator().state().get("files").get(0).get("lines").asLong());
   }
 
   @Test

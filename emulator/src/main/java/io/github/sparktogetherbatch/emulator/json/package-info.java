@@ -1,0 +1,2 @@
+/** The shared Jackson objects. */
+package io.github.sparktogetherbatch.emulator.json;

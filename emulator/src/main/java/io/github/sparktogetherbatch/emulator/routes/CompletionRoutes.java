@@ -1,0 +1,49 @@
+package io.github.sparktogetherbatch.emulator.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.emulator.api.ErrorEnvelopes;
+import io.github.sparktogetherbatch.emulator.http.HttpRequest;
+import io.github.sparktogetherbatch.emulator.http.HttpResponse;
+import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.Completions;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import java.io.IOException;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: the deterministic model's
+ * answer at once (no streaming), errors in the Files envelope.
+ */
+final class CompletionRoutes {
+  /** The answer to one request to {@code endpoint}. */
+  HttpResponse complete(HttpRequest req, String endpoint) throws IOException {
+    if (!RequestBodies.isJson(req)) {
+      return ErrorEnvelopes.files(
+          400, "Content-Type must be application/json", null, "invalid_request");
+    }
+    JsonNode body = Json.parseOrNull(RequestBodies.read(req, RequestBodies.MAX_JSON));
+    if (body == null || !body.isObject()) {
+      return ErrorEnvelopes.files(
+          400, "Invalid request body: expected a JSON object", null, "invalid_request");
+    }
+    if (body.path("stream").asBoolean(false)) {
+      return ErrorEnvelopes.files(
+          400, "stream=true is not supported by the emulator", "stream", "invalid_request");
+    }
+    Answer a = DeterministicModel.answer(endpoint, body);
+    if (a.succeeded()) {
+      long h = Completions.hash(endpoint + '\n' + body);
+      return HttpResponse.json(
+          200,
+          Completions.responseBody(
+              endpoint,
+              a,
+              Completions.hex(h) + "-EMU",
+              System.currentTimeMillis() / 1000,
+              h >>> 20));
+    }
+    int status = a.httpStatus();
+    String param = a.kind() == DeterministicModel.Kind.MODEL_NOT_FOUND ? "model" : null;
+    return ErrorEnvelopes.files(status, a.errorMessage(), param, a.errorCode());
+  }
+}
