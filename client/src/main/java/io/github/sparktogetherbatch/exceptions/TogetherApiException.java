@@ -18,30 +18,6 @@ public class TogetherApiException extends TogetherBatchException {
   private final String errorCode;
   private final String responseBody;
 
-  /**
-   * @deprecated use {@link #builder(String, String)}; eight positional arguments, most of them
-   *     null, hide which is which.
-   */
-  @Deprecated
-  public TogetherApiException(
-      String message,
-      String operation,
-      int statusCode,
-      boolean retryable,
-      String requestId,
-      String errorCode,
-      String responseBody,
-      Throwable cause) {
-    this(
-        builder(message, operation)
-            .statusCode(statusCode)
-            .retryable(retryable)
-            .requestId(requestId)
-            .errorCode(errorCode)
-            .responseBody(responseBody)
-            .cause(cause));
-  }
-
   protected TogetherApiException(Builder b) {
     super(b.message, b.cause);
     this.operation = b.operation;
