@@ -86,19 +86,22 @@ final class FilesApi {
       }
       UploadTarget target = startUpload(fileName);
       try {
-        try {
-          putToSignedUrl(target, file, size);
-        } catch (TogetherApiException refused) {
-          if (refused.statusCode() != 403 || restart >= MAX_UPLOAD_RESTARTS) {
-            throw refused;
-          }
-          deleteQuietly(target.fileId);
+        putToSignedUrl(target, file, size);
+      } catch (RuntimeException e) {
+        deleteQuietly(target.fileId);
+        // A refused signed URL (expired, say): a new one from POST /files may pass.
+        if (e instanceof TogetherApiException refused
+            && refused.statusCode() == 403
+            && restart < MAX_UPLOAD_RESTARTS) {
           LOG.info(
               "The signed upload URL for file {} was refused (HTTP 403, e.g. expired); "
                   + "starting the upload again",
               target.fileId);
           continue;
         }
+        throw e;
+      }
+      try {
         FileObject uploaded = finishUpload(target.fileId);
         stats.uploaded(size);
         if (uploaded.bytes() > 0 && uploaded.bytes() != size) {
