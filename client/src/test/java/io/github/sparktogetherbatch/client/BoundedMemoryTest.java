@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 100 MB batch input file goes up and comes back byte for byte while the whole JVM (client and
  * in-process emulator) has a 64 MB heap: it only passes if both sides stream. Runs in its own
- * surefire execution with {@code -Xmx64m} (see connector/pom.xml).
+ * surefire execution with {@code -Xmx64m} (see client/pom.xml).
  */
 class BoundedMemoryTest {
   @TempDir Path tmp;

@@ -1,13 +1,25 @@
 package io.github.sparktogetherbatch.client;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Serializable;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLException;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.MessageHeaders;
 
 /**
- * Capped exponential backoff with jitter, a maximum attempt count and a total deadline. A delay the
- * server asks for ({@code retry-after-ms}, {@code retry-after}) replaces the computed backoff,
- * capped at {@link #maxServerDelay()}. Immutable and serializable, so executors get the driver's.
+ * When a failed call is tried again, and after how long: capped exponential backoff with jitter, a
+ * maximum attempt count and a total deadline. A delay the server asks for ({@code retry-after-ms},
+ * {@code retry-after}) replaces the computed backoff, capped at {@link #maxServerDelay()}; the
+ * server's {@code x-should-retry} overrides whether a status is retried. Immutable and
+ * serializable, so executors get the driver's.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -106,6 +118,82 @@ public final class RetryPolicy implements Serializable {
     }
     double factor = 1.0 - jitter * ThreadLocalRandom.current().nextDouble();
     return Math.max(1, (long) (base * factor));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What the server and the failure say
+
+  /**
+   * Whether an HTTP error answer may be retried: 408, 409 (except a checksum duplicate, which will
+   * not change), 429 and 5xx; the server's {@code x-should-retry: true|false} overrides that.
+   */
+  static boolean isRetryable(int status, boolean checksumDuplicate, MessageHeaders response) {
+    boolean retryable =
+        status == 408 || status == 429 || status >= 500 || (status == 409 && !checksumDuplicate);
+    Header shouldRetry = response.getFirstHeader("x-should-retry");
+    if (shouldRetry != null) {
+      String v = shouldRetry.getValue().trim();
+      if (v.equalsIgnoreCase("true")) {
+        retryable = true;
+      } else if (v.equalsIgnoreCase("false")) {
+        retryable = false;
+      }
+    }
+    return retryable;
+  }
+
+  /**
+   * Whether a request that got no response may be retried: timeouts and resets may pass next time;
+   * a host that does not resolve, a TLS failure (other than a reset during the handshake) and an
+   * interrupted thread will not.
+   */
+  static boolean isRetryable(IOException e) {
+    return !(e instanceof UnknownHostException)
+        && !(e instanceof SSLException
+            && !(e.getMessage() != null
+                && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")))
+        && !(e instanceof InterruptedIOException && Thread.currentThread().isInterrupted());
+  }
+
+  /**
+   * The delay the server asked for, in ms, or -1: {@code retry-after-ms} first, then {@code
+   * retry-after}.
+   */
+  static long serverDelayMillis(MessageHeaders response) {
+    Header ms = response.getFirstHeader("retry-after-ms");
+    if (ms != null) {
+      try {
+        double v = Double.parseDouble(ms.getValue().trim());
+        if (v >= 0) {
+          return (long) v;
+        }
+      } catch (NumberFormatException ignored) {
+        // fall through to retry-after
+      }
+    }
+    Header ra = response.getFirstHeader("retry-after");
+    if (ra != null) {
+      return parseRetryAfter(ra.getValue(), System.currentTimeMillis());
+    }
+    return -1;
+  }
+
+  /**
+   * {@code Retry-After}: delta seconds (integer or decimal) or an HTTP date; -1 when unreadable.
+   */
+  static long parseRetryAfter(String value, long nowMillis) {
+    String v = value.trim();
+    try {
+      double seconds = Double.parseDouble(v);
+      return seconds < 0 ? -1 : (long) (seconds * 1000);
+    } catch (NumberFormatException notNumber) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, at.toInstant().toEpochMilli() - nowMillis);
+      } catch (DateTimeParseException notDate) {
+        return -1;
+      }
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.client;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -18,8 +19,20 @@ import org.slf4j.LoggerFactory;
 final class ResumingDownload extends InputStream {
   private static final Logger LOG = LoggerFactory.getLogger(ResumingDownload.class);
 
-  private final TogetherClient client;
+  /** How often one download may resume after a broken connection. */
+  private static final int MAX_RESUMES = 20;
+
+  /** Opens the file's content from a byte offset on, retries included. */
+  @FunctionalInterface
+  interface ContentOpener {
+    /** An open response: 206 from {@code offset}, 200 from byte 0, or 416 past the end. */
+    ClassicHttpResponse openAt(long offset);
+  }
+
   private final String fileId;
+  private final ContentOpener opener;
+  private final RetryPolicy policy;
+  private final ClientStats stats;
   private ClassicHttpResponse response;
   private InputStream in;
   private long position;
@@ -28,14 +41,11 @@ final class ResumingDownload extends InputStream {
   private boolean eof;
   private boolean closed;
 
-  ResumingDownload(TogetherClient client, String fileId) {
-    this.client = client;
+  ResumingDownload(String fileId, ContentOpener opener, RetryPolicy policy, ClientStats stats) {
     this.fileId = fileId;
-  }
-
-  /** Bytes delivered so far. */
-  long position() {
-    return position;
+    this.opener = opener;
+    this.policy = policy;
+    this.stats = stats;
   }
 
   @Override
@@ -74,14 +84,14 @@ final class ResumingDownload extends InputStream {
           return -1;
         }
         position += n;
-        client.statsInternal().downloaded(n);
+        stats.downloaded(n);
         return n;
       } catch (TogetherApiException e) {
         release();
         throw new IOException(e.getMessage(), e);
       } catch (IOException e) {
         release();
-        if (++resumes > TogetherClient.MAX_DOWNLOAD_RESUMES) {
+        if (++resumes > MAX_RESUMES) {
           throw new IOException(
               "Download of file "
                   + fileId
@@ -93,19 +103,19 @@ final class ResumingDownload extends InputStream {
                   + e.getMessage(),
               e);
         }
-        client.statsInternal().resume();
+        stats.resume();
         LOG.info(
             "Download of file {} broke at byte {} ({}); resuming with a Range request",
             fileId,
             position,
             e.toString());
-        sleep(client.retryDelayForResume(resumes).toMillis());
+        sleep(policy.delayMillis(resumes, -1));
       }
     }
   }
 
   private void open() throws IOException {
-    ClassicHttpResponse r = client.openContentAt(fileId, position);
+    ClassicHttpResponse r = opener.openAt(position);
     int code = r.getCode();
     HttpEntity entity = r.getEntity();
     if (code == 416) {
@@ -194,7 +204,7 @@ final class ResumingDownload extends InputStream {
         }
       } else {
         // Not read to the end: drop the connection instead of draining the rest of the body.
-        TogetherClient.abort(response, in);
+        HttpTransport.abort(response, in);
       }
     }
     response = null;
@@ -206,7 +216,7 @@ final class ResumingDownload extends InputStream {
       Thread.sleep(Math.max(0, Math.min(ms, 5000)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while resuming a download");
+      throw new InterruptedIOException("interrupted while resuming a download");
     }
   }
 
