@@ -4,6 +4,7 @@ import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;

@@ -8,6 +8,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

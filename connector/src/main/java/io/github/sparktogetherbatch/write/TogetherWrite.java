@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.connector.metric.CustomMetric;

@@ -1,11 +1,11 @@
-package io.github.sparktogetherbatch;
+package io.github.sparktogetherbatch.metrics;
 
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
 /**
  * One value of a DSv2 custom metric, as a task or the driver reports it. Internal to the connector.
  */
-public final class TaskMetricValue implements CustomTaskMetric {
+final class TaskMetricValue implements CustomTaskMetric {
   private final String name;
   private final long value;
 
@@ -14,7 +14,7 @@ public final class TaskMetricValue implements CustomTaskMetric {
     this.value = value;
   }
 
-  public static CustomTaskMetric of(String name, long value) {
+  static CustomTaskMetric of(String name, long value) {
     return new TaskMetricValue(name, value);
   }
 

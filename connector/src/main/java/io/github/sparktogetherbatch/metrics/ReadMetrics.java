@@ -1,6 +1,5 @@
-package io.github.sparktogetherbatch.read;
+package io.github.sparktogetherbatch.metrics;
 
-import io.github.sparktogetherbatch.TaskMetricValue;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomSumMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -15,22 +14,22 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 public final class ReadMetrics {
   private ReadMetrics() {}
 
-  static final String ROWS_SUCCEEDED = "rowsSucceeded";
-  static final String ROWS_FAILED = "rowsFailed";
-  static final String ROWS_MISSING = "rowsMissing";
-  static final String ROWS_PENDING = "rowsPending";
-  static final String UNKNOWN_RESULTS = "unknownResults";
-  static final String DUPLICATE_RESULTS = "duplicateResults";
-  static final String PROMPT_TOKENS = "promptTokens";
-  static final String COMPLETION_TOKENS = "completionTokens";
-  static final String TOTAL_TOKENS = "totalTokens";
-  static final String BYTES_DOWNLOADED = "bytesDownloaded";
-  static final String DOWNLOAD_RESUMES = "downloadResumes";
-  static final String HTTP_RETRIES = "httpRetries";
-  static final String DRIVER_HTTP_RETRIES = "driverHttpRetries";
+  public static final String ROWS_SUCCEEDED = "rowsSucceeded";
+  public static final String ROWS_FAILED = "rowsFailed";
+  public static final String ROWS_MISSING = "rowsMissing";
+  public static final String ROWS_PENDING = "rowsPending";
+  public static final String UNKNOWN_RESULTS = "unknownResults";
+  public static final String DUPLICATE_RESULTS = "duplicateResults";
+  public static final String PROMPT_TOKENS = "promptTokens";
+  public static final String COMPLETION_TOKENS = "completionTokens";
+  public static final String TOTAL_TOKENS = "totalTokens";
+  public static final String BYTES_DOWNLOADED = "bytesDownloaded";
+  public static final String DOWNLOAD_RESUMES = "downloadResumes";
+  public static final String HTTP_RETRIES = "httpRetries";
+  public static final String DRIVER_HTTP_RETRIES = "driverHttpRetries";
 
   /** The metrics a scan declares, in display order. */
-  static CustomMetric[] supported() {
+  public static CustomMetric[] supported() {
     return new CustomMetric[] {
       new RowsSucceeded(), new RowsFailed(), new RowsMissing(), new RowsPending(),
       new UnknownResults(), new DuplicateResults(), new PromptTokens(), new CompletionTokens(),
@@ -40,7 +39,7 @@ public final class ReadMetrics {
   }
 
   /** One task-side value. */
-  static CustomTaskMetric task(String name, long value) {
+  public static CustomTaskMetric task(String name, long value) {
     return TaskMetricValue.of(name, value);
   }
 

@@ -1,6 +1,5 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.metrics;
 
-import io.github.sparktogetherbatch.TaskMetricValue;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomSumMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -94,7 +93,7 @@ public final class WriteMetrics {
     }
   }
 
-  static CustomMetric[] supported() {
+  public static CustomMetric[] supported() {
     return new CustomMetric[] {
       new RequestsEncoded(),
       new BytesUploaded(),
@@ -104,7 +103,7 @@ public final class WriteMetrics {
     };
   }
 
-  static CustomTaskMetric value(String name, long value) {
+  public static CustomTaskMetric value(String name, long value) {
     return TaskMetricValue.of(name, value);
   }
 }
