@@ -1,7 +1,7 @@
 package io.github.sparktogetherbatch;
 
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
-import io.github.sparktogetherbatch.read.ResultSchema;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Identifier;

@@ -1,8 +1,8 @@
 package io.github.sparktogetherbatch;
 
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.config.WriteConfig;
-import io.github.sparktogetherbatch.read.ResultSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;

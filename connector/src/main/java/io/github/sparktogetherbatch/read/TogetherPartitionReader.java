@@ -2,6 +2,11 @@ package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.DecodedResult;
+import io.github.sparktogetherbatch.codec.RequestIds;
+import io.github.sparktogetherbatch.codec.ResultDecoder;
+import io.github.sparktogetherbatch.codec.ResultLines;
+import io.github.sparktogetherbatch.codec.ResultRowBuilder;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
@@ -9,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -45,26 +49,6 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   static final String BATCH_FAILED_CODE = "batch_failed";
   static final String NO_RESULT_CODE = "no_result";
 
-  private static final UTF8String SUCCEEDED = UTF8String.fromString(ResultSchema.SUCCEEDED);
-  private static final UTF8String FAILED = UTF8String.fromString(ResultSchema.FAILED);
-  private static final UTF8String MISSING = UTF8String.fromString(ResultSchema.MISSING);
-  private static final UTF8String PENDING = UTF8String.fromString(ResultSchema.PENDING);
-
-  /** Column ids: positions in {@link ResultSchema#SCHEMA}. */
-  static final int CUSTOM_ID = 0;
-
-  static final int BATCH_ID = 1;
-  static final int STATUS = 2;
-  static final int MODEL = 3;
-  static final int CONTENT = 4;
-  static final int FINISH_REASON = 5;
-  static final int PROMPT_TOKENS = 6;
-  static final int COMPLETION_TOKENS = 7;
-  static final int TOTAL_TOKENS = 8;
-  static final int ERROR_CODE = 9;
-  static final int ERROR_MESSAGE = 10;
-  static final int RESPONSE = 11;
-
   private enum Phase {
     START,
     STREAM_IDS,
@@ -79,8 +63,8 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private final boolean idsOnly;
   private final TogetherClient client;
   private final ResultDecoder decoder;
-  private final ResultDecoder.Result result = new ResultDecoder.Result();
-  private final UTF8String batchId;
+  private final DecodedResult result = new DecodedResult();
+  private final ResultRowBuilder rows;
   private final UTF8String restCode;
   private final UTF8String restMessage;
 
@@ -97,7 +81,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   /** Ids seen in result files when the input is unknown (no reconciliation possible). */
   private java.util.HashSet<String> seenWithoutInput;
 
-  private ResultDecoder.InputIds inputIds;
+  private RequestIds inputIds;
   private ResultLines lines;
 
   /** The next submitted id to check for a missing row. */
@@ -120,20 +104,12 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   TogetherPartitionReader(TogetherInputPartition part, int[] columns) {
     this.part = part;
     this.columns = columns;
-    boolean needsResults = false;
-    boolean wantContent = false;
-    boolean wantResponse = false;
-    for (int c : columns) {
-      needsResults |= c != CUSTOM_ID && c != BATCH_ID;
-      wantContent |= c == CONTENT;
-      wantResponse |= c == RESPONSE;
-    }
+    this.rows = new ResultRowBuilder(columns, part.batchId());
     this.idsOnly =
         part.inputFileId() != null
-            && (!needsResults || part.mode() == TogetherInputPartition.Mode.PENDING);
-    this.decoder = new ResultDecoder(wantContent, wantResponse);
+            && (!rows.needsResults() || part.mode() == TogetherInputPartition.Mode.PENDING);
+    this.decoder = new ResultDecoder(rows.wantsContent(), rows.wantsResponse());
     this.client = new TogetherClient(part.client());
-    this.batchId = UTF8String.fromString(part.batchId());
     if (part.mode() == TogetherInputPartition.Mode.FAILED_BATCH) {
       this.restCode = UTF8String.fromString(BATCH_FAILED_CODE);
       String e = part.batchError();
@@ -247,7 +223,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     if (idsOnly) {
       try {
         // Jackson reads the first bytes on creation.
-        inputIds = new ResultDecoder.InputIds(open(part.inputFileId(), "input"));
+        inputIds = new RequestIds(open(part.inputFileId(), "input"));
         // Read the first request now, so that a deleted input file falls back to the results.
         peekedMore = inputIds.next();
         peeked = true;
@@ -262,8 +238,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       }
     } else if (inputKnown) {
       ids = new SubmittedIds();
-      try (ResultDecoder.InputIds in =
-          new ResultDecoder.InputIds(open(part.inputFileId(), "input"))) {
+      try (RequestIds in = new RequestIds(open(part.inputFileId(), "input"))) {
         while (in.next()) {
           if (in.id() == null) {
             inputWithoutId++;
@@ -329,7 +304,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         }
         continue;
       }
-      String id = result.customId;
+      String id = result.customId();
       if (ids != null) {
         int i = ids.indexOf(id);
         if (i < 0) {
@@ -351,116 +326,42 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   }
 
   private InternalRow resultRow() {
-    ResultDecoder.Result r = result;
-    if (r.failed) {
+    DecodedResult r = result;
+    if (r.failed()) {
       failed++;
     } else {
       succeeded++;
     }
-    if (r.promptTokens != null) {
-      promptTokens += r.promptTokens;
+    if (r.promptTokens() != null) {
+      promptTokens += r.promptTokens();
     }
-    if (r.completionTokens != null) {
-      completionTokens += r.completionTokens;
+    if (r.completionTokens() != null) {
+      completionTokens += r.completionTokens();
     }
-    if (r.totalTokens != null) {
-      totalTokens += r.totalTokens;
+    if (r.totalTokens() != null) {
+      totalTokens += r.totalTokens();
     }
-    Object[] v = new Object[columns.length];
-    for (int i = 0; i < columns.length; i++) {
-      switch (columns[i]) {
-        case CUSTOM_ID:
-          v[i] = UTF8String.fromString(r.customId);
-          break;
-        case BATCH_ID:
-          v[i] = batchId;
-          break;
-        case STATUS:
-          v[i] = r.failed ? FAILED : SUCCEEDED;
-          break;
-        case MODEL:
-          v[i] = utf8(r.model);
-          break;
-        case CONTENT:
-          v[i] = utf8(r.content);
-          break;
-        case FINISH_REASON:
-          v[i] = utf8(r.finishReason);
-          break;
-        case PROMPT_TOKENS:
-          v[i] = r.promptTokens;
-          break;
-        case COMPLETION_TOKENS:
-          v[i] = r.completionTokens;
-          break;
-        case TOTAL_TOKENS:
-          v[i] = r.totalTokens;
-          break;
-        case ERROR_CODE:
-          v[i] = utf8(r.errorCode);
-          break;
-        case ERROR_MESSAGE:
-          v[i] = utf8(r.errorMessage);
-          break;
-        case RESPONSE:
-          v[i] = utf8(r.response);
-          break;
-        default:
-          v[i] = null;
-      }
-    }
-    return new GenericInternalRow(v);
+    return rows.result(r);
   }
 
   /** A row for a submitted request without a result: missing, or failed (FAILED batch). */
   private InternalRow restRow(String id) {
-    boolean batchFailed = part.mode() == TogetherInputPartition.Mode.FAILED_BATCH;
-    if (batchFailed) {
+    if (part.mode() == TogetherInputPartition.Mode.FAILED_BATCH) {
       failed++;
-    } else {
-      missing++;
+      return rows.failed(id, restCode, restMessage);
     }
-    return statusRow(id, batchFailed ? FAILED : MISSING, restCode, restMessage);
+    missing++;
+    return rows.missing(id, restCode, restMessage);
   }
 
   private InternalRow pendingRow(String id) {
     pending++;
-    return statusRow(id, PENDING, null, null);
+    return rows.pending(id);
   }
 
   /** A row when only ids are asked for: same columns, nothing but ids. */
   private InternalRow idRow(String id) {
-    return statusRow(id, null, null, null);
-  }
-
-  private InternalRow statusRow(String id, UTF8String status, UTF8String code, UTF8String message) {
-    Object[] v = new Object[columns.length];
-    for (int i = 0; i < columns.length; i++) {
-      switch (columns[i]) {
-        case CUSTOM_ID:
-          v[i] = UTF8String.fromString(id);
-          break;
-        case BATCH_ID:
-          v[i] = batchId;
-          break;
-        case STATUS:
-          v[i] = status;
-          break;
-        case ERROR_CODE:
-          v[i] = code;
-          break;
-        case ERROR_MESSAGE:
-          v[i] = message;
-          break;
-        default:
-          v[i] = null;
-      }
-    }
-    return new GenericInternalRow(v);
-  }
-
-  private static UTF8String utf8(String s) {
-    return s == null ? null : UTF8String.fromString(s);
+    return rows.idOnly(id);
   }
 
   private InputStream open(String fileId, String kind) {

@@ -1,7 +1,7 @@
 /**
  * The read side: {@code spark.read().format("together-batch").load(path)} (or the option {@code
  * batchId}) returns one row per submitted request, with the fixed {@link
- * io.github.sparktogetherbatch.read.ResultSchema}.
+ * io.github.sparktogetherbatch.codec.ResultSchema}.
  *
  * <p>Data flows manifest → poll → partitions → download → decode → rows: {@code
  * TogetherScanBuilder} (column pruning, no network call) → {@code TogetherScan} (planning on the

@@ -1,15 +1,9 @@
 package io.github.sparktogetherbatch.write;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.github.sparktogetherbatch.codec.CustomIds;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * 64-bit digests of {@code custom_id}s, to find duplicates across a whole write without holding the
@@ -22,16 +16,6 @@ import java.util.function.BiConsumer;
  * in 3,700 for a hundred million).
  */
 final class IdDigest {
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
-
-  /** Read limits for request lines: one line may be as large as a batch input file. */
-  static final StreamReadConstraints LARGE_INPUT =
-      StreamReadConstraints.builder()
-          .maxStringLength(Integer.MAX_VALUE)
-          .maxNumberLength(100_000)
-          .build();
-
   private IdDigest() {}
 
   private static final int RADIX_BITS = 13;
@@ -191,23 +175,7 @@ final class IdDigest {
 
   /** The digest of one custom_id: the hash of its JSON string literal's UTF-8 bytes. */
   static long of(String customId) {
-    byte[] b = quoted(customId);
-    return hash64(b, 0, b.length);
-  }
-
-  /** FNV-1a over the bytes, then MurmurHash3's 64-bit finalizer for avalanche. */
-  static long hash64(byte[] b, int off, int len) {
-    long h = FNV_OFFSET;
-    for (int i = off; i < off + len; i++) {
-      h ^= b[i] & 0xff;
-      h *= FNV_PRIME;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return CustomIds.digest(customId);
   }
 
   /** Values that occur more than once in a sorted array, each once, sorted. */
@@ -228,61 +196,5 @@ final class IdDigest {
   /** Whether a sorted array holds {@code v}. */
   static boolean contains(long[] sorted, long v) {
     return Arrays.binarySearch(sorted, v) >= 0;
-  }
-
-  /**
-   * Streams the custom_id of every line of a JSONL input file to {@code consumer} with the line's
-   * 1-based number. Reads with the streaming parser; only ids are kept.
-   */
-  static void forEachId(InputStream in, BiConsumer<String, Long> consumer) throws IOException {
-    JsonFactory f = new JsonFactory().setStreamReadConstraints(LARGE_INPUT);
-    try (JsonParser p = f.createParser(in)) {
-      long line = 0;
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        if (t != JsonToken.START_OBJECT) {
-          continue;
-        }
-        line++;
-        String id = null;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          p.nextToken();
-          if ("custom_id".equals(name)) {
-            id = p.getValueAsString();
-          } else {
-            p.skipChildren();
-          }
-        }
-        if (id != null) {
-          consumer.accept(id, line);
-        }
-      }
-    }
-  }
-
-  /** JSON string literal (quotes included) of {@code s}, UTF-8. */
-  static byte[] quoted(String s) {
-    int n = s.length();
-    byte[] plain = new byte[n + 2];
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
-        return quotedEscaped(s); // rare in ids: let Jackson escape and encode
-      }
-      plain[i + 1] = (byte) c;
-    }
-    plain[0] = '"';
-    plain[n + 1] = '"';
-    return plain;
-  }
-
-  private static byte[] quotedEscaped(String s) {
-    byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
-    byte[] out = new byte[body.length + 2];
-    out[0] = '"';
-    System.arraycopy(body, 0, out, 1, body.length);
-    out[out.length - 1] = '"';
-    return out;
   }
 }

@@ -4,6 +4,8 @@ import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
+import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
@@ -115,13 +117,13 @@ final class JobCommitter {
     boolean dirty;
     if (existing.isPresent() && truncate) {
       cancelOldJob(client, existing.get());
-      m = existing.get().replacedBy(mapping.endpoint, mapping.model);
+      m = existing.get().replacedBy(mapping.endpoint(), mapping.model());
       dirty = true;
     } else if (existing.isPresent()) {
       m = resumePending(client, existing.get(), created);
       dirty = false;
     } else {
-      m = JobManifest.newJob(mapping.endpoint, mapping.model);
+      m = JobManifest.newJob(mapping.endpoint(), mapping.model());
       dirty = true;
     }
 
@@ -184,7 +186,7 @@ final class JobCommitter {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         BatchJob b;
         try {
-          b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
+          b = client.createBatch(f.fileId(), mapping.endpoint(), mapping.batchModelId());
         } catch (RuntimeException e) {
           throw incomplete(persist(recorder, m, e), created, e);
         }
@@ -266,19 +268,19 @@ final class JobCommitter {
       if (repeated.length > 0) {
         throw new TogetherDataException(
             "Duplicate custom_id in column '"
-                + mapping.idColumn
+                + mapping.idColumn()
                 + "' (option 'idColumn'): "
                 + repeated.length
                 + " value(s) appear in more than one row "
                 + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
                 + "name them: run the check df.groupBy(\""
-                + mapping.idColumn
+                + mapping.idColumn()
                 + "\").count()"
                 + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
                 + "real write tells apart by the ids themselves). custom_id values must be unique "
                 + "across the whole write: "
                 + "deduplicate the rows (e.g. dropDuplicates(\""
-                + mapping.idColumn
+                + mapping.idColumn()
                 + "\")) or choose "
                 + "another 'idColumn'.");
       }
@@ -356,15 +358,15 @@ final class JobCommitter {
         continue;
       }
       for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
-        try (InputStream in = client.openFileContent(f.fileId())) {
-          IdDigest.forEachId(
-              in,
-              (id, line) -> {
-                if (IdDigest.contains(repeated, IdDigest.of(id))) {
-                  counts.merge(id, 1, Integer::sum);
-                  partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
-                }
-              });
+        try (InputStream raw = client.openFileContent(f.fileId());
+            RequestIds in = new RequestIds(raw)) {
+          while (in.next()) {
+            String id = in.id();
+            if (id != null && IdDigest.contains(repeated, IdDigest.of(id))) {
+              counts.merge(id, 1, Integer::sum);
+              partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
+            }
+          }
         } catch (IOException e) {
           deleteAll(client, files);
           throw new TogetherBatchException(
@@ -405,13 +407,13 @@ final class JobCommitter {
     }
     throw new TogetherDataException(
         "Duplicate custom_id in column '"
-            + mapping.idColumn
+            + mapping.idColumn()
             + "' (option 'idColumn'): "
             + named
             + " appear(s) in more than one row of the write. "
             + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
             + "dropDuplicates(\""
-            + mapping.idColumn
+            + mapping.idColumn()
             + "\")) or choose another 'idColumn'. Nothing was "
             + "submitted: no batch was created and the "
             + deleted
@@ -569,7 +571,7 @@ final class JobCommitter {
             + "creating their batches first",
         path,
         todo.size());
-    String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint;
+    String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint();
     for (JobManifest.PendingFile p : todo) {
       BatchJob b;
       try {

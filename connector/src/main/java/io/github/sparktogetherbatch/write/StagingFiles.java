@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.RequestEncoder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;

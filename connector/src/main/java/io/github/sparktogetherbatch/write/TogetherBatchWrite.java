@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ final class TogetherBatchWrite implements BatchWrite {
         + ", path="
         + config.path()
         + ", endpoint="
-        + mapping.endpoint
+        + mapping.endpoint()
         + (truncate ? ", overwrite" : "")
         + "}";
   }

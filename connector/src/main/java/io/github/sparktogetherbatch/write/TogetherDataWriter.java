@@ -2,6 +2,9 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
+import io.github.sparktogetherbatch.codec.RequestEncoder;
+import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
@@ -11,9 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -111,9 +114,9 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
               + " bytes as a JSONL line, more than 'maxBytesPerBatch' ("
               + config.maxBytesPerBatch()
               + " bytes), so it fits in no batch input file. Shorten its input (column '"
-              + mapping.inputColumn
+              + mapping.inputColumn()
               + "', option '"
-              + mapping.inputOption
+              + mapping.inputOption()
               + "') or the body.<field> "
               + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
     }
@@ -208,17 +211,16 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     if (repeated.length == 0) {
       return;
     }
-    Map<String, Long> firstSeen = new HashMap<>();
+    Set<String> seen = new HashSet<>();
     for (StagingFiles.Staged s : files) {
-      try (InputStream in = Files.newInputStream(s.path())) {
-        IdDigest.forEachId(
-            in,
-            (id, line) -> {
-              if (IdDigest.contains(repeated, IdDigest.of(id))
-                  && firstSeen.putIfAbsent(id, line) != null) {
-                throw duplicate(id);
-              }
-            });
+      try (InputStream raw = Files.newInputStream(s.path());
+          RequestIds in = new RequestIds(raw)) {
+        while (in.next()) {
+          String id = in.id();
+          if (id != null && IdDigest.contains(repeated, IdDigest.of(id)) && !seen.add(id)) {
+            throw duplicate(id);
+          }
+        }
       }
     }
   }
@@ -228,13 +230,13 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
         "custom_id '"
             + id
             + "' (column '"
-            + mapping.idColumn
+            + mapping.idColumn()
             + "', option 'idColumn') appears more than once in partition "
             + partitionId
             + ". custom_id "
             + "values must be unique across the whole write: deduplicate the rows (e.g. "
             + "dropDuplicates(\""
-            + mapping.idColumn
+            + mapping.idColumn()
             + "\")) or choose another 'idColumn'. Nothing was "
             + "submitted.");
   }

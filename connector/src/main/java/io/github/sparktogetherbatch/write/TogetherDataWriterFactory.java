@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;

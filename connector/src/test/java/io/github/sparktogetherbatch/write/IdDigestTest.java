@@ -1,56 +1,12 @@
 package io.github.sparktogetherbatch.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class IdDigestTest {
-  private static byte[] jackson(String s) {
-    byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
-    byte[] out = new byte[body.length + 2];
-    out[0] = '"';
-    System.arraycopy(body, 0, out, 1, body.length);
-    out[out.length - 1] = '"';
-    return out;
-  }
-
-  @Test
-  void quotedIsJacksonsStringLiteral() {
-    String[] fixed = {
-      "",
-      "0",
-      "-17",
-      "id-42",
-      "a\"b",
-      "back\\slash",
-      "tab\there",
-      "nl\n",
-      "\u0000",
-      "\u007f",
-      "\u00e9t\u00e9",
-      "\u4e2d",
-      "\ud83d\ude00",
-      "/slash"
-    };
-    for (String s : fixed) {
-      assertArrayEquals(jackson(s), IdDigest.quoted(s), s);
-    }
-    // A lone surrogate has no UTF-8 form: both refuse it.
-    assertThrows(IllegalArgumentException.class, () -> jackson("\ud800"));
-    assertThrows(IllegalArgumentException.class, () -> IdDigest.quoted("\ud800"));
-    Random rnd = new Random(3);
-    for (int i = 0; i < 10_000; i++) {
-      StringBuilder sb = new StringBuilder();
-      for (int j = rnd.nextInt(12); j > 0; j--) {
-        sb.append((char) (rnd.nextInt(4) == 0 ? rnd.nextInt(0x3000) : rnd.nextInt(0x80)));
-      }
-      assertArrayEquals(jackson(sb.toString()), IdDigest.quoted(sb.toString()), sb.toString());
-    }
-  }
-
   @Test
   void radixSortSortsLikeArraysSort() {
     Random rnd = new Random(5);
@@ -104,5 +60,12 @@ class IdDigestTest {
       IdDigest.mergeSorted(cursors, v -> merged[n[0]++] = v);
       assertArrayEquals(everything, merged, "round " + round);
     }
+  }
+
+  @Test
+  void digests() {
+    long[] sorted = {1, 2, 2, 3, 5, 5, 5, 8};
+    assertArrayEquals(new long[] {2, 5}, IdDigest.repeated(sorted));
+    assertNotEquals(IdDigest.of("a"), IdDigest.of("b"));
   }
 }

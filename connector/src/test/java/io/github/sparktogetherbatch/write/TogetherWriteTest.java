@@ -15,10 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
+import io.github.sparktogetherbatch.testing.WriteFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -287,7 +289,7 @@ class TogetherWriteTest {
     InputMapping mapping =
         InputMapping.resolve(
             org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"),
-            RequestEncoderTest.config(
+            WriteFixtures.config(
                 "model",
                 MODEL,
                 "baseUrl",
@@ -299,7 +301,7 @@ class TogetherWriteTest {
                 "stagingDir",
                 tmp.resolve("staging").toString()));
     io.github.sparktogetherbatch.config.WriteConfig config =
-        RequestEncoderTest.config(
+        WriteFixtures.config(
             "model",
             MODEL,
             "baseUrl",
@@ -314,7 +316,7 @@ class TogetherWriteTest {
     long bytes;
     try {
       for (int i = 0; i < 5; i++) {
-        w.write(RequestEncoderTest.row("q" + i));
+        w.write(WriteFixtures.row("q" + i));
       }
       Map<String, Long> before = values(w.currentMetricsValues());
       assertEquals(5L, before.get(WriteMetrics.REQUESTS_ENCODED));

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;

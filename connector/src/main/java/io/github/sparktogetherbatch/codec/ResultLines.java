@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.read;
+package io.github.sparktogetherbatch.codec;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The lines of a result file as byte ranges of one reusable buffer, for {@link
- * ResultDecoder#decode(byte[], int, int, ResultDecoder.Result)}: no UTF-8 decoding and no String
- * per line (a {@code BufferedReader} decoded every byte to a char and copied each line twice before
- * Jackson parsed it again). Lines end where {@link java.io.BufferedReader#readLine()} ends them: at
- * {@code \n}, {@code \r} or {@code \r\n}. The buffer grows to the longest line and holds nothing
- * else, so memory stays one line plus 64 KB. Not thread-safe.
+ * ResultDecoder#decode(byte[], int, int, DecodedResult)}: no UTF-8 decoding and no String per line
+ * (a {@code BufferedReader} decoded every byte to a char and copied each line twice before Jackson
+ * parsed it again). Lines end where {@link java.io.BufferedReader#readLine()} ends them: at {@code
+ * \n}, {@code \r} or {@code \r\n}. The buffer grows to the longest line and holds nothing else, so
+ * memory stays one line plus 64 KB. Not thread-safe.
  */
-final class ResultLines implements Closeable {
+public final class ResultLines implements Closeable {
   private static final int INITIAL = 64 * 1024;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,12 +36,12 @@ final class ResultLines implements Closeable {
   private int lineStart;
   private int lineLength;
 
-  ResultLines(InputStream in) {
+  public ResultLines(InputStream in) {
     this.in = in;
   }
 
   /** Moves to the next line; false at the end of the stream. */
-  boolean next() throws IOException {
+  public boolean next() throws IOException {
     if (skipLf) {
       if (start == end && !fill()) {
         return false;
@@ -128,20 +128,20 @@ final class ResultLines implements Closeable {
   }
 
   /** The buffer holding the current line (valid until the next call of {@link #next}). */
-  byte[] bytes() {
+  public byte[] bytes() {
     return buf;
   }
 
-  int offset() {
+  public int offset() {
     return lineStart;
   }
 
-  int length() {
+  public int length() {
     return lineLength;
   }
 
   /** Whether the current line is empty or whitespace only, as {@link String#isBlank()} says. */
-  boolean isBlank() {
+  public boolean isBlank() {
     for (int i = lineStart; i < lineStart + lineLength; i++) {
       int b = buf[i] & 0xff;
       if (b >= 0x80) {
@@ -155,7 +155,7 @@ final class ResultLines implements Closeable {
   }
 
   /** The current line decoded as a BufferedReader would (malformed UTF-8 replaced). */
-  String asString() {
+  public String asString() {
     return new String(buf, lineStart, lineLength, StandardCharsets.UTF_8);
   }
 

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.codec;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -41,7 +41,7 @@ final class JsonStrings {
   private JsonStrings() {}
 
   /** Appends {@code s[off, off + len)} escaped to {@code out} (no quotes added). */
-  static void escapeUtf8(byte[] s, int off, int len, RequestEncoder.Buffer out) {
+  static void escapeUtf8(byte[] s, int off, int len, BodyBuffer out) {
     int end = off + len;
     int run = off; // start of the bytes not yet copied
     int i = off;
@@ -72,7 +72,7 @@ final class JsonStrings {
         != 0;
   }
 
-  private static void writeEscape(int b, RequestEncoder.Buffer out) {
+  private static void writeEscape(int b, BodyBuffer out) {
     byte e = ESCAPE[b];
     if (e == 'u') {
       out.write('\\');

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,22 +11,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.testing.WriteFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Row → JSONL line, and the driver-side mapping checks; no Spark job, no server. */
 class RequestEncoderTest {
@@ -34,27 +27,15 @@ class RequestEncoderTest {
   private static final String SECRET_TEXT = "TOP-SECRET-PROMPT-TEXT";
 
   static WriteConfig config(String... kv) {
-    Map<String, String> cs = new HashMap<>();
-    cs.put("apiKey", "k-test");
-    cs.put("path", "/tmp/job");
-    for (int i = 0; i < kv.length; i += 2) {
-      cs.put(kv[i], kv[i + 1]);
-    }
-    Map<String, String> lower = new HashMap<>();
-    cs.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-    return WriteConfig.parse(lower, cs, name -> null, null);
+    return WriteFixtures.config(kv);
   }
 
   static StructType schema(String ddl) {
-    return StructType.fromDDL(ddl);
+    return WriteFixtures.schema(ddl);
   }
 
   static InternalRow row(Object... values) {
-    Object[] v = new Object[values.length];
-    for (int i = 0; i < values.length; i++) {
-      v[i] = values[i] instanceof String ? UTF8String.fromString((String) values[i]) : values[i];
-    }
-    return new GenericInternalRow(v);
+    return WriteFixtures.row(values);
   }
 
   static JsonNode line(RequestEncoder e) throws IOException {
@@ -110,7 +91,7 @@ class RequestEncoderTest {
     assertTrue(body.get("logprobs").isBoolean());
     assertTrue(body.get("seed").isNull());
     assertEquals("7", body.get("quoted").asText());
-    assertEquals(IdDigest.of("q-1"), e.idDigest());
+    assertEquals(CustomIds.digest("q-1"), e.idDigest());
   }
 
   @Test
@@ -139,8 +120,8 @@ class RequestEncoderTest {
     assertTrue(a.customId().matches("r-7-41-[0-9a-f]{8}"), a.customId());
     b.encode(row("other text", 1), 41);
     assertNotEquals(a.customId(), b.customId());
-    String longest = RequestEncoder.derivedId(Integer.MAX_VALUE, Long.MAX_VALUE, -1L);
-    assertTrue(longest.length() <= RequestEncoder.MAX_ID_CHARS, longest);
+    String longest = CustomIds.derivedId(Integer.MAX_VALUE, Long.MAX_VALUE, -1L);
+    assertTrue(longest.length() <= CustomIds.MAX_ID_CHARS, longest);
     assertEquals(a.customId(), line(a).get("custom_id").asText());
   }
 
@@ -349,54 +330,12 @@ class RequestEncoderTest {
 
   @Test
   void bodyFieldValues() {
-    assertEquals("200", InputMapping.toJson("200"));
-    assertEquals("true", InputMapping.toJson("true"));
-    assertEquals("{\"a\":[1,2]}", InputMapping.toJson(" {\"a\": [1, 2]} "));
-    assertEquals("\"hello\"", InputMapping.toJson("hello"));
-    assertEquals("\"2024-01-01\"", InputMapping.toJson("2024-01-01"));
-    assertEquals("\"{broken\"", InputMapping.toJson("{broken"));
-    assertEquals("null", InputMapping.toJson("null"));
-  }
-
-  @Test
-  void stagingRollsByRequestsAndBytes(@TempDir Path dir) throws IOException {
-    InputMapping m = InputMapping.resolve(schema("prompt STRING"), config("model", "m"));
-    RequestEncoder e = new RequestEncoder(m, 0);
-    e.encode(row("p"), 0);
-    int len = e.lineLength();
-    try (StagingFiles s = new StagingFiles(dir, "t", 3, 2L * len + len / 2)) {
-      for (int i = 0; i < 7; i++) {
-        e.encode(row("p"), 0);
-        s.append(e);
-      }
-      List<StagingFiles.Staged> files = s.finish();
-      assertEquals(4, files.size()); // 2 per file by bytes
-      long total = 0;
-      for (StagingFiles.Staged f : files) {
-        assertEquals(Files.size(f.path()), f.bytes());
-        assertTrue(f.bytes() <= 2L * len + len / 2);
-        total += f.requests();
-      }
-      assertEquals(7, total);
-    }
-    try (StagingFiles s = new StagingFiles(dir, "u", 3, 1_000_000)) {
-      for (int i = 0; i < 7; i++) {
-        e.encode(row("p"), 0);
-        s.append(e);
-      }
-      List<StagingFiles.Staged> files = s.finish();
-      assertEquals(List.of(3L, 3L, 1L), files.stream().map(StagingFiles.Staged::requests).toList());
-    }
-    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
-      assertEquals(0, left.count(), "close() deletes the staging");
-    }
-  }
-
-  @Test
-  void digests() {
-    long[] sorted = {1, 2, 2, 3, 5, 5, 5, 8};
-    org.junit.jupiter.api.Assertions.assertArrayEquals(
-        new long[] {2, 5}, IdDigest.repeated(sorted));
-    assertNotEquals(IdDigest.of("a"), IdDigest.of("b"));
+    assertEquals("200", BodyOptions.toJson("200"));
+    assertEquals("true", BodyOptions.toJson("true"));
+    assertEquals("{\"a\":[1,2]}", BodyOptions.toJson(" {\"a\": [1, 2]} "));
+    assertEquals("\"hello\"", BodyOptions.toJson("hello"));
+    assertEquals("\"2024-01-01\"", BodyOptions.toJson("2024-01-01"));
+    assertEquals("\"{broken\"", BodyOptions.toJson("{broken"));
+    assertEquals("null", BodyOptions.toJson("null"));
   }
 }

@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +34,7 @@ class JsonStringsTest {
     byte[] padded = new byte[s.length + 2 * pad];
     Arrays.fill(padded, (byte) '"');
     System.arraycopy(s, 0, padded, pad, s.length);
-    RequestEncoder.Buffer out = new RequestEncoder.Buffer();
+    BodyBuffer out = new BodyBuffer();
     JsonStrings.escapeUtf8(padded, pad, s.length, out);
     return Arrays.copyOf(out.buf, out.size);
   }

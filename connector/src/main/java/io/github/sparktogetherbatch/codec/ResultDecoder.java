@@ -1,11 +1,10 @@
-package io.github.sparktogetherbatch.read;
+package io.github.sparktogetherbatch.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * Jackson's streaming parser: no tree is built, fields may come in any order, unknown fields are
  * skipped, and the assistant content and raw response body are only materialised when asked for.
  *
- * <p>Line shapes (see {@code together-batch-api.md} §5):
+ * <p>Line shapes of Together's output and error files:
  *
  * <ul>
  *   <li>success: {@code {"custom_id", "response": {"status_code": 200, "body": {"model", "choices":
@@ -33,50 +32,19 @@ import java.nio.charset.StandardCharsets;
  * A null {@code error} (OpenAI style success lines) counts as no error. Not thread-safe; one per
  * partition reader.
  */
-final class ResultDecoder {
+public final class ResultDecoder {
   static final String UNRECOGNIZED_CODE = "unrecognized_result";
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
   /** The outcome of decoding a line. */
-  enum Outcome {
-    /** A result for {@link Result#customId}. */
+  public enum Outcome {
+    /** A result for {@link DecodedResult#customId}. */
     OK,
     /** Valid JSON object without a usable {@code custom_id}. */
     NO_CUSTOM_ID,
     /** Not a JSON object. */
     MALFORMED
-  }
-
-  /** The fields of one decoded line; reused from line to line. */
-  static final class Result {
-    String customId;
-    boolean failed;
-    String model;
-    String content;
-    String finishReason;
-    Integer promptTokens;
-    Integer completionTokens;
-    Integer totalTokens;
-    String errorCode;
-    String errorMessage;
-
-    /** The raw response body JSON (only when asked for). */
-    String response;
-
-    void clear() {
-      customId = null;
-      failed = false;
-      model = null;
-      content = null;
-      finishReason = null;
-      promptTokens = null;
-      completionTokens = null;
-      totalTokens = null;
-      errorCode = null;
-      errorMessage = null;
-      response = null;
-    }
   }
 
   private final boolean wantContent;
@@ -112,13 +80,13 @@ final class ResultDecoder {
    * @param wantContent whether to materialise the assistant content / completion text
    * @param wantResponse whether to keep the raw response body JSON
    */
-  ResultDecoder(boolean wantContent, boolean wantResponse) {
+  public ResultDecoder(boolean wantContent, boolean wantResponse) {
     this.wantContent = wantContent;
     this.wantResponse = wantResponse;
   }
 
   /** Decodes {@code line} into {@code out} (cleared first). Never throws on bad input. */
-  Outcome decode(String line, Result out) {
+  public Outcome decode(String line, DecodedResult out) {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
     return decode(b, 0, b.length, out);
   }
@@ -128,7 +96,7 @@ final class ResultDecoder {
    * with Jackson's byte-based parser straight over the buffer. Never throws on bad input; bytes
    * that are not UTF-8 make the line {@link Outcome#MALFORMED} (see {@link ResultLines}).
    */
-  Outcome decode(byte[] bytes, int offset, int length, Result out) {
+  public Outcome decode(byte[] bytes, int offset, int length, DecodedResult out) {
     lineBytes = bytes;
     lineOffset = offset;
     lineLength = length;
@@ -139,7 +107,7 @@ final class ResultDecoder {
     }
   }
 
-  private Outcome decodeLine(Result out) {
+  private Outcome decodeLine(DecodedResult out) {
     out.clear();
     topError.clear();
     responsePresent = false;
@@ -243,7 +211,7 @@ final class ResultDecoder {
     }
   }
 
-  private void readResponse(JsonParser p, JsonToken t, Result out) throws IOException {
+  private void readResponse(JsonParser p, JsonToken t, DecodedResult out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -277,7 +245,7 @@ final class ResultDecoder {
     }
   }
 
-  private void readBody(JsonParser p, Result out) throws IOException {
+  private void readBody(JsonParser p, DecodedResult out) throws IOException {
     int start = offset(p.currentTokenLocation().getByteOffset());
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -304,7 +272,7 @@ final class ResultDecoder {
     }
   }
 
-  private void readChoices(JsonParser p, JsonToken t, Result out) throws IOException {
+  private void readChoices(JsonParser p, JsonToken t, DecodedResult out) throws IOException {
     if (t != JsonToken.START_ARRAY) {
       p.skipChildren();
       return;
@@ -341,7 +309,7 @@ final class ResultDecoder {
     }
   }
 
-  private void readMessage(JsonParser p, JsonToken t, Result out) throws IOException {
+  private void readMessage(JsonParser p, JsonToken t, DecodedResult out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -357,7 +325,7 @@ final class ResultDecoder {
     }
   }
 
-  private static void readUsage(JsonParser p, JsonToken t, Result out) throws IOException {
+  private static void readUsage(JsonParser p, JsonToken t, DecodedResult out) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -432,64 +400,5 @@ final class ResultDecoder {
 
   private static int offset(long byteOffset) {
     return byteOffset > Integer.MAX_VALUE ? -1 : (int) byteOffset;
-  }
-
-  /**
-   * Streams a batch input file (JSONL requests), one request at a time, giving each request's
-   * {@code custom_id} and skipping its body without materialising it: only Jackson's buffer is
-   * held, whatever the size of a line. Not thread-safe.
-   */
-  static final class InputIds implements java.io.Closeable {
-    private final JsonParser parser;
-    private long requests;
-    private String id;
-
-    InputIds(InputStream in) throws IOException {
-      this.parser = JSON.createParser(in);
-    }
-
-    /**
-     * Moves to the next request.
-     *
-     * @return false at the end of the file
-     * @throws IOException on a read error or a line that is not a JSON object
-     */
-    boolean next() throws IOException {
-      JsonToken t = parser.nextToken();
-      if (t == null) {
-        return false;
-      }
-      if (t != JsonToken.START_OBJECT) {
-        throw new IOException("request " + (requests + 1) + " is not a JSON object");
-      }
-      String found = null;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken v = parser.nextToken();
-        if ("custom_id".equals(name)) {
-          found = scalarText(parser, v);
-        } else {
-          parser.skipChildren();
-        }
-      }
-      requests++;
-      id = found;
-      return true;
-    }
-
-    /** The current request's custom_id, or null when it has none. */
-    String id() {
-      return id;
-    }
-
-    /** Requests read so far. */
-    long requests() {
-      return requests;
-    }
-
-    @Override
-    public void close() throws IOException {
-      parser.close();
-    }
   }
 }

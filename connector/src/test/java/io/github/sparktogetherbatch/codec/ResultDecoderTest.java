@@ -1,18 +1,14 @@
-package io.github.sparktogetherbatch.read;
+package io.github.sparktogetherbatch.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultDecoderTest {
@@ -27,8 +23,8 @@ class ResultDecoderTest {
 
   private final ResultDecoder full = new ResultDecoder(true, true);
 
-  private ResultDecoder.Result decode(ResultDecoder d, String line) {
-    ResultDecoder.Result r = new ResultDecoder.Result();
+  private DecodedResult decode(ResultDecoder d, String line) {
+    DecodedResult r = new DecodedResult();
     assertEquals(ResultDecoder.Outcome.OK, d.decode(line, r), line);
     return r;
   }
@@ -40,7 +36,7 @@ class ResultDecoderTest {
             + "\"request_id\":\"abc\",\"body\":"
             + CHAT_BODY
             + "}}";
-    ResultDecoder.Result r = decode(full, line);
+    DecodedResult r = decode(full, line);
     assertEquals("request-1", r.customId);
     assertFalse(r.failed);
     assertEquals("m/x", r.model);
@@ -68,7 +64,7 @@ class ResultDecoderTest {
     byte[] buf = new byte[l.length + 20];
     java.util.Arrays.fill(buf, (byte) '{');
     System.arraycopy(l, 0, buf, 7, l.length);
-    ResultDecoder.Result r = new ResultDecoder.Result();
+    DecodedResult r = new DecodedResult();
     assertEquals(ResultDecoder.Outcome.OK, full.decode(buf, 7, l.length, r));
     assertEquals("r-\u00e9", r.customId);
     assertEquals("Hello \"there\" \u00e9", r.content);
@@ -81,7 +77,7 @@ class ResultDecoderTest {
     byte[] line =
         "{\"custom_id\":\"a\",\"error\":\"bad \u00ff\u00fe\"}"
             .getBytes(StandardCharsets.ISO_8859_1);
-    ResultDecoder.Result r = new ResultDecoder.Result();
+    DecodedResult r = new DecodedResult();
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode(line, 0, line.length, r));
     assertEquals(
         ResultDecoder.Outcome.OK, full.decode(new String(line, StandardCharsets.UTF_8), r));
@@ -96,7 +92,7 @@ class ResultDecoderTest {
             + "\"completion_tokens\":3},\"choices\":[{\"finish_reason\":\"length\",\"text\":\"one two\","
             + "\"index\":0},{\"text\":\"second choice\"}],\"model\":\"m/y\"},\"status_code\":200},"
             + "\"error\":null,\"custom_id\":\"c2\"}";
-    ResultDecoder.Result r = decode(full, line);
+    DecodedResult r = decode(full, line);
     assertEquals("c2", r.customId);
     assertFalse(r.failed);
     assertEquals("one two", r.content);
@@ -109,7 +105,7 @@ class ResultDecoderTest {
 
   @Test
   void errorObjectLine() {
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(
             full,
             "{\"custom_id\":\"req-1\",\"error\":{\"message\":"
@@ -124,7 +120,7 @@ class ResultDecoderTest {
 
   @Test
   void errorObjectWithTypeOnlyOrNoMessage() {
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(
             full,
             "{\"custom_id\":\"a\",\"error\":{\"type\":\"server_error\","
@@ -139,7 +135,7 @@ class ResultDecoderTest {
 
   @Test
   void errorStringLine() {
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(full, "{\"custom_id\":\"req-2\",\"error\":\"context length exceeded\"}");
     assertEquals("req-2", r.customId);
     assertTrue(r.failed);
@@ -152,7 +148,7 @@ class ResultDecoderTest {
     String body =
         "{\"error\":{\"message\":\"bad things\",\"type\":\"invalid_request_error\","
             + "\"code\":\"emulated_failure\"}}";
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(
             full,
             "{\"custom_id\":\"req-3\",\"response\":{\"status_code\":400,"
@@ -168,7 +164,7 @@ class ResultDecoderTest {
 
   @Test
   void errorResponseWithoutCodeOrBody() {
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(
             full,
             "{\"custom_id\":\"a\",\"response\":{\"status_code\":500,"
@@ -194,7 +190,7 @@ class ResultDecoderTest {
             + "{\"content\":\"hi\",\"reasoning\":{\"deep\":[1,2]}},\"finish_reason\":\"stop\",\"future\":[[]]}],"
             + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2,"
             + "\"details\":{\"cached\":0}},\"model\":\"m\",\"zzz\":{}}},\"trailing\":1.5e3}";
-    ResultDecoder.Result r = decode(full, line);
+    DecodedResult r = decode(full, line);
     assertEquals("u1", r.customId);
     assertFalse(r.failed);
     assertEquals("hi", r.content);
@@ -205,7 +201,7 @@ class ResultDecoderTest {
 
   @Test
   void numericCustomIdAndMissingTotal() {
-    ResultDecoder.Result r =
+    DecodedResult r =
         decode(
             full,
             "{\"custom_id\":17,\"response\":{\"status_code\":200,\"body\":"
@@ -222,7 +218,7 @@ class ResultDecoderTest {
     ResultDecoder lean = new ResultDecoder(false, false);
     String line =
         "{\"custom_id\":\"r\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}";
-    ResultDecoder.Result r = decode(lean, line);
+    DecodedResult r = decode(lean, line);
     assertNull(r.content);
     assertNull(r.response);
     assertEquals("stop", r.finishReason);
@@ -231,14 +227,14 @@ class ResultDecoderTest {
 
   @Test
   void neitherResponseNorError() {
-    ResultDecoder.Result r = decode(full, "{\"custom_id\":\"n\",\"error\":null,\"response\":null}");
+    DecodedResult r = decode(full, "{\"custom_id\":\"n\",\"error\":null,\"response\":null}");
     assertTrue(r.failed);
     assertEquals(ResultDecoder.UNRECOGNIZED_CODE, r.errorCode);
   }
 
   @Test
   void badLines() {
-    ResultDecoder.Result r = new ResultDecoder.Result();
+    DecodedResult r = new DecodedResult();
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode("not json", r));
     assertEquals(ResultDecoder.Outcome.MALFORMED, full.decode("[1,2]", r));
     assertEquals(
@@ -254,7 +250,7 @@ class ResultDecoderTest {
 
   @Test
   void reusedResultIsCleared() {
-    ResultDecoder.Result r = new ResultDecoder.Result();
+    DecodedResult r = new DecodedResult();
     full.decode(
         "{\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"body\":" + CHAT_BODY + "}}", r);
     full.decode("{\"custom_id\":\"b\",\"error\":\"e\"}", r);
@@ -273,39 +269,7 @@ class ResultDecoderTest {
         "{ \"custom_id\" : \"p\", \"response\" : { \"status_code\" : 200, \"body\" : "
             + MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body).replace("\n", " ")
             + " } }";
-    ResultDecoder.Result r = decode(full, pretty);
+    DecodedResult r = decode(full, pretty);
     assertEquals(body, MAPPER.readTree(r.response));
-  }
-
-  @Test
-  void inputIdsStreamSkipsBodies() throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      sb.append(
-              "{\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"custom_id ")
-          .append(i)
-          .append("\"}],\"custom_id\":\"nested\"},\"custom_id\":\"id-")
-          .append(i)
-          .append("\",\"method\":\"POST\"}\n");
-    }
-    sb.append("\n{\"body\":{}}\r\n");
-    List<String> ids = new ArrayList<>();
-    try (ResultDecoder.InputIds in =
-        new ResultDecoder.InputIds(
-            new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)))) {
-      while (in.next()) {
-        ids.add(in.id());
-      }
-      assertEquals(4, in.requests());
-    }
-    assertEquals(java.util.Arrays.asList("id-0", "id-1", "id-2", null), ids);
-
-    try (ResultDecoder.InputIds in =
-        new ResultDecoder.InputIds(
-            new ByteArrayInputStream(
-                "{\"custom_id\":\"a\"}\n[1]\n".getBytes(StandardCharsets.UTF_8)))) {
-      assertTrue(in.next());
-      assertThrows(IOException.class, in::next);
-    }
   }
 }
