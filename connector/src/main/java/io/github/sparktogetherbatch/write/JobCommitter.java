@@ -5,24 +5,17 @@ import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.InputMapping;
-import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
-import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.ids.DigestFiles;
+import io.github.sparktogetherbatch.ids.WriteDuplicateCheck;
 import io.github.sparktogetherbatch.manifest.JobManifest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -49,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JobCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(JobCommitter.class);
-  private static final int MAX_NAMED = 5;
 
   private final Configuration conf;
   private final String path;
@@ -108,7 +100,8 @@ final class JobCommitter {
       }
     }
     if (!mapping.idsDerived()) {
-      checkDuplicates(client, messages, files);
+      new WriteDuplicateCheck(mapping.idColumn(), digestFiles)
+          .check(client, messages, () -> deleteAll(client, files));
     }
 
     Optional<JobManifest> existing = JobManifest.read(path, conf);
@@ -261,29 +254,7 @@ final class JobCommitter {
   void commitDryRun(List<TogetherWriterCommitMessage> messages) {
     long ids = 0;
     if (!mapping.idsDerived()) {
-      for (TogetherWriterCommitMessage msg : messages) {
-        ids += msg.idCount();
-      }
-      long[] repeated = repeatedAcross(messages);
-      if (repeated.length > 0) {
-        throw new TogetherDataException(
-            "Duplicate custom_id in column '"
-                + mapping.idColumn()
-                + "' (option 'idColumn'): "
-                + repeated.length
-                + " value(s) appear in more than one row "
-                + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
-                + "name them: run the check df.groupBy(\""
-                + mapping.idColumn()
-                + "\").count()"
-                + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
-                + "real write tells apart by the ids themselves). custom_id values must be unique "
-                + "across the whole write: "
-                + "deduplicate the rows (e.g. dropDuplicates(\""
-                + mapping.idColumn()
-                + "\")) or choose "
-                + "another 'idColumn'.");
-      }
+      ids = new WriteDuplicateCheck(mapping.idColumn(), digestFiles).checkDigestsOnly(messages);
     }
     LOG.info(
         "Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
@@ -331,176 +302,6 @@ final class JobCommitter {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  /**
-   * Fails the write when a custom_id occurs in more than one task, after deleting every uploaded
-   * file. Equal digests are confirmed by reading the ids back from the uploaded files.
-   */
-  private void checkDuplicates(
-      TogetherClient client,
-      List<TogetherWriterCommitMessage> messages,
-      List<TogetherWriterCommitMessage.UploadedFile> files) {
-    long[] repeated;
-    try {
-      repeated = repeatedAcross(messages);
-    } catch (RuntimeException e) {
-      deleteAll(client, files);
-      throw e;
-    }
-    if (repeated.length == 0) {
-      return;
-    }
-    // Confirm: read the ids with a repeated digest back from the files that hold them.
-    Map<String, TreeSet<Integer>> partitions = new LinkedHashMap<>();
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (!msg.hasDigests() || !intersects(msg, repeated)) {
-        continue;
-      }
-      for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
-        try (InputStream raw = client.openFileContent(f.fileId());
-            RequestIds in = new RequestIds(raw)) {
-          while (in.next()) {
-            String id = in.id();
-            if (id != null && IdDigest.contains(repeated, IdDigest.of(id))) {
-              counts.merge(id, 1, Integer::sum);
-              partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
-            }
-          }
-        } catch (IOException e) {
-          deleteAll(client, files);
-          throw new TogetherBatchException(
-              "Could not read back input file "
-                  + f.fileId()
-                  + " to confirm a possible duplicate custom_id: "
-                  + e.getMessage()
-                  + ". Nothing was "
-                  + "submitted; the uploaded files were deleted. Run the write again.",
-              new UncheckedIOException(e));
-        }
-      }
-    }
-    List<String> dups = new ArrayList<>();
-    for (Map.Entry<String, Integer> e : counts.entrySet()) {
-      if (e.getValue() > 1) {
-        dups.add(e.getKey());
-      }
-    }
-    if (dups.isEmpty()) {
-      LOG.debug("{} custom_id digest collision(s) of distinct ids; no duplicates", repeated.length);
-      return;
-    }
-    int deleted = deleteAll(client, files);
-    StringBuilder named = new StringBuilder();
-    for (int i = 0; i < Math.min(MAX_NAMED, dups.size()); i++) {
-      String id = dups.get(i);
-      named
-          .append(i == 0 ? "" : ", ")
-          .append('\'')
-          .append(id)
-          .append("' (partitions ")
-          .append(partitions.get(id))
-          .append(')');
-    }
-    if (dups.size() > MAX_NAMED) {
-      named.append(" and ").append(dups.size() - MAX_NAMED).append(" more");
-    }
-    throw new TogetherDataException(
-        "Duplicate custom_id in column '"
-            + mapping.idColumn()
-            + "' (option 'idColumn'): "
-            + named
-            + " appear(s) in more than one row of the write. "
-            + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
-            + "dropDuplicates(\""
-            + mapping.idColumn()
-            + "\")) or choose another 'idColumn'. Nothing was "
-            + "submitted: no batch was created and the "
-            + deleted
-            + " uploaded input file(s) were "
-            + "deleted.");
-  }
-
-  /**
-   * The digests repeated across every task's sorted custom_id digests, merged as streams. Digest
-   * files are read {@link TaskDigests#MAX_FAN_IN} at a time: past that many, groups of them are
-   * first merged into longer files next to them (deleted with the write's folder), so that the
-   * driver never holds more than that many open streams and buffers, whatever the task count.
-   */
-  private long[] repeatedAcross(List<TogetherWriterCommitMessage> messages) {
-    List<DigestCursor> cursors = new ArrayList<>();
-    try {
-      List<String> files = new ArrayList<>();
-      List<Long> counts = new ArrayList<>();
-      for (TogetherWriterCommitMessage msg : messages) {
-        if (msg.idDigests() != null) {
-          cursors.add(DigestCursor.of(msg.idDigests()));
-        } else if (msg.digestFile() != null) {
-          files.add(msg.digestFile());
-          counts.add(msg.idCount());
-        }
-      }
-      for (int pass = 1; files.size() > TaskDigests.MAX_FAN_IN; pass++) {
-        List<String> merged = new ArrayList<>();
-        List<Long> mergedCounts = new ArrayList<>();
-        for (int i = 0; i < files.size(); i += TaskDigests.MAX_FAN_IN) {
-          int end = Math.min(files.size(), i + TaskDigests.MAX_FAN_IN);
-          merged.add(
-              digestFiles.writeMerged(
-                  pass, merged.size(), files.subList(i, end), counts.subList(i, end)));
-          mergedCounts.add(counts.subList(i, end).stream().mapToLong(Long::longValue).sum());
-        }
-        files = merged;
-        counts = mergedCounts;
-      }
-      for (int j = 0; j < files.size(); j++) {
-        cursors.add(digestFiles.open(files.get(j), counts.get(j)));
-      }
-      return IdDigest.repeatedAcross(cursors);
-    } catch (IOException e) {
-      for (DigestCursor c : cursors) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // reported below
-        }
-      }
-      throw new TogetherBatchException(
-          "Could not read the custom_id digests of the write's tasks "
-              + "("
-              + (digestFiles == null ? "" : digestFiles.dir() + ", ")
-              + "used to find duplicate "
-              + "ids): "
-              + e.getMessage()
-              + ". Nothing was submitted. Run the write again.",
-          new UncheckedIOException(e));
-    }
-  }
-
-  private boolean intersects(TogetherWriterCommitMessage msg, long[] repeated) {
-    try {
-      return IdDigest.intersects(cursor(msg), repeated);
-    } catch (IOException e) {
-      throw new TogetherBatchException(
-          "Could not read the custom_id digests of partition "
-              + msg.partitionId()
-              + ": "
-              + e.getMessage()
-              + ". Nothing was submitted. Run the write "
-              + "again.",
-          new UncheckedIOException(e));
-    }
-  }
-
-  private DigestCursor cursor(TogetherWriterCommitMessage msg) throws IOException {
-    if (msg.idDigests() != null) {
-      return DigestCursor.of(msg.idDigests());
-    }
-    if (digestFiles == null) {
-      throw new IOException("no place for digest files was set up");
-    }
-    return digestFiles.open(msg.digestFile(), msg.idCount());
-  }
 
   private int deleteAll(
       TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {

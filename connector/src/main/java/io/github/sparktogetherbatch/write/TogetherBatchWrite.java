@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.write;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,19 +4,16 @@ import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.codec.RequestEncoder;
-import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.ids.DigestFiles;
+import io.github.sparktogetherbatch.ids.TaskDuplicateCheck;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -44,9 +41,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private final int attempt;
   private final RequestEncoder encoder;
   private final StagingFiles staging;
-  private final TaskDigests digests;
-  private final DigestFiles digestFiles;
-  private org.apache.hadoop.fs.Path digestFile;
+  private final TaskDuplicateCheck ids;
   private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
   private TogetherClient client;
   private long rows;
@@ -73,17 +68,18 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
             filePrefix(writeId, partitionId, attempt),
             config.maxRequestsPerBatch(),
             config.maxBytesPerBatch());
-    this.digestFiles = digestFiles;
-    this.digests =
+    this.ids =
         mapping.idsDerived()
             ? null
-            : new TaskDigests(
+            : new TaskDuplicateCheck(
                 stagingDir(config)
                     .resolve(
-                        filePrefix(writeId, partitionId, attempt)
-                            + "-t"
-                            + taskId
-                            + "-digests.bin"));
+                        filePrefix(writeId, partitionId, attempt) + "-t" + taskId + "-digests.bin"),
+                digestFiles,
+                partitionId,
+                taskId,
+                attempt,
+                mapping.idColumn());
   }
 
   static Path stagingDir(WriteConfig config) {
@@ -121,8 +117,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
               + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
     }
     staging.append(encoder);
-    if (digests != null) {
-      digests.add(encoder.idDigest());
+    if (ids != null) {
+      ids.add(encoder.idDigest());
     }
     rows++;
   }
@@ -132,21 +128,16 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     List<StagingFiles.Staged> files = staging.finish();
     long[] sorted = null;
     String sortedFile = null;
-    long ids = 0;
-    if (digests != null) {
-      ids = digests.count();
-      long[] repeated;
-      if (!digests.fitMessage()) {
-        // Too many ids for the commit message: the merged digests go next to the job.
-        digestFile = digestFiles.fileFor(partitionId, taskId, attempt);
-        repeated = digestFiles.write(digestFile, digests);
-        sortedFile = digestFile.toString();
-      } else {
-        sorted = digests.sortedInMemory();
-        repeated = IdDigest.repeated(sorted);
+    long idCount = 0;
+    if (ids != null) {
+      idCount = ids.count();
+      List<Path> staged = new ArrayList<>();
+      for (StagingFiles.Staged s : files) {
+        staged.add(s.path());
       }
-      digests.close();
-      checkDuplicates(repeated, files);
+      ids.finish(staged);
+      sorted = ids.sortedDigests();
+      sortedFile = ids.digestFile();
     }
     if (config.dryRun()) {
       LOG.debug(
@@ -159,7 +150,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
           files.size(),
           staging.bytesStaged());
       return new TogetherWriterCommitMessage(
-          partitionId, taskId, attempt, uploaded, sorted, sortedFile, ids, 0);
+          partitionId, taskId, attempt, uploaded, sorted, sortedFile, idCount, 0);
     }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
@@ -191,7 +182,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
         uploaded,
         sorted,
         sortedFile,
-        ids,
+        idCount,
         client == null ? 0 : client.stats().retries());
   }
 
@@ -200,45 +191,6 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     if (tc != null) {
       tc.killTaskIfInterrupted();
     }
-  }
-
-  /**
-   * Fails when two rows of this task share a custom_id. Equal digests are confirmed by re-reading
-   * the staged ids, so only a real duplicate fails.
-   */
-  private void checkDuplicates(long[] repeated, List<StagingFiles.Staged> files)
-      throws IOException {
-    if (repeated.length == 0) {
-      return;
-    }
-    Set<String> seen = new HashSet<>();
-    for (StagingFiles.Staged s : files) {
-      try (InputStream raw = Files.newInputStream(s.path());
-          RequestIds in = new RequestIds(raw)) {
-        while (in.next()) {
-          String id = in.id();
-          if (id != null && IdDigest.contains(repeated, IdDigest.of(id)) && !seen.add(id)) {
-            throw duplicate(id);
-          }
-        }
-      }
-    }
-  }
-
-  private TogetherDataException duplicate(String id) {
-    return new TogetherDataException(
-        "custom_id '"
-            + id
-            + "' (column '"
-            + mapping.idColumn()
-            + "', option 'idColumn') appears more than once in partition "
-            + partitionId
-            + ". custom_id "
-            + "values must be unique across the whole write: deduplicate the rows (e.g. "
-            + "dropDuplicates(\""
-            + mapping.idColumn()
-            + "\")) or choose another 'idColumn'. Nothing was "
-            + "submitted.");
   }
 
   @Override
@@ -261,8 +213,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     } finally {
       uploaded.clear();
       staging.deleteAll();
-      if (digestFile != null) {
-        digestFiles.deleteQuietly(digestFile);
+      if (ids != null) {
+        ids.deleteDigestFile();
       }
     }
   }
@@ -270,8 +222,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   @Override
   public void close() {
     staging.close();
-    if (digests != null) {
-      digests.close();
+    if (ids != null) {
+      ids.close();
     }
     if (client != null) {
       client.close();

@@ -1,6 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.LogCapture;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import io.github.sparktogetherbatch.testing.WriteFixtures;
+import io.github.sparktogetherbatch.testing.WriteTestSupport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,11 +1,11 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.batches;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.client;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.inputFiles;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.lines;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.manifest;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.batches;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.client;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.inputFiles;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.lines;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,12 +1,12 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.MODEL;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.batches;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.client;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.inputFiles;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.lines;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.manifest;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.MODEL;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.batches;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.client;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.inputFiles;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.lines;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,6 +21,7 @@ import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import io.github.sparktogetherbatch.testing.WriteFixtures;
+import io.github.sparktogetherbatch.testing.WriteTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

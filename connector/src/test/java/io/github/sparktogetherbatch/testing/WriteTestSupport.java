@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.testing;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -8,7 +8,6 @@ import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
-import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,14 +22,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Shared helpers of the writer's tests against the emulator. */
-final class WriteTestSupport {
-  static final String MODEL = "emulator/echo";
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class WriteTestSupport {
+  public static final String MODEL = "emulator/echo";
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private WriteTestSupport() {}
 
   /** A write to the emulator with the test key and model. */
-  static DataFrameWriter<Row> writer(Dataset<Row> df, EmulatorExtension emu) {
+  public static DataFrameWriter<Row> writer(Dataset<Row> df, EmulatorExtension emu) {
     return df.write()
         .format("together-batch")
         .option("apiKey", EmulatorExtension.TEST_API_KEY)
@@ -38,7 +37,7 @@ final class WriteTestSupport {
         .option("model", MODEL);
   }
 
-  static TogetherClient client(EmulatorExtension emu) {
+  public static TogetherClient client(EmulatorExtension emu) {
     return new TogetherClient(
         TogetherClientConfig.builder()
             .baseUrl(emu.baseUrl())
@@ -46,12 +45,12 @@ final class WriteTestSupport {
             .build());
   }
 
-  static Optional<JobManifest> manifest(SparkSession spark, String path) {
+  public static Optional<JobManifest> manifest(SparkSession spark, String path) {
     return JobManifest.read(path, HadoopConfs.forSession(spark));
   }
 
   /** The emulator's batch input files (purpose batch-api). */
-  static List<JsonNode> inputFiles(EmulatorExtension emu) {
+  public static List<JsonNode> inputFiles(EmulatorExtension emu) {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode f : emu.emulator().state().path("files")) {
       if ("batch-api".equals(f.path("purpose").asText())) {
@@ -61,14 +60,14 @@ final class WriteTestSupport {
     return out;
   }
 
-  static List<JsonNode> batches(EmulatorExtension emu) {
+  public static List<JsonNode> batches(EmulatorExtension emu) {
     List<JsonNode> out = new ArrayList<>();
     emu.emulator().state().path("batches").forEach(out::add);
     return out;
   }
 
   /** Every line of a file, as JSON. */
-  static List<JsonNode> lines(TogetherClient client, String fileId) {
+  public static List<JsonNode> lines(TogetherClient client, String fileId) {
     List<JsonNode> out = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(
@@ -84,7 +83,7 @@ final class WriteTestSupport {
   }
 
   /** The first throwable of {@code type} in the cause chain (Spark wraps executor errors). */
-  static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+  public static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
         return type.cast(c);
@@ -95,7 +94,7 @@ final class WriteTestSupport {
   }
 
   /** Every message in the cause chain, joined. */
-  static String messages(Throwable t) {
+  public static String messages(Throwable t) {
     StringBuilder sb = new StringBuilder();
     for (Throwable c = t; c != null; c = c.getCause()) {
       sb.append(c.getClass().getName()).append(": ").append(c.getMessage()).append('\n');

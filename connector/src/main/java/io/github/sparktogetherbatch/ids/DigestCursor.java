@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.ids;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;

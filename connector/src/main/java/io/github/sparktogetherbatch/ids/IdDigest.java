@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.ids;
 
 import io.github.sparktogetherbatch.codec.CustomIds;
 import java.io.IOException;

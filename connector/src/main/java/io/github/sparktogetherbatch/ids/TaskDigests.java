@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.ids;
 
 import java.io.Closeable;
 import java.io.IOException;

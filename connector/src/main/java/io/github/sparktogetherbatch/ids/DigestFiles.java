@@ -1,4 +1,4 @@
-package io.github.sparktogetherbatch.write;
+package io.github.sparktogetherbatch.ids;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the folder when the write ends, committed or not. 8 bytes per row, next to the 300 or so of each
  * request uploaded.
  */
-final class DigestFiles implements Serializable {
+public final class DigestFiles implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DigestFiles.class);
   static final String TEMP_DIR = "_stb_temporary";
@@ -53,7 +53,7 @@ final class DigestFiles implements Serializable {
   }
 
   /** For a write to {@code jobPath}, with the path qualified so that executors resolve it alike. */
-  static DigestFiles forWrite(Configuration conf, String jobPath, String writeId) {
+  public static DigestFiles forWrite(Configuration conf, String jobPath, String writeId) {
     try {
       Path p = new Path(jobPath);
       FileSystem fs = p.getFileSystem(conf);
@@ -144,7 +144,7 @@ final class DigestFiles implements Serializable {
   }
 
   /** Best effort: deletes this write's folder, and {@value #TEMP_DIR} when nothing else is left. */
-  void deleteAll() {
+  public void deleteAll() {
     Path temp = new Path(dir).getParent();
     deleteFolders(conf(), temp, List.of(new Path(dir).getName()));
     if (!jobPathExisted) {
@@ -162,7 +162,8 @@ final class DigestFiles implements Serializable {
    * Best effort: deletes the folders of earlier writes to {@code jobPath} (interrupted writes whose
    * drivers died before deleting them), and {@value #TEMP_DIR} when nothing else is left.
    */
-  static void deleteFoldersOf(Configuration conf, String jobPath, Collection<String> writeIds) {
+  public static void deleteFoldersOf(
+      Configuration conf, String jobPath, Collection<String> writeIds) {
     deleteFolders(conf, new Path(new Path(jobPath), TEMP_DIR), writeIds);
   }
 
