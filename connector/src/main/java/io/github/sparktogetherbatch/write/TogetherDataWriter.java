@@ -11,7 +11,6 @@ import io.github.sparktogetherbatch.ids.TaskDuplicateCheck;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
-  static final String STAGING_SUBDIR = "spark-together-batch";
 
   private final WriteConfig config;
   private final InputMapping mapping;
@@ -62,39 +60,20 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     TaskContext tc = TaskContext.get();
     this.attempt = tc == null ? 0 : tc.attemptNumber();
     this.encoder = new RequestEncoder(mapping, partitionId);
+    Path dir = WriteFileNames.stagingDir(config);
+    String prefix = WriteFileNames.taskPrefix(writeId, partitionId, attempt);
     this.staging =
-        new StagingFiles(
-            stagingDir(config),
-            filePrefix(writeId, partitionId, attempt),
-            config.maxRequestsPerBatch(),
-            config.maxBytesPerBatch());
+        new StagingFiles(dir, prefix, config.maxRequestsPerBatch(), config.maxBytesPerBatch());
     this.ids =
         mapping.idsDerived()
             ? null
             : new TaskDuplicateCheck(
-                stagingDir(config)
-                    .resolve(
-                        filePrefix(writeId, partitionId, attempt) + "-t" + taskId + "-digests.bin"),
+                dir.resolve(WriteFileNames.digestSpillFile(prefix, taskId)),
                 digestFiles,
                 partitionId,
                 taskId,
                 attempt,
                 mapping.idColumn());
-  }
-
-  static Path stagingDir(WriteConfig config) {
-    String base =
-        config.stagingDir() != null ? config.stagingDir() : System.getProperty("java.io.tmpdir");
-    return Paths.get(base, STAGING_SUBDIR);
-  }
-
-  /** Names of a write's files start with {@code stb-<writeId>-}. */
-  static String filePrefix(String writeId, int partitionId, int attempt) {
-    return String.format("%sp%05d-a%d", writePrefix(writeId), partitionId, attempt);
-  }
-
-  static String writePrefix(String writeId) {
-    return "stb-" + writeId + "-";
   }
 
   @Override

@@ -43,7 +43,7 @@ class DryRunWriteTest {
     JsonNode requests = EMU.emulator().state().path("requests");
     assertEquals(0, requests.size(), "requests to the API: " + requests);
     assertFalse(WriteTestSupport.manifest(spark, path()).isPresent(), "a manifest was written");
-    Path staging = tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR);
+    Path staging = tmp.resolve("staging").resolve(WriteFileNames.STAGING_SUBDIR);
     if (Files.exists(staging)) {
       try (Stream<Path> left = Files.list(staging)) {
         assertEquals(0, left.count(), "staged files left");

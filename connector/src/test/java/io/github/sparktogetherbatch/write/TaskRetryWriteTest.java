@@ -120,7 +120,7 @@ class TaskRetryWriteTest {
       assertTrue(batchInputs.contains(f.get("id").asText()));
       assertTrue(f.get("filename").asText().contains("-a1-"), "uploaded by the second attempt");
     }
-    try (Stream<Path> left = Files.list(staging.resolve(TogetherDataWriter.STAGING_SUBDIR))) {
+    try (Stream<Path> left = Files.list(staging.resolve(WriteFileNames.STAGING_SUBDIR))) {
       assertEquals(Collections.emptyList(), left.toList(), "staging cleaned up");
     }
   }

@@ -339,7 +339,7 @@ class TogetherWriteTest {
       w.close();
     }
     try (java.util.stream.Stream<Path> left =
-        Files.list(tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR))) {
+        Files.list(tmp.resolve("staging").resolve(WriteFileNames.STAGING_SUBDIR))) {
       assertEquals(0, left.count(), "staging deleted on close");
     }
     long fileBytes = 0;
