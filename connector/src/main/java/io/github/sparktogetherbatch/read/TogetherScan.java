@@ -193,7 +193,7 @@ final class TogetherScan implements Scan, Batch {
             b.id(),
             b.error(),
             job,
-            TogetherPartitionReader.BATCH_FAILED_CODE);
+            UnansweredRows.BATCH_FAILED_CODE);
       } else {
         mode = TogetherInputPartition.Mode.RESULTS;
         if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {
