@@ -38,12 +38,12 @@ public final class TogetherBatchCatalog implements TableCatalog {
 
   @Override
   public Table loadTable(Identifier ident) {
-    return new TogetherBatchTable(TogetherBatchDataSource.JobRef.fromIdentifier(ident));
+    return new TogetherBatchTable(JobRef.fromIdentifier(ident));
   }
 
   @Override
   public boolean tableExists(Identifier ident) {
-    TogetherBatchDataSource.JobRef job = TogetherBatchDataSource.JobRef.fromIdentifier(ident);
+    JobRef job = JobRef.fromIdentifier(ident);
     if (job.path == null) {
       return true;
     }

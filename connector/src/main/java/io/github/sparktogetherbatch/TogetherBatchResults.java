@@ -1,6 +1,6 @@
 package io.github.sparktogetherbatch;
 
-import io.github.sparktogetherbatch.read.ResultSchema;
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.github.sparktogetherbatch;
 
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.config.WriteConfig;
-import io.github.sparktogetherbatch.read.ResultSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;
@@ -23,9 +23,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * requests.
  */
 final class TogetherBatchTable implements SupportsRead, SupportsWrite {
-  private final TogetherBatchDataSource.JobRef job;
+  private final JobRef job;
 
-  TogetherBatchTable(TogetherBatchDataSource.JobRef job) {
+  TogetherBatchTable(JobRef job) {
     this.job = job;
   }
 
@@ -50,7 +50,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-    ReadConfig config = ReadConfig.parse(withJob(options), System::getenv, sparkVersion());
+    ReadConfig config = ReadConfig.parse(job.addTo(options), System::getenv, sparkVersion());
     return new TogetherScanBuilder(config);
   }
 
@@ -59,20 +59,8 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     CaseInsensitiveStringMap options = info.options();
     WriteConfig config =
         WriteConfig.parse(
-            withJob(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());
+            job.addTo(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());
     return new TogetherWriteBuilder(info, config);
-  }
-
-  /** The options, with the job's path or batch ids when the options themselves lack them. */
-  private CaseInsensitiveStringMap withJob(CaseInsensitiveStringMap options) {
-    java.util.Map<String, String> m = new java.util.HashMap<>(options.asCaseSensitiveMap());
-    if (job.path != null && !options.containsKey("path")) {
-      m.put("path", job.path);
-    }
-    if (job.batchIds != null && !options.containsKey("batchid")) {
-      m.put("batchId", job.batchIds);
-    }
-    return new CaseInsensitiveStringMap(m);
   }
 
   static String sparkVersion() {

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;

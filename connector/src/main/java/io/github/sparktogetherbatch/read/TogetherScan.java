@@ -8,6 +8,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -192,7 +193,7 @@ final class TogetherScan implements Scan, Batch {
             b.id(),
             b.error(),
             job,
-            TogetherPartitionReader.BATCH_FAILED_CODE);
+            UnansweredRows.BATCH_FAILED_CODE);
       } else {
         mode = TogetherInputPartition.Mode.RESULTS;
         if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {

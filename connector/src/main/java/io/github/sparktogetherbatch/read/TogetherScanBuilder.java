@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import java.util.ArrayList;
 import java.util.HashSet;

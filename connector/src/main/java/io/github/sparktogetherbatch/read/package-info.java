@@ -1,13 +1,15 @@
 /**
  * The read side: {@code spark.read().format("together-batch").load(path)} (or the option {@code
  * batchId}) returns one row per submitted request, with the fixed {@link
- * io.github.sparktogetherbatch.read.ResultSchema}.
+ * io.github.sparktogetherbatch.codec.ResultSchema}.
  *
  * <p>Data flows manifest → poll → partitions → download → decode → rows: {@code
  * TogetherScanBuilder} (column pruning, no network call) → {@code TogetherScan} (planning on the
  * driver: finds the batches, waits with {@code BatchPoller}, one {@code TogetherInputPartition} per
  * batch) → {@code TogetherPartitionReader} on the executors (streams the input, output and error
- * files, decodes each line with {@code ResultDecoder}, reconciles) → {@code ReadMetrics}.
+ * files through {@code BatchFiles} in phases: {@code InputIdRows}, {@code ResultFileRows}, {@code
+ * UnansweredRows}; lines decoded and rows built by the codec's {@code ResultDecoder} and {@code
+ * ResultRowBuilder}) → {@code ReadCounters} → the task's read metrics.
  *
  * <p>Semantics:
  *

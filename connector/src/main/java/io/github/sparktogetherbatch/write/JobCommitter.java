@@ -1,36 +1,27 @@
 package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.BatchJob;
-import io.github.sparktogetherbatch.client.BatchStatus;
-import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
-import io.github.sparktogetherbatch.exceptions.TogetherApiException;
-import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.ids.DigestFiles;
+import io.github.sparktogetherbatch.ids.WriteDuplicateCheck;
 import io.github.sparktogetherbatch.manifest.JobManifest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's half of a write, without Spark: checks custom_ids across tasks, records the uploaded
- * files in the job manifest, creates one batch per file, and cleans up. One instance per write; it
- * remembers which files got a batch (or were recorded as pending) so that an abort after a failed
- * commit deletes only what nothing refers to.
+ * The driver's half of a write, without Spark: checks custom_ids across tasks ({@link
+ * WriteDuplicateCheck}), starts from the job at the path as the SaveMode's {@link CommitMode} says
+ * (append resumes an interrupted write, overwrite cancels and replaces the old job), records the
+ * uploaded files in the job manifest, creates one batch per file, and has {@link WriteCleanup}
+ * sweep the write's orphaned files. One instance per write.
  *
  * <p>Order of {@link #commit}, and what a failure at each point leaves:
  *
@@ -47,50 +38,36 @@ import org.slf4j.LoggerFactory;
  */
 final class JobCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(JobCommitter.class);
-  private static final int MAX_NAMED = 5;
 
   private final Configuration conf;
   private final String path;
   private final InputMapping mapping;
   private final String writeId;
-  private final boolean truncate;
+  private final CommitMode mode;
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
   private final DigestFiles digestFiles;
-
-  /** Input files that have a batch recorded in the manifest. */
-  private final Set<String> batched = new HashSet<>();
-
-  /** Input files recorded as pending in the manifest (kept for a resume). */
-  private final Set<String> pending = new HashSet<>();
+  private final WriteCleanup cleanup;
 
   JobCommitter(
       Configuration conf,
       String path,
       InputMapping mapping,
       String writeId,
-      boolean truncate,
-      AtomicLong batchesCreated) {
-    this(conf, path, mapping, writeId, truncate, batchesCreated, new AtomicLong(), null);
-  }
-
-  JobCommitter(
-      Configuration conf,
-      String path,
-      InputMapping mapping,
-      String writeId,
-      boolean truncate,
+      CommitMode mode,
       AtomicLong batchesCreated,
       AtomicLong httpRetries,
-      DigestFiles digestFiles) {
+      DigestFiles digestFiles,
+      WriteCleanup cleanup) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
     this.writeId = writeId;
-    this.truncate = truncate;
+    this.mode = mode;
     this.batchesCreated = batchesCreated;
     this.httpRetries = httpRetries;
     this.digestFiles = digestFiles;
+    this.cleanup = cleanup;
   }
 
   /** Commits the write; returns the manifest as last written. */
@@ -106,31 +83,21 @@ final class JobCommitter {
       }
     }
     if (!mapping.idsDerived()) {
-      checkDuplicates(client, messages, files);
+      new WriteDuplicateCheck(mapping.idColumn(), digestFiles)
+          .check(client, messages, () -> cleanup.discard(client, files));
     }
 
     Optional<JobManifest> existing = JobManifest.read(path, conf);
-    JobManifest m;
     List<String> created = new ArrayList<>();
-    boolean dirty;
-    if (existing.isPresent() && truncate) {
-      cancelOldJob(client, existing.get());
-      m = existing.get().replacedBy(mapping.endpoint, mapping.model);
-      dirty = true;
-    } else if (existing.isPresent()) {
-      m = resumePending(client, existing.get(), created);
-      dirty = false;
-    } else {
-      m = JobManifest.newJob(mapping.endpoint, mapping.model);
-      dirty = true;
-    }
+    CommitMode.Start start = mode.begin(client, existing, created);
+    JobManifest m = start.manifest();
 
     if (files.isEmpty() && created.isEmpty()) {
       LOG.warn(
           "The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
               + "created{}",
           path,
-          existing.isPresent() && !truncate
+          start.keepsOldBatches()
               ? " (the job there keeps its " + m.batches().size() + " batch(es))"
               : "; the job there has no batches (a read returns no rows)");
     }
@@ -141,16 +108,16 @@ final class JobCommitter {
       }
       m = m.withPendingFiles(intent).commit(path, conf);
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        pending.add(f.fileId());
+        cleanup.recordedPending(f.fileId());
       }
-    } else if (dirty) {
+    } else if (start.unwritten()) {
       m = m.commit(path, conf);
     }
 
     if (!files.isEmpty()) {
       m = createBatches(client, files, m, created);
     }
-    sweepOrphans(client, batched);
+    cleanup.sweepAfterCommit(client);
     long retries = client.stats().retries();
     for (TogetherWriterCommitMessage msg : messages) {
       retries += msg.httpRetries();
@@ -180,13 +147,13 @@ final class JobCommitter {
       JobManifest m,
       List<String> created) {
     try (ManifestRecorder recorder =
-        new ManifestRecorder(path, conf, m, "stb-manifest-" + writeId)) {
+        new ManifestRecorder(path, conf, m, WriteFileNames.manifestThread(writeId))) {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         BatchJob b;
         try {
-          b = client.createBatch(f.fileId(), mapping.endpoint, mapping.batchModelId());
+          b = client.createBatch(f.fileId(), mapping.endpoint(), mapping.batchModelId());
         } catch (RuntimeException e) {
-          throw incomplete(persist(recorder, m, e), created, e);
+          throw incomplete(path, persist(recorder, m, e), created, e);
         }
         created.add(b.id());
         batchesCreated.incrementAndGet();
@@ -206,12 +173,11 @@ final class JobCommitter {
                     f.bytes(),
                     b.createdAt() == null ? Instant.now() : b.createdAt(),
                     writeId));
-        batched.add(f.fileId());
-        pending.remove(f.fileId());
+        cleanup.batchCreated(f.fileId());
         try {
           recorder.record(m);
         } catch (RuntimeException e) {
-          throw incomplete(persist(recorder, m, e), created, e);
+          throw incomplete(path, persist(recorder, m, e), created, e);
         }
       }
       try {
@@ -226,7 +192,7 @@ final class JobCommitter {
               e.getMessage());
           return onDisk;
         }
-        throw incomplete(onDisk, created, e);
+        throw incomplete(path, onDisk, created, e);
       }
     }
   }
@@ -259,29 +225,7 @@ final class JobCommitter {
   void commitDryRun(List<TogetherWriterCommitMessage> messages) {
     long ids = 0;
     if (!mapping.idsDerived()) {
-      for (TogetherWriterCommitMessage msg : messages) {
-        ids += msg.idCount();
-      }
-      long[] repeated = repeatedAcross(messages);
-      if (repeated.length > 0) {
-        throw new TogetherDataException(
-            "Duplicate custom_id in column '"
-                + mapping.idColumn
-                + "' (option 'idColumn'): "
-                + repeated.length
-                + " value(s) appear in more than one row "
-                + "of the write (found by their 64-bit digests; a dry run uploads nothing, so it cannot "
-                + "name them: run the check df.groupBy(\""
-                + mapping.idColumn
-                + "\").count()"
-                + ".filter(\"count > 1\"); if it finds none, two distinct ids share a digest, which a "
-                + "real write tells apart by the ids themselves). custom_id values must be unique "
-                + "across the whole write: "
-                + "deduplicate the rows (e.g. dropDuplicates(\""
-                + mapping.idColumn
-                + "\")) or choose "
-                + "another 'idColumn'.");
-      }
+      ids = new WriteDuplicateCheck(mapping.idColumn(), digestFiles).checkDigestsOnly(messages);
     }
     LOG.info(
         "Dry run {} to {}: {} task(s) encoded, checked and staged their rows{}; nothing was "
@@ -293,336 +237,11 @@ final class JobCommitter {
   }
 
   /**
-   * After a failed write (or a failed commit): deletes the uploaded files that have no batch and
-   * are not recorded as pending in the manifest, and any other file of this write left in the
-   * account. Never throws.
-   */
-  void abort(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
-    int deleted = 0;
-    try {
-      for (TogetherWriterCommitMessage msg : messages) {
-        for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
-          if (!batched.contains(f.fileId()) && !pending.contains(f.fileId())) {
-            client.deleteQuietly(f.fileId());
-            deleted++;
-          }
-        }
-      }
-      Set<String> keep = new HashSet<>(batched);
-      keep.addAll(pending);
-      sweepOrphans(client, keep);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "Clean-up after the failed write {} to {} did not finish: {}",
-          writeId,
-          path,
-          e.getMessage());
-    }
-    LOG.info(
-        "Write {} to {} aborted: deleted {} uploaded input file(s){}",
-        writeId,
-        path,
-        deleted,
-        pending.isEmpty()
-            ? ""
-            : "; " + pending.size() + " file(s) stay pending in the manifest " + "for a resume");
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  /**
-   * Fails the write when a custom_id occurs in more than one task, after deleting every uploaded
-   * file. Equal digests are confirmed by reading the ids back from the uploaded files.
-   */
-  private void checkDuplicates(
-      TogetherClient client,
-      List<TogetherWriterCommitMessage> messages,
-      List<TogetherWriterCommitMessage.UploadedFile> files) {
-    long[] repeated;
-    try {
-      repeated = repeatedAcross(messages);
-    } catch (RuntimeException e) {
-      deleteAll(client, files);
-      throw e;
-    }
-    if (repeated.length == 0) {
-      return;
-    }
-    // Confirm: read the ids with a repeated digest back from the files that hold them.
-    Map<String, TreeSet<Integer>> partitions = new LinkedHashMap<>();
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (TogetherWriterCommitMessage msg : messages) {
-      if (!msg.hasDigests() || !intersects(msg, repeated)) {
-        continue;
-      }
-      for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
-        try (InputStream in = client.openFileContent(f.fileId())) {
-          IdDigest.forEachId(
-              in,
-              (id, line) -> {
-                if (IdDigest.contains(repeated, IdDigest.of(id))) {
-                  counts.merge(id, 1, Integer::sum);
-                  partitions.computeIfAbsent(id, k -> new TreeSet<>()).add(msg.partitionId());
-                }
-              });
-        } catch (IOException e) {
-          deleteAll(client, files);
-          throw new TogetherBatchException(
-              "Could not read back input file "
-                  + f.fileId()
-                  + " to confirm a possible duplicate custom_id: "
-                  + e.getMessage()
-                  + ". Nothing was "
-                  + "submitted; the uploaded files were deleted. Run the write again.",
-              new UncheckedIOException(e));
-        }
-      }
-    }
-    List<String> dups = new ArrayList<>();
-    for (Map.Entry<String, Integer> e : counts.entrySet()) {
-      if (e.getValue() > 1) {
-        dups.add(e.getKey());
-      }
-    }
-    if (dups.isEmpty()) {
-      LOG.debug("{} custom_id digest collision(s) of distinct ids; no duplicates", repeated.length);
-      return;
-    }
-    int deleted = deleteAll(client, files);
-    StringBuilder named = new StringBuilder();
-    for (int i = 0; i < Math.min(MAX_NAMED, dups.size()); i++) {
-      String id = dups.get(i);
-      named
-          .append(i == 0 ? "" : ", ")
-          .append('\'')
-          .append(id)
-          .append("' (partitions ")
-          .append(partitions.get(id))
-          .append(')');
-    }
-    if (dups.size() > MAX_NAMED) {
-      named.append(" and ").append(dups.size() - MAX_NAMED).append(" more");
-    }
-    throw new TogetherDataException(
-        "Duplicate custom_id in column '"
-            + mapping.idColumn
-            + "' (option 'idColumn'): "
-            + named
-            + " appear(s) in more than one row of the write. "
-            + "custom_id values must be unique across the whole write: deduplicate the rows (e.g. "
-            + "dropDuplicates(\""
-            + mapping.idColumn
-            + "\")) or choose another 'idColumn'. Nothing was "
-            + "submitted: no batch was created and the "
-            + deleted
-            + " uploaded input file(s) were "
-            + "deleted.");
-  }
-
-  /**
-   * The digests repeated across every task's sorted custom_id digests, merged as streams. Digest
-   * files are read {@link TaskDigests#MAX_FAN_IN} at a time: past that many, groups of them are
-   * first merged into longer files next to them (deleted with the write's folder), so that the
-   * driver never holds more than that many open streams and buffers, whatever the task count.
-   */
-  private long[] repeatedAcross(List<TogetherWriterCommitMessage> messages) {
-    List<DigestCursor> cursors = new ArrayList<>();
-    try {
-      List<String> files = new ArrayList<>();
-      List<Long> counts = new ArrayList<>();
-      for (TogetherWriterCommitMessage msg : messages) {
-        if (msg.idDigests() != null) {
-          cursors.add(DigestCursor.of(msg.idDigests()));
-        } else if (msg.digestFile() != null) {
-          files.add(msg.digestFile());
-          counts.add(msg.idCount());
-        }
-      }
-      for (int pass = 1; files.size() > TaskDigests.MAX_FAN_IN; pass++) {
-        List<String> merged = new ArrayList<>();
-        List<Long> mergedCounts = new ArrayList<>();
-        for (int i = 0; i < files.size(); i += TaskDigests.MAX_FAN_IN) {
-          int end = Math.min(files.size(), i + TaskDigests.MAX_FAN_IN);
-          merged.add(
-              digestFiles.writeMerged(
-                  pass, merged.size(), files.subList(i, end), counts.subList(i, end)));
-          mergedCounts.add(counts.subList(i, end).stream().mapToLong(Long::longValue).sum());
-        }
-        files = merged;
-        counts = mergedCounts;
-      }
-      for (int j = 0; j < files.size(); j++) {
-        cursors.add(digestFiles.open(files.get(j), counts.get(j)));
-      }
-      return IdDigest.repeatedAcross(cursors);
-    } catch (IOException e) {
-      for (DigestCursor c : cursors) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // reported below
-        }
-      }
-      throw new TogetherBatchException(
-          "Could not read the custom_id digests of the write's tasks "
-              + "("
-              + (digestFiles == null ? "" : digestFiles.dir() + ", ")
-              + "used to find duplicate "
-              + "ids): "
-              + e.getMessage()
-              + ". Nothing was submitted. Run the write again.",
-          new UncheckedIOException(e));
-    }
-  }
-
-  private boolean intersects(TogetherWriterCommitMessage msg, long[] repeated) {
-    try {
-      return IdDigest.intersects(cursor(msg), repeated);
-    } catch (IOException e) {
-      throw new TogetherBatchException(
-          "Could not read the custom_id digests of partition "
-              + msg.partitionId()
-              + ": "
-              + e.getMessage()
-              + ". Nothing was submitted. Run the write "
-              + "again.",
-          new UncheckedIOException(e));
-    }
-  }
-
-  private DigestCursor cursor(TogetherWriterCommitMessage msg) throws IOException {
-    if (msg.idDigests() != null) {
-      return DigestCursor.of(msg.idDigests());
-    }
-    if (digestFiles == null) {
-      throw new IOException("no place for digest files was set up");
-    }
-    return digestFiles.open(msg.digestFile(), msg.idCount());
-  }
-
-  private int deleteAll(
-      TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
-    for (TogetherWriterCommitMessage.UploadedFile f : files) {
-      client.deleteQuietly(f.fileId());
-    }
-    sweepOrphans(client, Set.of());
-    return files.size();
-  }
-
-  /** Overwrite: cancels the old job's unfinished batches and drops its pending files. */
-  private void cancelOldJob(TogetherClient client, JobManifest old) {
-    List<String> cancelled = new ArrayList<>();
-    for (JobManifest.BatchEntry e : old.batches()) {
-      try {
-        BatchJob b = client.getBatch(e.batchId());
-        if (!b.isTerminal() && b.status() != BatchStatus.CANCELING) {
-          client.cancelBatch(b.id());
-          cancelled.add(b.id());
-        }
-      } catch (TogetherApiException ex) {
-        if (ex.statusCode() == 404) {
-          continue;
-        }
-        throw new TogetherJobException(
-            "Could not cancel batch "
-                + e.batchId()
-                + " of the job at "
-                + path
-                + " that this write overwrites: "
-                + ex.getMessage()
-                + ". The old job's manifest "
-                + "is unchanged"
-                + (cancelled.isEmpty() ? "" : " (batches cancelled so far: " + cancelled + ")")
-                + "; nothing new was submitted. Run the write again.",
-            old.batchIds(),
-            ex);
-      }
-    }
-    for (JobManifest.PendingFile p : old.pendingFiles()) {
-      BatchJob b = client.findBatchForInputFile(p.inputFileId());
-      if (b == null) {
-        client.deleteQuietly(p.inputFileId());
-      } else if (!b.isTerminal() && b.status() != BatchStatus.CANCELING) {
-        client.cancelBatch(b.id());
-        cancelled.add(b.id());
-      }
-    }
-    LOG.info(
-        "Overwriting the job {} at {}: cancelled {} unfinished batch(es) {}",
-        old.jobId(),
-        path,
-        cancelled.size(),
-        cancelled);
-  }
-
-  /**
-   * Append: gives each pending file of an earlier, interrupted write its batch — the one that
-   * already exists for it, else a new one — recording each in the manifest as it goes.
-   */
-  private JobManifest resumePending(TogetherClient client, JobManifest m, List<String> created) {
-    List<JobManifest.PendingFile> todo = new ArrayList<>(m.pendingFiles());
-    if (todo.isEmpty()) {
-      return m;
-    }
-    LOG.info(
-        "The job at {} has {} input file(s) without a batch from an interrupted write; "
-            + "creating their batches first",
-        path,
-        todo.size());
-    String endpoint = m.endpoint() != null ? m.endpoint() : mapping.endpoint;
-    for (JobManifest.PendingFile p : todo) {
-      BatchJob b;
-      try {
-        b = client.findBatchForInputFile(p.inputFileId());
-        if (b != null) {
-          LOG.info(
-              "Recorded batch {}, which already existed for pending input file {}",
-              b.id(),
-              p.inputFileId());
-        } else {
-          b = client.createBatch(p.inputFileId(), endpoint, null);
-          batchesCreated.incrementAndGet();
-          LOG.info(
-              "Created batch {} for pending input file {} ({} requests) of the job at {}",
-              b.id(),
-              p.inputFileId(),
-              p.requests(),
-              path);
-        }
-      } catch (RuntimeException e) {
-        throw incomplete(m, created, e);
-      }
-      created.add(b.id());
-      try {
-        m =
-            m.withBatch(
-                    new JobManifest.BatchEntry(
-                        b.id(),
-                        p.inputFileId(),
-                        p.requests(),
-                        p.bytes(),
-                        b.createdAt() == null ? Instant.now() : b.createdAt(),
-                        p.writeId()))
-                .commit(path, conf);
-      } catch (RuntimeException e) {
-        throw incomplete(m, created, e);
-      }
-    }
-    // The interrupted writes' custom_id digests, if their drivers died before deleting them.
-    Set<String> writes = new HashSet<>();
-    for (JobManifest.PendingFile p : todo) {
-      writes.add(p.writeId());
-    }
-    DigestFiles.deleteFoldersOf(conf, path, writes);
-    return m;
-  }
-
-  /**
    * The error for a write whose batches were not all created (or not all recorded): what the
    * manifest at the path ({@code onDisk}) now holds and how to finish the job.
    */
-  private TogetherJobException incomplete(
-      JobManifest onDisk, List<String> created, RuntimeException cause) {
+  static TogetherJobException incomplete(
+      String path, JobManifest onDisk, List<String> created, RuntimeException cause) {
     List<String> unlisted = new ArrayList<>(created);
     unlisted.removeAll(onDisk.batchIds());
     return new TogetherJobException(
@@ -662,29 +281,5 @@ final class JobCommitter {
       }
     }
     return out;
-  }
-
-  /**
-   * Deletes this write's files that nothing refers to: files uploaded by task attempts whose
-   * results Spark dropped (e.g. a lost executor after its upload). Found by name ({@code
-   * stb-<writeId>-...}). Best effort.
-   */
-  private void sweepOrphans(TogetherClient client, Set<String> keep) {
-    String prefix = TogetherDataWriter.writePrefix(writeId);
-    int n = 0;
-    try {
-      for (FileObject f : client.listFiles()) {
-        if (f.filename() != null && f.filename().startsWith(prefix) && !keep.contains(f.id())) {
-          client.deleteQuietly(f.id());
-          n++;
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Could not look for leftover input files of write {}: {}", writeId, e.getMessage());
-      return;
-    }
-    if (n > 0) {
-      LOG.info("Deleted {} input file(s) of write {} that no batch refers to", n, writeId);
-    }
   }
 }

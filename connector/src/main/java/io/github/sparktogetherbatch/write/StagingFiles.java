@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.RequestEncoder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * A task's rolling local JSONL files: lines go into the current file through a buffer, and a new
  * file starts whenever the next line would take the current one past the request or byte limit of
  * one batch. Each file becomes one batch input file. Files are named {@code <prefix>-NNN.jsonl}
- * (the same name is used for the upload, so a write's files can be found in the account).
+ * ({@link WriteFileNames}; the same name is used for the upload, so a write's files can be found in
+ * the account).
  */
 final class StagingFiles implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
@@ -81,7 +83,7 @@ final class StagingFiles implements Closeable {
 
   private void open() throws IOException {
     Files.createDirectories(dir);
-    currentName = String.format("%s-%03d.jsonl", prefix, finished.size());
+    currentName = WriteFileNames.stagedFile(prefix, finished.size());
     current = dir.resolve(currentName);
     out =
         new Unsynchronized(

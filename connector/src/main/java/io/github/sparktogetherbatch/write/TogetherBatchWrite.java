@@ -1,11 +1,14 @@
 package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batch write: executors stage and upload (see {@link TogetherDataWriter}), then the driver
- * creates one batch per uploaded file and records the job (see {@link JobCommitter}). Uses Spark's
- * commit coordinator, so only one attempt per partition uploads.
+ * creates one batch per uploaded file and records the job (see {@link JobCommitter}), or, when the
+ * write fails, deletes what it uploaded (see {@link WriteCleanup}). Uses Spark's commit
+ * coordinator, so only one attempt per partition uploads.
  */
 final class TogetherBatchWrite implements BatchWrite {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherBatchWrite.class);
@@ -28,6 +32,7 @@ final class TogetherBatchWrite implements BatchWrite {
   private final boolean truncate;
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
+  private final WriteCleanup cleanup;
   private JobCommitter committer;
   private DigestFiles digestFiles;
 
@@ -44,6 +49,7 @@ final class TogetherBatchWrite implements BatchWrite {
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
     this.httpRetries = httpRetries;
+    this.cleanup = new WriteCleanup(config.path(), writeId);
   }
 
   @Override
@@ -84,7 +90,7 @@ final class TogetherBatchWrite implements BatchWrite {
         return; // nothing was uploaded; executors delete their own staging
       }
       try (TogetherClient client = new TogetherClient(config.client())) {
-        committer().abort(client, ours(messages));
+        cleanup.abort(client, ours(messages));
       } catch (RuntimeException e) {
         LOG.warn(
             "Clean-up after the failed write {} to {} failed: {}",
@@ -99,16 +105,23 @@ final class TogetherBatchWrite implements BatchWrite {
 
   private synchronized JobCommitter committer() {
     if (committer == null) {
+      Configuration conf = HadoopConfs.forSession(SparkSession.active());
+      CommitMode mode =
+          truncate
+              ? new OverwriteMode(config.path(), mapping.endpoint(), mapping.model())
+              : new AppendMode(
+                  conf, config.path(), mapping.endpoint(), mapping.model(), batchesCreated);
       committer =
           new JobCommitter(
-              HadoopConfs.forSession(SparkSession.active()),
+              conf,
               config.path(),
               mapping,
               writeId,
-              truncate,
+              mode,
               batchesCreated,
               httpRetries,
-              digestFiles());
+              digestFiles(),
+              cleanup);
     }
     return committer;
   }
@@ -149,7 +162,7 @@ final class TogetherBatchWrite implements BatchWrite {
         + ", path="
         + config.path()
         + ", endpoint="
-        + mapping.endpoint
+        + mapping.endpoint()
         + (truncate ? ", overwrite" : "")
         + "}";
   }

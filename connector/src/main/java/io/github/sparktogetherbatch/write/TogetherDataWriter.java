@@ -2,17 +2,17 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
+import io.github.sparktogetherbatch.codec.RequestEncoder;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.ids.DigestFiles;
+import io.github.sparktogetherbatch.ids.TaskDuplicateCheck;
+import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
-  static final String STAGING_SUBDIR = "spark-together-batch";
 
   private final WriteConfig config;
   private final InputMapping mapping;
@@ -40,9 +39,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private final int attempt;
   private final RequestEncoder encoder;
   private final StagingFiles staging;
-  private final TaskDigests digests;
-  private final DigestFiles digestFiles;
-  private org.apache.hadoop.fs.Path digestFile;
+  private final TaskDuplicateCheck ids;
   private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
   private TogetherClient client;
   private long rows;
@@ -63,38 +60,20 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     TaskContext tc = TaskContext.get();
     this.attempt = tc == null ? 0 : tc.attemptNumber();
     this.encoder = new RequestEncoder(mapping, partitionId);
+    Path dir = WriteFileNames.stagingDir(config);
+    String prefix = WriteFileNames.taskPrefix(writeId, partitionId, attempt);
     this.staging =
-        new StagingFiles(
-            stagingDir(config),
-            filePrefix(writeId, partitionId, attempt),
-            config.maxRequestsPerBatch(),
-            config.maxBytesPerBatch());
-    this.digestFiles = digestFiles;
-    this.digests =
+        new StagingFiles(dir, prefix, config.maxRequestsPerBatch(), config.maxBytesPerBatch());
+    this.ids =
         mapping.idsDerived()
             ? null
-            : new TaskDigests(
-                stagingDir(config)
-                    .resolve(
-                        filePrefix(writeId, partitionId, attempt)
-                            + "-t"
-                            + taskId
-                            + "-digests.bin"));
-  }
-
-  static Path stagingDir(WriteConfig config) {
-    String base =
-        config.stagingDir() != null ? config.stagingDir() : System.getProperty("java.io.tmpdir");
-    return Paths.get(base, STAGING_SUBDIR);
-  }
-
-  /** Names of a write's files start with {@code stb-<writeId>-}. */
-  static String filePrefix(String writeId, int partitionId, int attempt) {
-    return String.format("%sp%05d-a%d", writePrefix(writeId), partitionId, attempt);
-  }
-
-  static String writePrefix(String writeId) {
-    return "stb-" + writeId + "-";
+            : new TaskDuplicateCheck(
+                dir.resolve(WriteFileNames.digestSpillFile(prefix, taskId)),
+                digestFiles,
+                partitionId,
+                taskId,
+                attempt,
+                mapping.idColumn());
   }
 
   @Override
@@ -110,15 +89,15 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
               + " bytes as a JSONL line, more than 'maxBytesPerBatch' ("
               + config.maxBytesPerBatch()
               + " bytes), so it fits in no batch input file. Shorten its input (column '"
-              + mapping.inputColumn
+              + mapping.inputColumn()
               + "', option '"
-              + mapping.inputOption
+              + mapping.inputOption()
               + "') or the body.<field> "
               + "options, or raise 'maxBytesPerBatch' (Together's limit is 100MB).");
     }
     staging.append(encoder);
-    if (digests != null) {
-      digests.add(encoder.idDigest());
+    if (ids != null) {
+      ids.add(encoder.idDigest());
     }
     rows++;
   }
@@ -128,21 +107,16 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     List<StagingFiles.Staged> files = staging.finish();
     long[] sorted = null;
     String sortedFile = null;
-    long ids = 0;
-    if (digests != null) {
-      ids = digests.count();
-      long[] repeated;
-      if (!digests.fitMessage()) {
-        // Too many ids for the commit message: the merged digests go next to the job.
-        digestFile = digestFiles.fileFor(partitionId, taskId, attempt);
-        repeated = digestFiles.write(digestFile, digests);
-        sortedFile = digestFile.toString();
-      } else {
-        sorted = digests.sortedInMemory();
-        repeated = IdDigest.repeated(sorted);
+    long idCount = 0;
+    if (ids != null) {
+      idCount = ids.count();
+      List<Path> staged = new ArrayList<>();
+      for (StagingFiles.Staged s : files) {
+        staged.add(s.path());
       }
-      digests.close();
-      checkDuplicates(repeated, files);
+      ids.finish(staged);
+      sorted = ids.sortedDigests();
+      sortedFile = ids.digestFile();
     }
     if (config.dryRun()) {
       LOG.debug(
@@ -155,7 +129,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
           files.size(),
           staging.bytesStaged());
       return new TogetherWriterCommitMessage(
-          partitionId, taskId, attempt, uploaded, sorted, sortedFile, ids, 0);
+          partitionId, taskId, attempt, uploaded, sorted, sortedFile, idCount, 0);
     }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());
@@ -187,7 +161,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
         uploaded,
         sorted,
         sortedFile,
-        ids,
+        idCount,
         client == null ? 0 : client.stats().retries());
   }
 
@@ -196,46 +170,6 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     if (tc != null) {
       tc.killTaskIfInterrupted();
     }
-  }
-
-  /**
-   * Fails when two rows of this task share a custom_id. Equal digests are confirmed by re-reading
-   * the staged ids, so only a real duplicate fails.
-   */
-  private void checkDuplicates(long[] repeated, List<StagingFiles.Staged> files)
-      throws IOException {
-    if (repeated.length == 0) {
-      return;
-    }
-    Map<String, Long> firstSeen = new HashMap<>();
-    for (StagingFiles.Staged s : files) {
-      try (InputStream in = Files.newInputStream(s.path())) {
-        IdDigest.forEachId(
-            in,
-            (id, line) -> {
-              if (IdDigest.contains(repeated, IdDigest.of(id))
-                  && firstSeen.putIfAbsent(id, line) != null) {
-                throw duplicate(id);
-              }
-            });
-      }
-    }
-  }
-
-  private TogetherDataException duplicate(String id) {
-    return new TogetherDataException(
-        "custom_id '"
-            + id
-            + "' (column '"
-            + mapping.idColumn
-            + "', option 'idColumn') appears more than once in partition "
-            + partitionId
-            + ". custom_id "
-            + "values must be unique across the whole write: deduplicate the rows (e.g. "
-            + "dropDuplicates(\""
-            + mapping.idColumn
-            + "\")) or choose another 'idColumn'. Nothing was "
-            + "submitted.");
   }
 
   @Override
@@ -258,8 +192,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     } finally {
       uploaded.clear();
       staging.deleteAll();
-      if (digestFile != null) {
-        digestFiles.deleteQuietly(digestFile);
+      if (ids != null) {
+        ids.deleteDigestFile();
       }
     }
   }
@@ -267,8 +201,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   @Override
   public void close() {
     staging.close();
-    if (digests != null) {
-      digests.close();
+    if (ids != null) {
+      ids.close();
     }
     if (client != null) {
       client.close();

@@ -1,6 +1,8 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.ids.DigestFiles;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.DataWriterFactory;

@@ -1,6 +1,8 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.connector.metric.CustomMetric;
@@ -30,8 +32,8 @@ final class TogetherWrite implements Write {
         + (truncate ? "overwrite of " : "write to ")
         + config.path()
         + " ("
-        + mapping.endpoint
-        + (mapping.model == null ? "" : ", model " + mapping.model)
+        + mapping.endpoint()
+        + (mapping.model() == null ? "" : ", model " + mapping.model())
         + ")";
   }
 

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
@@ -46,14 +47,14 @@ public final class TogetherWriteBuilder implements SupportsTruncate {
           JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
       if (existing.isPresent()
           && existing.get().endpoint() != null
-          && !existing.get().endpoint().equals(mapping.endpoint)) {
+          && !existing.get().endpoint().equals(mapping.endpoint())) {
         throw new TogetherConfigException(
             "The job at "
                 + config.path()
                 + " uses the endpoint "
                 + existing.get().endpoint()
                 + ", but this write's 'endpoint' is "
-                + mapping.endpoint
+                + mapping.endpoint()
                 + ". A job has one endpoint: write to another path, or replace the job with "
                 + "mode(\"overwrite\").");
       }

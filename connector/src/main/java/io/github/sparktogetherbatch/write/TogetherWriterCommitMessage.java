@@ -1,16 +1,19 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.ids.TaskIds;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
 /**
  * What one task uploaded: its input files (id, name, requests, bytes) and, when ids come from a
- * column, where the sorted {@link IdDigest}s of its custom_ids are, so the driver can find
- * duplicates across tasks before it creates any batch: in this message when there are at most
- * {@link TaskDigests#MESSAGE_LIMIT} (64 KB), else in a file next to the job ({@link DigestFiles}).
+ * column, where the sorted digests of its custom_ids are, so the driver can find duplicates across
+ * tasks before it creates any batch ({@link io.github.sparktogetherbatch.ids.WriteDuplicateCheck}):
+ * in this message when there are few enough (64 KB), else in a file next to the job ({@link
+ * io.github.sparktogetherbatch.ids.DigestFiles}).
  */
-final class TogetherWriterCommitMessage implements WriterCommitMessage {
+final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds {
   private static final long serialVersionUID = 1L;
 
   /** One uploaded batch input file. */
@@ -28,8 +31,7 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
 
   /**
    * @param idDigests the sorted digests, when they travel in the message
-   * @param digestFile else the file that holds them, sorted ({@link DigestFiles}); both null when
-   *     ids are derived
+   * @param digestFile else the file that holds them, sorted; both null when ids are derived
    */
   TogetherWriterCommitMessage(
       int partitionId,
@@ -50,7 +52,8 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
     this.httpRetries = httpRetries;
   }
 
-  int partitionId() {
+  @Override
+  public int partitionId() {
     return partitionId;
   }
 
@@ -66,23 +69,30 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage {
     return files;
   }
 
+  @Override
+  public List<String> inputFileIds() {
+    List<String> ids = new ArrayList<>(files.size());
+    for (UploadedFile f : files) {
+      ids.add(f.fileId());
+    }
+    return ids;
+  }
+
   /** Sorted digests of this task's custom_ids when they travel in the message, else null. */
-  long[] idDigests() {
+  @Override
+  public long[] idDigests() {
     return idDigests;
   }
 
   /** The file holding this task's sorted digests when they did not fit the message, else null. */
-  String digestFile() {
+  @Override
+  public String digestFile() {
     return digestFile;
   }
 
-  /** Whether the task has custom_id digests (false when ids are derived: unique by design). */
-  boolean hasDigests() {
-    return idDigests != null || digestFile != null;
-  }
-
   /** How many custom_ids (digests) the task wrote. */
-  long idCount() {
+  @Override
+  public long idCount() {
     return idCount;
   }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

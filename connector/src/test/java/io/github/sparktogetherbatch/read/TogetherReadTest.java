@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.TogetherBatchResults;
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;

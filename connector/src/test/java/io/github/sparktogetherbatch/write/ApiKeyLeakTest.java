@@ -1,15 +1,18 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.LogCapture;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
+import io.github.sparktogetherbatch.testing.WriteFixtures;
+import io.github.sparktogetherbatch.testing.WriteTestSupport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -135,7 +138,7 @@ class ApiKeyLeakTest {
               assertThrows(
                   Exception.class, () -> writer(dup, EMU).save(tmp.resolve("bad3").toString()))));
       // 5. the write side's objects
-      WriteConfig config = RequestEncoderTest.config("apiKey", KEY, "model", "m");
+      WriteConfig config = WriteFixtures.config("apiKey", KEY, "model", "m");
       InputMapping mapping =
           InputMapping.resolve(
               org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"), config);

@@ -1,7 +1,7 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.causeOf;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.causeOf;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
+import io.github.sparktogetherbatch.testing.WriteTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -42,7 +43,7 @@ class DryRunWriteTest {
     JsonNode requests = EMU.emulator().state().path("requests");
     assertEquals(0, requests.size(), "requests to the API: " + requests);
     assertFalse(WriteTestSupport.manifest(spark, path()).isPresent(), "a manifest was written");
-    Path staging = tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR);
+    Path staging = tmp.resolve("staging").resolve(WriteFileNames.STAGING_SUBDIR);
     if (Files.exists(staging)) {
       try (Stream<Path> left = Files.list(staging)) {
         assertEquals(0, left.count(), "staged files left");

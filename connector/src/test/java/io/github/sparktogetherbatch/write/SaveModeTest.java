@@ -1,10 +1,10 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.batches;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.causeOf;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.inputFiles;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.manifest;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.batches;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.causeOf;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.inputFiles;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

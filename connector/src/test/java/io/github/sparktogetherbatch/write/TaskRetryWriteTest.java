@@ -1,11 +1,11 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.batches;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.client;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.inputFiles;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.lines;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.manifest;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.batches;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.client;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.inputFiles;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.lines;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,7 +120,7 @@ class TaskRetryWriteTest {
       assertTrue(batchInputs.contains(f.get("id").asText()));
       assertTrue(f.get("filename").asText().contains("-a1-"), "uploaded by the second attempt");
     }
-    try (Stream<Path> left = Files.list(staging.resolve(TogetherDataWriter.STAGING_SUBDIR))) {
+    try (Stream<Path> left = Files.list(staging.resolve(WriteFileNames.STAGING_SUBDIR))) {
       assertEquals(Collections.emptyList(), left.toList(), "staging cleaned up");
     }
   }

@@ -1,12 +1,12 @@
 package io.github.sparktogetherbatch.write;
 
-import static io.github.sparktogetherbatch.write.WriteTestSupport.MODEL;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.batches;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.client;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.inputFiles;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.lines;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.manifest;
-import static io.github.sparktogetherbatch.write.WriteTestSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.MODEL;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.batches;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.client;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.inputFiles;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.lines;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,9 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
+import io.github.sparktogetherbatch.testing.WriteFixtures;
+import io.github.sparktogetherbatch.testing.WriteTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,7 +290,7 @@ class TogetherWriteTest {
     InputMapping mapping =
         InputMapping.resolve(
             org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"),
-            RequestEncoderTest.config(
+            WriteFixtures.config(
                 "model",
                 MODEL,
                 "baseUrl",
@@ -298,7 +302,7 @@ class TogetherWriteTest {
                 "stagingDir",
                 tmp.resolve("staging").toString()));
     io.github.sparktogetherbatch.config.WriteConfig config =
-        RequestEncoderTest.config(
+        WriteFixtures.config(
             "model",
             MODEL,
             "baseUrl",
@@ -313,7 +317,7 @@ class TogetherWriteTest {
     long bytes;
     try {
       for (int i = 0; i < 5; i++) {
-        w.write(RequestEncoderTest.row("q" + i));
+        w.write(WriteFixtures.row("q" + i));
       }
       Map<String, Long> before = values(w.currentMetricsValues());
       assertEquals(5L, before.get(WriteMetrics.REQUESTS_ENCODED));
@@ -335,7 +339,7 @@ class TogetherWriteTest {
       w.close();
     }
     try (java.util.stream.Stream<Path> left =
-        Files.list(tmp.resolve("staging").resolve(TogetherDataWriter.STAGING_SUBDIR))) {
+        Files.list(tmp.resolve("staging").resolve(WriteFileNames.STAGING_SUBDIR))) {
       assertEquals(0, left.count(), "staging deleted on close");
     }
     long fileBytes = 0;

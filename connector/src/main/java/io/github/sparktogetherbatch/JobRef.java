@@ -1,0 +1,71 @@
+package io.github.sparktogetherbatch;
+
+import io.github.sparktogetherbatch.config.TogetherBatchOptions;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * Where a job is: a path (its manifest) or a list of batch ids. Parsed once from the options (or
+ * from the catalog identifier Spark hands back), then carried by the table, which puts it back into
+ * the options of its reads and writes.
+ */
+final class JobRef {
+  static final String PATH_NAMESPACE = "path";
+  static final String BATCH_NAMESPACE = "batch";
+
+  /** The job path, or null when the job is given by batch ids. */
+  final String path;
+
+  /** The option {@code batchId} as given (comma-separated), or null. */
+  final String batchIds;
+
+  JobRef(String path, String batchIds) {
+    this.path = path;
+    this.batchIds = batchIds;
+  }
+
+  static JobRef fromOptions(CaseInsensitiveStringMap options) {
+    String path = options.get(TogetherBatchOptions.PATH.key());
+    String ids = options.get(TogetherBatchOptions.BATCH_ID.key());
+    if ((path == null || path.isEmpty()) && (ids == null || ids.isBlank())) {
+      throw new TogetherConfigException(
+          "No job path: use save(path) / load(path) with a "
+              + "directory on any Hadoop filesystem, or, to read, the option 'batchId'.");
+    }
+    return new JobRef(path == null || path.isEmpty() ? null : path, ids);
+  }
+
+  static JobRef fromIdentifier(Identifier ident) {
+    String[] ns = ident.namespace();
+    if (ns.length == 1 && BATCH_NAMESPACE.equals(ns[0])) {
+      return new JobRef(null, ident.name());
+    }
+    return new JobRef(ident.name(), null);
+  }
+
+  Identifier toIdentifier() {
+    return path != null
+        ? Identifier.of(new String[] {PATH_NAMESPACE}, path)
+        : Identifier.of(new String[] {BATCH_NAMESPACE}, batchIds.trim());
+  }
+
+  /** The options, with this job's path or batch ids where the options themselves lack them. */
+  CaseInsensitiveStringMap addTo(CaseInsensitiveStringMap options) {
+    Map<String, String> m = new HashMap<>(options.asCaseSensitiveMap());
+    if (path != null && !options.containsKey(TogetherBatchOptions.PATH.key())) {
+      m.put(TogetherBatchOptions.PATH.name(), path);
+    }
+    if (batchIds != null && !options.containsKey(TogetherBatchOptions.BATCH_ID.key())) {
+      m.put(TogetherBatchOptions.BATCH_ID.name(), batchIds);
+    }
+    return new CaseInsensitiveStringMap(m);
+  }
+
+  @Override
+  public String toString() {
+    return path != null ? path : "batches " + batchIds;
+  }
+}

@@ -1,0 +1,117 @@
+package io.github.sparktogetherbatch.write;
+
+import io.github.sparktogetherbatch.client.FileObject;
+import io.github.sparktogetherbatch.client.TogetherClient;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a write deletes at Together: after a failed write, the uploaded files nothing refers to;
+ * after any commit, this write's files that no task reported (the orphan sweep). One instance per
+ * write: the committer tells it which files got a batch or were recorded as pending, so an abort
+ * after a failed commit deletes only what the manifest does not name. Best effort throughout.
+ */
+final class WriteCleanup {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteCleanup.class);
+
+  private final String path;
+  private final String writeId;
+
+  /** Input files that have a batch recorded in the manifest. */
+  private final Set<String> batched = new HashSet<>();
+
+  /** Input files recorded as pending in the manifest (kept for a resume). */
+  private final Set<String> pending = new HashSet<>();
+
+  WriteCleanup(String path, String writeId) {
+    this.path = path;
+    this.writeId = writeId;
+  }
+
+  /** The manifest records the file as pending: an abort keeps it for a resume. */
+  void recordedPending(String fileId) {
+    pending.add(fileId);
+  }
+
+  /** The file got a batch: never deleted. */
+  void batchCreated(String fileId) {
+    batched.add(fileId);
+    pending.remove(fileId);
+  }
+
+  /** Deletes every uploaded file of a write that submits nothing; returns how many there were. */
+  int discard(TogetherClient client, List<TogetherWriterCommitMessage.UploadedFile> files) {
+    for (TogetherWriterCommitMessage.UploadedFile f : files) {
+      client.deleteQuietly(f.fileId());
+    }
+    sweepOrphans(client, Set.of());
+    return files.size();
+  }
+
+  /** After a commit: deletes this write's files that no batch refers to. */
+  void sweepAfterCommit(TogetherClient client) {
+    sweepOrphans(client, batched);
+  }
+
+  /**
+   * After a failed write (or a failed commit): deletes the uploaded files that have no batch and
+   * are not recorded as pending in the manifest, and any other file of this write left in the
+   * account. Never throws.
+   */
+  void abort(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
+    int deleted = 0;
+    try {
+      for (TogetherWriterCommitMessage msg : messages) {
+        for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
+          if (!batched.contains(f.fileId()) && !pending.contains(f.fileId())) {
+            client.deleteQuietly(f.fileId());
+            deleted++;
+          }
+        }
+      }
+      Set<String> keep = new HashSet<>(batched);
+      keep.addAll(pending);
+      sweepOrphans(client, keep);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Clean-up after the failed write {} to {} did not finish: {}",
+          writeId,
+          path,
+          e.getMessage());
+    }
+    LOG.info(
+        "Write {} to {} aborted: deleted {} uploaded input file(s){}",
+        writeId,
+        path,
+        deleted,
+        pending.isEmpty()
+            ? ""
+            : "; " + pending.size() + " file(s) stay pending in the manifest " + "for a resume");
+  }
+
+  /**
+   * Deletes this write's files that nothing refers to: files uploaded by task attempts whose
+   * results Spark dropped (e.g. a lost executor after its upload). Found by name ({@link
+   * WriteFileNames#writePrefix}). Best effort.
+   */
+  private void sweepOrphans(TogetherClient client, Set<String> keep) {
+    int n = 0;
+    try {
+      for (FileObject f : client.listFiles()) {
+        if (WriteFileNames.isOfWrite(f.filename(), writeId) && !keep.contains(f.id())) {
+          client.deleteQuietly(f.id());
+          n++;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not look for leftover input files of write {}: {}", writeId, e.getMessage());
+      return;
+    }
+    if (n > 0) {
+      LOG.info("Deleted {} input file(s) of write {} that no batch refers to", n, writeId);
+    }
+  }
+}
