@@ -11,7 +11,7 @@
 #   MATRIX_BUILD=0 .ci/matrix.sh           # reuse the jars and classes of the last build of this
 #                                          # checkout (.ci/run: after mvn verify) instead of building
 #
-# The emulator and the connector (shaded jar, classes, test classes) are built once, up front
+# The emulator and the connector (shaded jar, unshaded jar, test jar) are built once, up front
 # (mvn -pl emulator,connector -am verify -DskipTests); every cell then runs only connector-it, with
 # -Dit.prebuilt, on those same files: the cells test one jar, and none rebuilds it.
 #
@@ -40,7 +40,8 @@ skip_connector_tests=false
 
 out=target/matrix
 mkdir -p "$out"
-jar=connector/target/spark-together-batch-$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1).jar
+base=connector/target/spark-together-batch-$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+jar=$base.jar
 
 # The one build of the emulator and the connector every cell reuses (or, with MATRIX_BUILD=0, a check
 # that an earlier build of this checkout left them).
@@ -55,7 +56,8 @@ if [ "${MATRIX_BUILD:-1}" != "0" ]; then
   fi
   echo "    built in $(( $(date +%s) - start ))s; log: $out/build.log"
 fi
-for f in "$jar" emulator/target/together-emulator.jar connector/target/classes connector/target/test-classes \
+for f in "$jar" "$base-unshaded.jar" "$base-tests.jar" \
+    "client/target/spark-together-batch-client-${base##*spark-together-batch-}.jar" emulator/target/together-emulator.jar \
     emulator/target/classes; do
   if [ ! -e "$f" ]; then
     echo "Missing $f: build first (mvn -B verify, or run this script without MATRIX_BUILD=0)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of issue 6: builds, then runs every workload and its Spark baseline side by side
+# The benchmarks: builds, then runs every workload and its Spark baseline side by side
 # with an in-process emulator (unlimited speed), and M1/S1 in child JVMs with -Xmx768m.
 #   benchmarks/run.sh                         # the full run: 1,000,000 rows, 3 runs (~20 min)
 #   benchmarks/run.sh --quick                 # 200,000 rows, 3 runs (~5 min)
@@ -16,15 +16,9 @@ if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
     -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 fi
 
-opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false \
--Dio.netty.tryReflectionSetAccessible=true"
+# Spark's JVM options on Java 17: the one list, spark.java.opens in pom.xml.
+opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
+[ -n "$opens" ] || { echo "No spark.java.opens line in pom.xml" >&2; exit 1; }
 
 work=benchmarks/target/bench-work
 rm -rf "$work"

@@ -16,13 +16,8 @@ case "$main" in *.*) ;; *) main="io.github.sparktogetherbatch.examples.$main" ;;
 mvn -B -q -pl examples -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 
-opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+# Spark's JVM options on Java 17: the one list, spark.java.opens in pom.xml.
+opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
+[ -n "$opens" ] || { echo "No spark.java.opens line in pom.xml" >&2; exit 1; }
 
 exec java ${JAVA_OPTS:--Xmx2g} $opens -cp "examples/target/classes:$(cat examples/target/classpath.txt)" "$main" "$@"

@@ -29,10 +29,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The benchmark harness of issue 6. {@code benchmarks/run.sh [--rows N] [--runs R] [--quick]
- * [--only W1,W2,R1,E1,M1,S1]} runs, in this JVM with an in-process emulator (unlimited speed), each
- * workload and its Spark baseline alternately, then M1/S1 in child JVMs with {@code -Xmx768m}, and
- * writes {@code benchmarks/target/results.md}.
+ * The benchmark harness: each workload timed against its Spark baseline. {@code benchmarks/run.sh
+ * [--rows N] [--runs R] [--quick] [--only W1,W2,R1,E1,M1,S1]} runs, in this JVM with an in-process
+ * emulator (unlimited speed), each workload and its Spark baseline alternately, then M1/S1 in child
+ * JVMs with {@code -Xmx768m}, and writes {@code benchmarks/target/results.md}.
  */
 public final class Bench {
   private static final Set<String> ALL =

@@ -34,8 +34,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The workloads of issue 6 and their Spark baselines, as whole Spark jobs. Every method is one
- * action; callers time it.
+ * The benchmark workloads (the connector's write, dry-run write and read) and their Spark baselines
+ * (the same work with Spark's own JSON I/O), as whole Spark jobs. Every method is one action;
+ * callers time it.
  */
 final class Workloads {
   /** A model the emulator knows (a real Together serverless model name). */

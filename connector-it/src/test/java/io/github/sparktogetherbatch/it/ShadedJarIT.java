@@ -101,9 +101,13 @@ class ShadedJarIT {
       assertFalse(
           entry.replace('\\', '/').matches(".*/connector/target/(test-)?classes/?"),
           "the connector's class folder is on the classpath: " + entry);
+      String file = Path.of(entry).getFileName().toString();
       assertFalse(
-          Path.of(entry).getFileName().toString().startsWith("original-"),
+          file.startsWith("original-") || file.endsWith("-unshaded.jar"),
           "the unshaded connector jar is on the classpath: " + entry);
+      assertFalse(
+          file.startsWith("spark-together-batch-") && file.endsWith("-tests.jar"),
+          "the connector's test jar is on the classpath: " + entry);
     }
 
     // Our classes, and our relocated Jackson and HttpClient, load from the shaded jar.

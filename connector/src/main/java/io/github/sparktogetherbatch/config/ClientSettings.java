@@ -1,7 +1,6 @@
 package io.github.sparktogetherbatch.config;
 
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.API_KEY;
-import static io.github.sparktogetherbatch.config.TogetherBatchOptions.API_KEY_ENV;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BASE_URL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.CONNECT_TIMEOUT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_RETRIES;
@@ -15,6 +14,8 @@ import java.util.function.Function;
 
 /** Builds the HTTP client's config from the source options (both sides share these). */
 public final class ClientSettings {
+  private static final String USER_AGENT_SPARK = "Spark ";
+
   private ClientSettings() {}
 
   /**
@@ -25,36 +26,21 @@ public final class ClientSettings {
    */
   public static TogetherClientConfig fromOptions(
       Map<String, String> options, Function<String, String> env, String sparkVersion) {
-    String key = get(options, API_KEY);
-    if (key == null || key.isBlank()) {
-      key = env.apply(API_KEY_ENV);
-    }
-    String baseUrl = orDefault(options, BASE_URL);
-    int retries = OptionParsers.nonNegativeInt(MAX_RETRIES.name(), orDefault(options, MAX_RETRIES));
+    return fromOptions(new OptionResolver(options, env), sparkVersion);
+  }
+
+  static TogetherClientConfig fromOptions(OptionResolver options, String sparkVersion) {
     RetryPolicy policy =
         RetryPolicy.DEFAULT
-            .withMaxAttempts(retries + 1)
-            .withDeadline(
-                OptionParsers.duration(RETRY_TIMEOUT.name(), orDefault(options, RETRY_TIMEOUT)));
+            .withMaxAttempts(options.get(MAX_RETRIES) + 1)
+            .withDeadline(options.get(RETRY_TIMEOUT));
     return TogetherClientConfig.builder()
-        .baseUrl(baseUrl)
-        .apiKey(key == null ? null : key.trim())
-        .connectTimeout(
-            OptionParsers.duration(CONNECT_TIMEOUT.name(), orDefault(options, CONNECT_TIMEOUT)))
-        .requestTimeout(
-            OptionParsers.duration(REQUEST_TIMEOUT.name(), orDefault(options, REQUEST_TIMEOUT)))
+        .baseUrl(options.get(BASE_URL))
+        .apiKey(options.get(API_KEY))
+        .connectTimeout(options.get(CONNECT_TIMEOUT))
+        .requestTimeout(options.get(REQUEST_TIMEOUT))
         .retryPolicy(policy)
-        .userAgentExtra(sparkVersion == null ? null : "Spark " + sparkVersion)
+        .userAgentExtra(sparkVersion == null ? null : USER_AGENT_SPARK + sparkVersion)
         .build();
-  }
-
-  static String get(Map<String, String> options, TogetherBatchOptions.Option o) {
-    String v = options.get(o.key());
-    return v == null || v.isEmpty() ? null : v;
-  }
-
-  static String orDefault(Map<String, String> options, TogetherBatchOptions.Option o) {
-    String v = get(options, o);
-    return v == null ? o.defaultValue() : v;
   }
 }

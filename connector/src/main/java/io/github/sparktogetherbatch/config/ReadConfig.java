@@ -12,7 +12,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,45 +27,28 @@ public final class ReadConfig implements Serializable {
   private final long pollIntervalMillis;
   private final long waitTimeoutMillis;
 
-  private ReadConfig(TogetherClientConfig client, Map<String, String> o) {
+  private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
-    this.path = ClientSettings.get(o, PATH);
-    String ids = ClientSettings.get(o, BATCH_ID);
-    List<String> parsed = new ArrayList<>();
-    if (ids != null) {
-      for (String id : ids.split(",")) {
-        if (!id.isBlank()) {
-          parsed.add(id.trim());
-        }
-      }
-    }
-    this.batchIds = new ArrayList<>(new LinkedHashSet<>(parsed));
+    this.path = o.get(PATH);
+    List<String> ids = o.get(BATCH_ID);
+    this.batchIds = ids == null ? new ArrayList<>() : new ArrayList<>(ids);
     if (path == null && batchIds.isEmpty()) {
       throw new TogetherConfigException(
-          "Nothing to read: give the job path to load(path), or the "
-              + "option 'batchId' with one or more comma-separated batch ids.");
+          "Nothing to read: give the job path to load(path), or the option '"
+              + BATCH_ID.name()
+              + "' with one or more comma-separated batch ids.");
     }
-    this.waitForCompletion = OptionParsers.bool(WAIT.name(), ClientSettings.orDefault(o, WAIT));
-    Duration poll =
-        OptionParsers.duration(POLL_INTERVAL.name(), ClientSettings.orDefault(o, POLL_INTERVAL));
-    if (poll.toMillis() < 1) {
-      throw new TogetherConfigException(
-          "Option 'pollInterval' must be at least 1ms (Together "
-              + "advises 30s to 60s); got '"
-              + o.get(POLL_INTERVAL.key())
-              + "'.");
-    }
-    this.pollIntervalMillis = poll.toMillis();
-    this.waitTimeoutMillis =
-        OptionParsers.duration(WAIT_TIMEOUT.name(), ClientSettings.orDefault(o, WAIT_TIMEOUT))
-            .toMillis();
+    this.waitForCompletion = o.get(WAIT);
+    this.pollIntervalMillis = o.get(POLL_INTERVAL).toMillis();
+    this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
   public static ReadConfig parse(
       Map<String, String> options, Function<String, String> env, String sparkVersion) {
     TogetherBatchOptions.checkNames(options);
-    return new ReadConfig(ClientSettings.fromOptions(options, env, sparkVersion), options);
+    OptionResolver resolver = new OptionResolver(options, env);
+    return new ReadConfig(ClientSettings.fromOptions(resolver, sparkVersion), resolver);
   }
 
   public TogetherClientConfig client() {

@@ -1,8 +1,11 @@
 package io.github.sparktogetherbatch.config;
 
+import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,11 +13,11 @@ import java.util.Map;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * Every option of the {@code together-batch} source: its name, side, default and a one-line
- * description (the README's options table is this list). Names are case-insensitive. Precedence:
- * the DataFrame option, then {@code spark.datasource.together-batch.<name>} in the session (Spark
- * merges it in through {@code SessionConfigSupport}), then the environment (only {@code
- * TOGETHER_API_KEY}), then the default.
+ * Every option of the {@code together-batch} source: its name, side, type, default and a one-line
+ * description (the README's options table is this list). Names are case-insensitive. {@link
+ * OptionResolver} resolves a value: the DataFrame option, then {@code
+ * spark.datasource.together-batch.<name>} in the session (Spark merges it in through {@code
+ * SessionConfigSupport}), then the environment (only {@code TOGETHER_API_KEY}), then the default.
  */
 public final class TogetherBatchOptions {
   private TogetherBatchOptions() {}
@@ -26,17 +29,37 @@ public final class TogetherBatchOptions {
     READ
   }
 
-  /** One option: name, side, default (null for none) and description. */
-  public static final class Option {
+  /**
+   * One option: name, side, type, default and description. The default has two faces: {@link
+   * #typedDefault()}, the value the parser falls back to (null for none), and {@link
+   * #defaultValue()}, the text the docs show, which for some options describes what happens instead
+   * ("prompt if present": the writer looks for the column).
+   *
+   * @param <T> the type of the parsed value
+   */
+  public static final class Option<T> {
     private final String name;
     private final Side side;
-    private final String defaultValue;
+    private final OptionType<T> type;
+    private final T typedDefault;
+    private final String defaultDoc;
+    private final String envVar;
     private final String description;
 
-    Option(String name, Side side, String defaultValue, String description) {
+    Option(
+        String name,
+        Side side,
+        OptionType<T> type,
+        T typedDefault,
+        String defaultDoc,
+        String envVar,
+        String description) {
       this.name = name;
       this.side = side;
-      this.defaultValue = defaultValue;
+      this.type = type;
+      this.typedDefault = typedDefault;
+      this.defaultDoc = defaultDoc;
+      this.envVar = envVar;
       this.description = description;
     }
 
@@ -48,26 +71,87 @@ public final class TogetherBatchOptions {
       return side;
     }
 
+    /** The default as documented (null for none); same as {@link #defaultDoc()}. */
     public String defaultValue() {
-      return defaultValue;
+      return defaultDoc;
+    }
+
+    /** The default as the options table shows it, or null for none. */
+    public String defaultDoc() {
+      return defaultDoc;
+    }
+
+    /** The value used when no source gives one, or null for none. */
+    public T typedDefault() {
+      return typedDefault;
+    }
+
+    /** The environment variable read when neither option nor session gives a value, or null. */
+    public String envVar() {
+      return envVar;
     }
 
     public String description() {
       return description;
     }
 
+    public OptionType<T> type() {
+      return type;
+    }
+
     /** The lower-case key under which a CaseInsensitiveStringMap holds it. */
     public String key() {
       return name.toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The value of one source's text: null when the text is null or empty (or the type reads it as
+     * no value, e.g. a blank key), else the parsed value.
+     *
+     * @throws TogetherConfigException when the text is not a valid value
+     */
+    public T parse(String text) {
+      return text == null || text.isEmpty() ? null : type.parse(name, text);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  private static final List<Option> ALL_OPTIONS = new ArrayList<>();
+  private static final List<Option<?>> ALL_OPTIONS = new ArrayList<>();
+  private static final Map<String, Option<?>> BY_KEY = new HashMap<>();
 
-  private static Option define(String name, Side side, String def, String description) {
-    Option o = new Option(name, side, def, description);
+  private static <T> Option<T> register(Option<T> o) {
     ALL_OPTIONS.add(o);
+    BY_KEY.put(o.key(), o);
     return o;
+  }
+
+  /**
+   * An option whose default is a value: {@code defaultText} as a user would write it (parsed here
+   * once, so the documented and the applied default cannot differ), or null for none.
+   */
+  private static <T> Option<T> define(
+      String name, Side side, OptionType<T> type, String defaultText, String description) {
+    T value = defaultText == null ? null : type.parse(name, defaultText);
+    return register(new Option<>(name, side, type, value, defaultText, null, description));
+  }
+
+  /**
+   * An option with no default value whose absence has a documented meaning ({@code defaultDoc}),
+   * which the code that reads the option implements.
+   */
+  private static <T> Option<T> defineDescribed(
+      String name, Side side, OptionType<T> type, String defaultDoc, String description) {
+    return register(new Option<>(name, side, type, null, defaultDoc, null, description));
+  }
+
+  /** An option read from the environment variable {@code envVar} when not given. */
+  private static <T> Option<T> defineFromEnv(
+      String name, Side side, OptionType<T> type, String envVar, String description) {
+    return register(new Option<>(name, side, type, null, "env " + envVar, envVar, description));
   }
 
   /** The short name of the source, {@code format("together-batch")}. */
@@ -82,131 +166,233 @@ public final class TogetherBatchOptions {
   /** Options named {@code body.<field>} add a field to every request body. */
   public static final String BODY_PREFIX = "body.";
 
+  /** The path every endpoint starts with. */
+  private static final String API_VERSION = "/v1";
+
+  /** Not an option: what users mean by it is {@code body.<field>} or {@code bodyColumn}. */
+  private static final String BODY = "body";
+
+  /** Spark's own key for {@code load(path1, path2, ...)}; accepted, not used. */
+  private static final String SPARK_PATHS = "paths";
+
+  /** Keys Spark or this source add for themselves start with this. */
+  private static final String INTERNAL_PREFIX = "__";
+
+  /** Unknown names containing one of these are request fields given without {@code body.}. */
+  private static final List<String> REQUEST_FIELD_HINTS = List.of("token", "temperature", "top_p");
+
+  /** The options table's row for {@code body.<field>}, which is a prefix, not an option. */
+  private static final String BODY_FIELD_ROW =
+      "| `body.<field>` | write | | A request field for every row, e.g. body.max_tokens=200; "
+          + "JSON values allowed. |\n";
+
   // Both sides
-  public static final Option PATH =
+  public static final Option<String> PATH =
       define(
           "path",
           Side.BOTH,
+          OptionType.STRING,
           null,
           "The job path (any Hadoop filesystem URI); given by save(path) / load(path).");
-  public static final Option API_KEY =
-      define(
+  public static final Option<String> API_KEY =
+      defineFromEnv(
           "apiKey",
           Side.BOTH,
-          "env " + API_KEY_ENV,
+          OptionType.TRIMMED,
+          API_KEY_ENV,
           "Together API key; never printed, logged, or shown in plans or the UI.");
-  public static final Option BASE_URL =
+  public static final Option<String> BASE_URL =
       define(
           "baseUrl",
           Side.BOTH,
-          "https://api.together.xyz/v1",
+          OptionType.STRING,
+          TogetherClientConfig.DEFAULT_BASE_URL,
           "API base URL; plain http only for loopback hosts (an emulator).");
-  public static final Option CONNECT_TIMEOUT =
-      define("connectTimeout", Side.BOTH, "10s", "TCP connect timeout of each HTTP request.");
-  public static final Option REQUEST_TIMEOUT =
+  public static final Option<Duration> CONNECT_TIMEOUT =
+      define(
+          "connectTimeout",
+          Side.BOTH,
+          OptionType.DURATION,
+          "10s",
+          "TCP connect timeout of each HTTP request.");
+  public static final Option<Duration> REQUEST_TIMEOUT =
       define(
           "requestTimeout",
           Side.BOTH,
+          OptionType.DURATION,
           "120s",
           "Time to wait for each HTTP response (and between bytes of it).");
-  public static final Option MAX_RETRIES =
+  public static final Option<Integer> MAX_RETRIES =
       define(
           "maxRetries",
           Side.BOTH,
+          OptionType.NON_NEGATIVE_INT,
           "7",
           "Retries of one HTTP call after a transient fault (429, 5xx, timeout, reset).");
-  public static final Option RETRY_TIMEOUT =
+  public static final Option<Duration> RETRY_TIMEOUT =
       define(
-          "retryTimeout", Side.BOTH, "5m", "Total time one HTTP call may take, retries included.");
+          "retryTimeout",
+          Side.BOTH,
+          OptionType.DURATION,
+          "5m",
+          "Total time one HTTP call may take, retries included.");
 
   // Write
-  public static final Option MODEL =
+  public static final Option<String> MODEL =
       define(
           "model",
           Side.WRITE,
+          OptionType.TRIMMED,
           null,
           "Model for every request; required unless every body names one.");
-  public static final Option ENDPOINT =
+  public static final Option<String> ENDPOINT =
       define(
           "endpoint",
           Side.WRITE,
-          "/v1/chat/completions",
-          "Batch endpoint: /v1/chat/completions or /v1/completions.");
-  public static final Option PROMPT_COLUMN =
-      define(
+          OptionType.oneOf("endpoints", WriteConfig.ENDPOINTS, TogetherBatchOptions::withV1Prefix),
+          WriteConfig.CHAT_COMPLETIONS,
+          "Batch endpoint: "
+              + WriteConfig.CHAT_COMPLETIONS
+              + " or "
+              + WriteConfig.COMPLETIONS
+              + ".");
+  public static final Option<String> PROMPT_COLUMN =
+      defineDescribed(
           "promptColumn",
           Side.WRITE,
+          OptionType.STRING,
           "prompt if present",
           "String column: one user message (chat) or the prompt (completions).");
-  public static final Option MESSAGES_COLUMN =
-      define(
+  public static final Option<String> MESSAGES_COLUMN =
+      defineDescribed(
           "messagesColumn",
           Side.WRITE,
+          OptionType.STRING,
           "messages if present",
           "array<struct<role,content>> column used as the chat messages.");
-  public static final Option BODY_COLUMN =
+  public static final Option<String> BODY_COLUMN =
       define(
           "bodyColumn",
           Side.WRITE,
+          OptionType.STRING,
           null,
           "String (JSON) or struct column used as the request body verbatim.");
-  public static final Option SYSTEM_PROMPT =
-      define("systemPrompt", Side.WRITE, null, "System message prepended to every chat request.");
-  public static final Option ID_COLUMN =
+  public static final Option<String> SYSTEM_PROMPT =
       define(
+          "systemPrompt",
+          Side.WRITE,
+          OptionType.STRING,
+          null,
+          "System message prepended to every chat request.");
+  public static final Option<String> ID_COLUMN =
+      defineDescribed(
           "idColumn",
           Side.WRITE,
+          OptionType.STRING,
           "custom_id or id if present",
           "String or integral column whose value becomes custom_id; else ids are derived.");
-  public static final Option MAX_REQUESTS_PER_BATCH =
+  public static final Option<Integer> MAX_REQUESTS_PER_BATCH =
       define(
           "maxRequestsPerBatch",
           Side.WRITE,
-          "50000",
+          OptionType.POSITIVE_INT.check(
+              n -> n <= WriteConfig.LIMIT_REQUESTS,
+              (option, value, n) ->
+                  "Option '"
+                      + option
+                      + "' is "
+                      + n
+                      + ", above Together's limit of "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + " requests per batch. Use at most "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + "."),
+          String.valueOf(WriteConfig.LIMIT_REQUESTS),
           "Requests per batch input file (Together's limit is 50,000).");
-  public static final Option MAX_BYTES_PER_BATCH =
+  public static final Option<Long> MAX_BYTES_PER_BATCH =
       define(
           "maxBytesPerBatch",
           Side.WRITE,
+          OptionType.SIZE.check(
+              n -> n >= WriteConfig.MIN_BYTES && n <= WriteConfig.LIMIT_BYTES,
+              (option, value, n) ->
+                  "Option '"
+                      + option
+                      + "' is "
+                      + n
+                      + " bytes; it must be between 1KB ("
+                      + WriteConfig.MIN_BYTES
+                      + " bytes) and Together's limit of 100MB ("
+                      + WriteConfig.LIMIT_BYTES
+                      + " bytes)."),
           "100MB",
           "Bytes per batch input file (Together's limit: 100 MB = 100,000,000 bytes).");
-  public static final Option STAGING_DIR =
-      define(
+  public static final Option<String> STAGING_DIR =
+      defineDescribed(
           "stagingDir",
           Side.WRITE,
+          OptionType.STRING,
           "the JVM's temp dir",
           "Local directory where executors stage JSONL files before upload.");
-  public static final Option DRY_RUN =
+  public static final Option<Boolean> DRY_RUN =
       define(
           "dryRun",
           Side.WRITE,
+          OptionType.BOOLEAN,
           "false",
           "Encode, check and stage every row, then upload nothing, create no batch, write no manifest.");
 
   // Read
-  public static final Option WAIT =
+  public static final Option<Boolean> WAIT =
       define(
           "wait",
           Side.READ,
+          OptionType.BOOLEAN,
           "true",
           "Wait until every batch is finished; false returns unfinished requests as pending.");
-  public static final Option POLL_INTERVAL =
-      define("pollInterval", Side.READ, "30s", "Pause between status polls while waiting.");
-  public static final Option WAIT_TIMEOUT =
+  public static final Option<Duration> POLL_INTERVAL =
+      define(
+          "pollInterval",
+          Side.READ,
+          OptionType.DURATION.check(
+              d -> d.toMillis() >= 1,
+              (option, value, d) ->
+                  "Option '"
+                      + option
+                      + "' must be at least 1ms (Together advises 30s to 60s); got '"
+                      + value
+                      + "'."),
+          "30s",
+          "Pause between status polls while waiting.");
+  public static final Option<Duration> WAIT_TIMEOUT =
       define(
           "waitTimeout",
           Side.READ,
+          OptionType.DURATION,
           "24h",
           "Longest wait; then fail naming the batches still running.");
-  public static final Option BATCH_ID =
+  public static final Option<List<String>> BATCH_ID =
       define(
           "batchId",
           Side.READ,
+          OptionType.COMMA_LIST,
           null,
           "One or more comma-separated batch ids to read instead of a path.");
 
+  /** {@code completions} and {@code /completions} mean {@code /v1/completions}. */
+  private static String withV1Prefix(String endpoint) {
+    String e = endpoint.trim();
+    if (!e.startsWith("/")) {
+      e = "/" + e;
+    }
+    if (!e.startsWith(API_VERSION + "/")) {
+      e = API_VERSION + e;
+    }
+    return e;
+  }
+
   /** Every option, in documentation order. */
-  public static List<Option> all() {
+  public static List<Option<?>> all() {
     return Collections.unmodifiableList(ALL_OPTIONS);
   }
 
@@ -221,23 +407,20 @@ public final class TogetherBatchOptions {
             : options;
     for (String raw : named.keySet()) {
       String k = raw.toLowerCase(Locale.ROOT);
-      if (k.equals("paths") || k.startsWith(BODY_PREFIX) || k.startsWith("__")) {
+      if (k.equals(SPARK_PATHS) || k.startsWith(BODY_PREFIX) || k.startsWith(INTERNAL_PREFIX)) {
         continue;
       }
-      if (k.equals("body")) {
+      if (k.equals(BODY)) {
         throw new TogetherConfigException(
-            "Option 'body' is not an option: set request fields one "
-                + "by one as body.<field>, e.g. .option(\"body.max_tokens\", 200), or use 'bodyColumn' "
-                + "for a per-row body.");
+            "Option '"
+                + BODY
+                + "' is not an option: set request fields one by one as "
+                + BODY_PREFIX
+                + "<field>, e.g. .option(\"body.max_tokens\", 200), or use '"
+                + BODY_COLUMN.name()
+                + "' for a per-row body.");
       }
-      boolean known = false;
-      for (Option o : ALL_OPTIONS) {
-        if (o.key().equals(k)) {
-          known = true;
-          break;
-        }
-      }
-      if (!known) {
+      if (!BY_KEY.containsKey(k)) {
         throw new TogetherConfigException(
             "Unknown option '"
                 + raw
@@ -247,15 +430,17 @@ public final class TogetherBatchOptions {
                 + suggestion(k)
                 + " Known options: "
                 + names()
-                + ", and body.<field>.");
+                + ", and "
+                + BODY_PREFIX
+                + "<field>.");
       }
     }
   }
 
   private static String suggestion(String k) {
-    Option best = null;
+    Option<?> best = null;
     int bestD = Integer.MAX_VALUE;
-    for (Option o : ALL_OPTIONS) {
+    for (Option<?> o : ALL_OPTIONS) {
       int d = OptionParsers.distance(k, o.key());
       if (d < bestD) {
         bestD = d;
@@ -265,15 +450,15 @@ public final class TogetherBatchOptions {
     if (best != null && bestD <= Math.max(2, best.key().length() / 3)) {
       return " Did you mean '" + best.name() + "'?";
     }
-    if (k.contains("token") || k.contains("temperature") || k.contains("top_p")) {
-      return " Request fields go under body., e.g. 'body." + k + "'.";
+    if (REQUEST_FIELD_HINTS.stream().anyMatch(k::contains)) {
+      return " Request fields go under " + BODY_PREFIX + ", e.g. '" + BODY_PREFIX + k + "'.";
     }
     return "";
   }
 
   private static String names() {
     List<String> n = new ArrayList<>();
-    for (Option o : ALL_OPTIONS) {
+    for (Option<?> o : ALL_OPTIONS) {
       n.add(o.name());
     }
     return String.join(", ", n);
@@ -295,8 +480,9 @@ public final class TogetherBatchOptions {
                   throw new TogetherConfigException(
                       "Option '"
                           + raw
-                          + "' names no field: use body.<field>, "
-                          + "e.g. body.max_tokens.");
+                          + "' names no field: use "
+                          + BODY_PREFIX
+                          + "<field>, e.g. body.max_tokens.");
                 }
                 out.put(field, caseSensitiveOptions.get(raw));
               }
@@ -308,20 +494,18 @@ public final class TogetherBatchOptions {
   public static String markdownTable() {
     StringBuilder sb =
         new StringBuilder("| option | side | default | meaning |\n|---|---|---|---|\n");
-    for (Option o : ALL_OPTIONS) {
+    for (Option<?> o : ALL_OPTIONS) {
       sb.append("| `")
           .append(o.name())
           .append("` | ")
           .append(o.side().name().toLowerCase(Locale.ROOT))
           .append(" | ")
-          .append(o.defaultValue() == null ? "" : o.defaultValue())
+          .append(o.defaultDoc() == null ? "" : o.defaultDoc())
           .append(" | ")
           .append(o.description())
           .append(" |\n");
     }
-    sb.append(
-        "| `body.<field>` | write | | A request field for every row, e.g. body.max_tokens=200; "
-            + "JSON values allowed. |\n");
+    sb.append(BODY_FIELD_ROW);
     return sb.toString();
   }
 }

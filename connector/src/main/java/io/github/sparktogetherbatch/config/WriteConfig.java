@@ -14,7 +14,6 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_D
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
-import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,13 +29,22 @@ import java.util.function.Function;
 public final class WriteConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The chat endpoint (the default): requests carry {@code messages}. */
+  public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+
+  /** The completions endpoint: requests carry {@code prompt}. */
+  public static final String COMPLETIONS = "/v1/completions";
+
   /** Endpoints a batch may target with the request shapes this connector builds. */
-  public static final List<String> ENDPOINTS = List.of("/v1/chat/completions", "/v1/completions");
+  public static final List<String> ENDPOINTS = List.of(CHAT_COMPLETIONS, COMPLETIONS);
 
   /** Together's per-batch limits. */
   public static final int LIMIT_REQUESTS = 50_000;
 
   public static final long LIMIT_BYTES = 100_000_000L;
+
+  /** The smallest {@code maxBytesPerBatch}: 1KB. */
+  public static final long MIN_BYTES = 1000L;
 
   private final TogetherClientConfig client;
   private final String path;
@@ -53,44 +61,21 @@ public final class WriteConfig implements Serializable {
   private final String stagingDir;
   private final boolean dryRun;
 
-  private WriteConfig(
-      TogetherClientConfig client, Map<String, String> o, Map<String, String> body) {
+  private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
-    this.path = ClientSettings.get(o, PATH);
-    this.model = trimToNull(ClientSettings.get(o, MODEL));
-    this.endpoint = normalizeEndpoint(ClientSettings.orDefault(o, ENDPOINT));
-    this.promptColumn = ClientSettings.get(o, PROMPT_COLUMN);
-    this.messagesColumn = ClientSettings.get(o, MESSAGES_COLUMN);
-    this.bodyColumn = ClientSettings.get(o, BODY_COLUMN);
-    this.systemPrompt = ClientSettings.get(o, SYSTEM_PROMPT);
-    this.idColumn = ClientSettings.get(o, ID_COLUMN);
+    this.path = o.get(PATH);
+    this.model = o.get(MODEL);
+    this.endpoint = o.get(ENDPOINT);
+    this.promptColumn = o.get(PROMPT_COLUMN);
+    this.messagesColumn = o.get(MESSAGES_COLUMN);
+    this.bodyColumn = o.get(BODY_COLUMN);
+    this.systemPrompt = o.get(SYSTEM_PROMPT);
+    this.idColumn = o.get(ID_COLUMN);
     this.bodyFields = new LinkedHashMap<>(body);
-    this.maxRequestsPerBatch =
-        OptionParsers.positiveInt(
-            MAX_REQUESTS_PER_BATCH.name(), ClientSettings.orDefault(o, MAX_REQUESTS_PER_BATCH));
-    if (maxRequestsPerBatch > LIMIT_REQUESTS) {
-      throw new TogetherConfigException(
-          "Option 'maxRequestsPerBatch' is "
-              + maxRequestsPerBatch
-              + ", above Together's limit of "
-              + LIMIT_REQUESTS
-              + " requests per batch. Use at most "
-              + LIMIT_REQUESTS
-              + ".");
-    }
-    this.maxBytesPerBatch =
-        OptionParsers.bytes(
-            MAX_BYTES_PER_BATCH.name(), ClientSettings.orDefault(o, MAX_BYTES_PER_BATCH));
-    if (maxBytesPerBatch < 1000 || maxBytesPerBatch > LIMIT_BYTES) {
-      throw new TogetherConfigException(
-          "Option 'maxBytesPerBatch' is "
-              + maxBytesPerBatch
-              + " bytes; it must be between 1KB (1000 bytes) and Together's limit of 100MB ("
-              + LIMIT_BYTES
-              + " bytes).");
-    }
-    this.stagingDir = ClientSettings.get(o, STAGING_DIR);
-    this.dryRun = OptionParsers.bool(DRY_RUN.name(), ClientSettings.orDefault(o, DRY_RUN));
+    this.maxRequestsPerBatch = o.get(MAX_REQUESTS_PER_BATCH);
+    this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
+    this.stagingDir = o.get(STAGING_DIR);
+    this.dryRun = o.get(DRY_RUN);
   }
 
   /**
@@ -105,31 +90,9 @@ public final class WriteConfig implements Serializable {
       Function<String, String> env,
       String sparkVersion) {
     TogetherBatchOptions.checkNames(options);
-    TogetherClientConfig client = ClientSettings.fromOptions(options, env, sparkVersion);
-    return new WriteConfig(client, options, TogetherBatchOptions.bodyFields(caseSensitive));
-  }
-
-  private static String normalizeEndpoint(String raw) {
-    String e = raw.trim();
-    if (!e.startsWith("/")) {
-      e = "/" + e;
-    }
-    if (!e.startsWith("/v1/")) {
-      e = "/v1" + e;
-    }
-    if (!ENDPOINTS.contains(e)) {
-      throw new TogetherConfigException(
-          "Option 'endpoint' is '"
-              + raw
-              + "'; supported endpoints are "
-              + String.join(" and ", ENDPOINTS)
-              + ".");
-    }
-    return e;
-  }
-
-  private static String trimToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
+    OptionResolver resolver = new OptionResolver(options, env);
+    TogetherClientConfig client = ClientSettings.fromOptions(resolver, sparkVersion);
+    return new WriteConfig(client, resolver, TogetherBatchOptions.bodyFields(caseSensitive));
   }
 
   public TogetherClientConfig client() {
@@ -152,7 +115,7 @@ public final class WriteConfig implements Serializable {
   }
 
   public boolean isChat() {
-    return endpoint.equals("/v1/chat/completions");
+    return endpoint.equals(CHAT_COMPLETIONS);
   }
 
   public String promptColumn() {
