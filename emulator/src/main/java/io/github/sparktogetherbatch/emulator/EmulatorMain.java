@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the emulator standalone: {@code java -jar together-emulator.jar --port 8090 [--host H]
  * [--api-key K] [--requests-per-second N] [--validating-millis M] [--data-dir D]
- * [--null-empty-batch-list]}. Prints {@code Together emulator listening on <baseUrl>} as its first
- * line and runs until killed.
+ * [--null-empty-batch-list] [--no-serve-input-files]}. Prints {@code Together emulator listening on
+ * <baseUrl>} as its first line and runs until killed.
  */
 public final class EmulatorMain {
   private EmulatorMain() {}
@@ -28,6 +28,7 @@ public final class EmulatorMain {
           "  --validating-millis M     minimum time a batch stays VALIDATING (default 0)",
           "  --data-dir D              parent directory for data (default: system temp dir)",
           "  --null-empty-batch-list   answer GET /v1/batches with null instead of [] when empty",
+          "  --no-serve-input-files    answer 404 for the content of batch-api input files",
           "  --help                    print this help",
           "",
           "The API is under http://<host>:<port>/v1; the control surface under /_emulator/.");
@@ -80,6 +81,9 @@ public final class EmulatorMain {
           return null;
         case "--null-empty-batch-list":
           b.nullEmptyBatchList(true);
+          continue;
+        case "--no-serve-input-files":
+          b.serveInputFiles(false);
           continue;
         default:
           break;

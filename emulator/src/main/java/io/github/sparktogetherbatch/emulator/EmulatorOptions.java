@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Settings of a {@link TogetherEmulator}. Build with {@link #builder()}; {@link #defaults()} is
  * port 0 (any free port) on 127.0.0.1, any non-empty bearer token accepted, unlimited speed, no
- * validating delay, a fresh temp data directory, and {@code []} for an empty batch list.
+ * validating delay, a fresh temp data directory, {@code []} for an empty batch list, and input
+ * files served back.
  */
 public final class EmulatorOptions {
   private final int port;
@@ -17,6 +18,7 @@ public final class EmulatorOptions {
   private final Path dataDir;
   private final boolean nullEmptyBatchList;
   private final boolean md5ETags;
+  private final boolean serveInputFiles;
 
   private EmulatorOptions(Builder b) {
     this.port = b.port;
@@ -27,6 +29,7 @@ public final class EmulatorOptions {
     this.md5ETags = b.md5ETags;
     this.dataDir = b.dataDir;
     this.nullEmptyBatchList = b.nullEmptyBatchList;
+    this.serveInputFiles = b.serveInputFiles;
   }
 
   /** A builder with the default settings. */
@@ -88,6 +91,15 @@ public final class EmulatorOptions {
     return md5ETags;
   }
 
+  /**
+   * Whether {@code GET /v1/files/{id}/content} serves {@code batch-api} input files (default true).
+   * When false it answers 404 for them, as nothing promises that Together serves them back; output
+   * and error files are served either way.
+   */
+  public boolean serveInputFiles() {
+    return serveInputFiles;
+  }
+
   /** Builder of {@link EmulatorOptions}. */
   public static final class Builder {
     private int port;
@@ -98,6 +110,7 @@ public final class EmulatorOptions {
     private Path dataDir;
     private boolean nullEmptyBatchList;
     private boolean md5ETags = true;
+    private boolean serveInputFiles = true;
 
     private Builder() {}
 
@@ -151,6 +164,12 @@ public final class EmulatorOptions {
     /** MD5 ETags on uploads (default true); false: opaque random ETags, see {@link #md5ETags()}. */
     public Builder md5ETags(boolean md5ETags) {
       this.md5ETags = md5ETags;
+      return this;
+    }
+
+    /** Serve the content of {@code batch-api} input files (default true). */
+    public Builder serveInputFiles(boolean serveInputFiles) {
+      this.serveInputFiles = serveInputFiles;
       return this;
     }
 

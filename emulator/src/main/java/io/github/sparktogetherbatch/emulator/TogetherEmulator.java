@@ -7,6 +7,9 @@ import io.github.sparktogetherbatch.emulator.fault.FaultRegistry;
 import io.github.sparktogetherbatch.emulator.http.HttpServerCore;
 import io.github.sparktogetherbatch.emulator.json.Json;
 import io.github.sparktogetherbatch.emulator.model.Completions;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
+import io.github.sparktogetherbatch.emulator.model.ModelCatalog;
+import io.github.sparktogetherbatch.emulator.model.ModelInfo;
 import io.github.sparktogetherbatch.emulator.routes.ApiRouter;
 import io.github.sparktogetherbatch.emulator.routes.ControlRoutes;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * A local, faithful server for Together AI's Files and Batches API, over real HTTP on loopback.
@@ -38,6 +42,7 @@ public final class TogetherEmulator implements AutoCloseable {
   private final Path dataDir;
   private final BatchEngine batches;
   private final FaultRegistry faults = new FaultRegistry();
+  private final FailOnceMemory failOnce = new FailOnceMemory();
   private final ControlRoutes control;
   private final HttpServerCore server;
   private final String urlHost;
@@ -63,7 +68,12 @@ public final class TogetherEmulator implements AutoCloseable {
                   : Completions.hex(Completions.hash(options.apiKey())).substring(0, 12));
       be =
           new BatchEngine(
-              fs, dataDir, userId, options.requestsPerSecond(), options.validatingMillis());
+              fs,
+              failOnce,
+              dataDir,
+              userId,
+              options.requestsPerSecond(),
+              options.validatingMillis());
       String h = options.host();
       this.urlHost =
           h.equals("0.0.0.0") || h.equals("::") ? "127.0.0.1" : h.contains(":") ? "[" + h + "]" : h;
@@ -75,10 +85,12 @@ public final class TogetherEmulator implements AutoCloseable {
               fs,
               be,
               faults,
+              failOnce,
               new UploadSigner(),
               options.apiKey(),
               urlHost + ":" + srv.port(),
-              options.nullEmptyBatchList());
+              options.nullEmptyBatchList(),
+              options.serveInputFiles());
       this.control = holder.router.control();
       srv.start();
     } catch (IOException | RuntimeException e) {
@@ -171,6 +183,22 @@ public final class TogetherEmulator implements AutoCloseable {
     batches.setRequestsPerSecond(requestsPerSecond);
   }
 
+  /**
+   * Whether {@code GET /v1/files/{id}/content} serves {@code batch-api} input files (output and
+   * error files are always served); false answers 404 for them. {@link #reset()} restores the
+   * setting of the {@link EmulatorOptions}.
+   */
+  public void setServeInputFiles(boolean serve) {
+    control.setServeInputFiles(serve);
+  }
+
+  /**
+   * The models {@code GET /v1/models} lists, with their serverless prices (USD per million tokens).
+   */
+  public static List<ModelInfo> models() {
+    return ModelCatalog.all();
+  }
+
   /** Changes the minimum time batches stay {@code VALIDATING}. */
   public void setValidatingMillis(long millis) {
     batches.setValidatingMillis(millis);
@@ -210,7 +238,10 @@ public final class TogetherEmulator implements AutoCloseable {
     }
   }
 
-  /** Clears all files, batches, request counts and faults. */
+  /**
+   * Clears all files, batches, request counts, faults and the memory of {@code !!fail-once!!}
+   * requests; input files are served again if the options say so.
+   */
   public void reset() {
     control.reset();
   }

@@ -69,30 +69,28 @@ class BatchLifecycleTest {
   }
 
   @Test
-  void completionsEndpointAndBatchModelId() {
+  void batchModelIdFillsLinesWithoutAModel() {
     List<JsonNode> input = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       // no body.model: the batch's model_id applies
-      ObjectNode l = Api.M.createObjectNode().put("custom_id", "c" + i);
-      l.putObject("body").put("prompt", "Once upon a time " + i).put("max_tokens", i + 2);
+      ObjectNode l = Api.chatLine("c" + i, null, "Once upon a time " + i);
+      ((ObjectNode) l.get("body")).put("max_tokens", i + 2);
       input.add(l);
     }
-    ObjectNode named = Api.M.createObjectNode().put("custom_id", "named");
-    named.putObject("body").put("model", "emulator/other").put("prompt", "short");
-    input.add(named);
+    input.add(Api.chatLine("named", "emulator/other", "short"));
     String file = api.upload(Api.jsonl(input));
     ObjectNode req =
         Api.M.createObjectNode()
             .put("input_file_id", file)
-            .put("endpoint", "/v1/completions")
+            .put("endpoint", "/v1/chat/completions")
             .put("model_id", "emulator/batch-model");
     JsonNode job = Api.ok(api.postJson("/batches", req), 201).get("job");
     assertEquals("emulator/batch-model", job.get("model_id").asText());
-    assertEquals("/v1/completions", job.get("endpoint").asText());
+    assertEquals("/v1/chat/completions", job.get("endpoint").asText());
     JsonNode done = api.waitTerminal(job.get("id").asText());
     Results.Counts c =
         Results.verify(
-            DeterministicModel.COMPLETIONS,
+            DeterministicModel.CHAT_COMPLETIONS,
             input,
             api.content(done.get("output_file_id").asText()),
             api.content(done.get("error_file_id").asText()),
@@ -178,7 +176,15 @@ class BatchLifecycleTest {
             "/batches",
             Api.M.createObjectNode().put("input_file_id", file).put("endpoint", "/v1/embeddings")),
         400,
-        "Unsupported endpoint");
+        "Invalid endpoint '/v1/embeddings'");
+    // batches can no longer target /v1/completions; the live route still answers it
+    assertBatchError(
+        api.postJson(
+            "/batches",
+            Api.M.createObjectNode().put("input_file_id", file).put("endpoint", "/v1/completions")),
+        400,
+        "must be one of /v1/chat/completions, /v1/audio/transcriptions, /v1/audio/translations");
+    assertEquals(0, EMU.emulator().state().get("batches").size(), "nothing was created");
     assertBatchError(
         api.postJson("/batches", Api.M.createObjectNode().put("input_file_id", file)),
         400,

@@ -92,7 +92,7 @@ class DeterministicModelTest {
                 "{'model':'emulator/echo','messages':[{'role':'user',"
                     + "'content':[{'type':'text','text':'look at'},{'type':'image_url','image_url':{'url':'x'}},"
                     + "{'type':'text','text':'this'}]}]}"));
-    assertEquals("Echo: look at this", parts.content());
+    assertEquals("Echo: look at this [images: 1]", parts.content());
     Answer noUser =
         DeterministicModel.answer(
             CHAT_COMPLETIONS,
@@ -101,6 +101,56 @@ class DeterministicModelTest {
                     + "{'role':'system','content':'only a system prompt'}]}"));
     assertEquals("Echo: ", noUser.content());
     assertEquals(4, noUser.promptTokens());
+  }
+
+  @Test
+  void reasoningEosToolCallsAndFailOnceAreInTheAnswer() {
+    Answer r =
+        DeterministicModel.answer(
+            CHAT_COMPLETIONS,
+            j("{'model':'emulator/reasoning','messages':[{'role':'user','content':'a b'}]}"));
+    assertEquals("The last user message has 2 words, so the answer echoes it.", r.reasoning());
+    assertEquals(3 + 12, r.completionTokens());
+    assertTrue(r.toolCalls().isEmpty());
+    assertFalse(r.failsOnce());
+    Answer eos =
+        DeterministicModel.answer(
+            CHAT_COMPLETIONS,
+            j("{'model':'emulator/eos','messages':[{'role':'user','content':'a'}]}"));
+    assertEquals("eos", eos.finishReason());
+    assertNull(eos.reasoning());
+    Answer tool =
+        DeterministicModel.answer(
+            CHAT_COMPLETIONS,
+            j(
+                "{'model':'emulator/echo','messages':[{'role':'user','content':'a'}],"
+                    + "'tools':[{'type':'function','function':{'name':'f','parameters':"
+                    + "{'type':'object','required':['q'],'properties':{'q':{'type':'string'}}}}}],"
+                    + "'tool_choice':'required'}"));
+    assertNull(tool.content());
+    assertEquals("tool_calls", tool.finishReason());
+    assertEquals("f", tool.toolCalls().get(0).name());
+    assertTrue(j(tool.toolCalls().get(0).arguments()).get("q").isTextual());
+    Answer once =
+        DeterministicModel.answer(
+            CHAT_COMPLETIONS,
+            j("{'model':'emulator/echo','messages':[{'role':'user','content':'!!fail-once!!'}]}"));
+    assertTrue(once.succeeded() && once.failsOnce());
+    Answer failed = once.firstAttemptFailure();
+    assertEquals(Kind.FAILED_ONCE, failed.kind());
+    assertEquals("server_error", failed.errorCode());
+    assertEquals(500, failed.httpStatus());
+    assertEquals(
+        Kind.INVALID_REQUEST,
+        DeterministicModel.answer(
+                CHAT_COMPLETIONS,
+                j(
+                    "{'model':'emulator/echo','messages':[{'role':'user','content':[{'type':'x'}]}]}"))
+            .kind());
+    assertEquals(
+        Kind.INVALID_REQUEST,
+        DeterministicModel.answer("/v1/embeddings", j("{'model':'emulator/echo','input':'x'}"))
+            .kind());
   }
 
   @Test

@@ -45,6 +45,10 @@ class EmulatorMainTest {
     assertEquals(Paths.get("/tmp/x"), o.dataDir());
     assertTrue(o.nullEmptyBatchList());
     assertEquals("0.0.0.0", o.host());
+    assertTrue(o.serveInputFiles());
+    assertEquals(
+        false, EmulatorMain.parse(new String[] {"--no-serve-input-files"}).serveInputFiles());
+    assertTrue(EmulatorMain.USAGE.contains("--no-serve-input-files"));
     assertEquals(8090, EmulatorMain.parse(new String[0]).port());
     assertNull(EmulatorMain.parse(new String[] {"--help"}));
     assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse(new String[] {"--port"}));

@@ -53,6 +53,60 @@ class FaultsTest {
   }
 
   @Test
+  void rateLimitResetHeaderAloneOrWithRetryAfter() {
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"GET /v1/batches/{id}\",\"status\":429,\"rateLimitResetSeconds\":7},"
+                + "{\"route\":\"POST /v1/chat/completions\",\"status\":429,"
+                + "\"rateLimitResetSeconds\":3,\"retryAfterSeconds\":2}]");
+    HttpResponse<byte[]> alone = api.get("/batches/some-id");
+    assertEquals(429, alone.statusCode());
+    assertEquals("7", alone.headers().firstValue("x-ratelimit-reset").orElseThrow());
+    assertTrue(alone.headers().firstValue("retry-after").isEmpty(), "no Retry-After");
+    assertTrue(alone.headers().firstValue("retry-after-ms").isEmpty());
+    assertTrue(Api.json(alone).get("error").isTextual(), "batches envelope");
+    HttpResponse<byte[]> both =
+        api.postJson("/chat/completions", Api.chatLine("x", "emulator/echo", "x").get("body"));
+    assertEquals(429, both.statusCode());
+    assertEquals("3", both.headers().firstValue("x-ratelimit-reset").orElseThrow());
+    assertEquals("2", both.headers().firstValue("retry-after").orElseThrow());
+    JsonNode error = Api.json(both).get("error");
+    assertEquals("dynamic_request_limited", error.get("type").asText());
+    assertTrue(error.get("message").asText().contains("rate limited"), error::toString);
+    assertEquals(
+        400,
+        api.post(
+                "/_emulator/faults",
+                "application/json",
+                "{\"route\":\"GET /v1/files\",\"status\":429,\"rateLimitResetSeconds\":-1}")
+            .statusCode());
+  }
+
+  @Test
+  void overloaded503LooksLikeTogethers() {
+    EMU.emulator()
+        .armFault(
+            "[{\"route\":\"POST /v1/chat/completions\",\"status\":503},"
+                + "{\"route\":\"GET /v1/files\",\"status\":503},"
+                + "{\"route\":\"GET /v1/batches\",\"status\":503}]");
+    for (HttpResponse<byte[]> r :
+        List.of(
+            api.postJson("/chat/completions", Api.chatLine("x", "emulator/echo", "x").get("body")),
+            api.get("/files"))) {
+      assertEquals(503, r.statusCode());
+      JsonNode error = Api.json(r).get("error");
+      assertEquals(
+          "The server is overloaded or not ready yet. Please try again later.",
+          error.get("message").asText());
+      assertEquals("server_error", error.get("type").asText());
+      assertEquals("service_unavailable", error.get("code").asText());
+    }
+    HttpResponse<byte[]> batches = api.get("/batches");
+    assertEquals(503, batches.statusCode());
+    assertTrue(Api.json(batches).get("error").asText().contains("overloaded"));
+  }
+
+  @Test
   void everyNthRequestOnlyAndFallThroughToLaterFaults() {
     EMU.emulator()
         .armFault(

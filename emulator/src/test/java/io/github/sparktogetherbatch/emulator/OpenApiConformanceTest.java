@@ -34,7 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li>{@code BatchJobStatus} lacks {@code CANCELING}, which the API reports right after a cancel.
  * </ul>
  *
- * {@link #discrepanciesAreReal()} proves both still exist in the spec.
+ * {@link #discrepanciesAreReal()} proves both still exist in the spec. Where the spec says less
+ * than Together's SDKs (the create request's endpoint enum, the file's {@code processing_status}),
+ * the tests check the SDKs' values and that the spec still lacks them.
  */
 class OpenApiConformanceTest {
   static final Set<String> NULL_UNTIL_TERMINAL =
@@ -44,6 +46,10 @@ class OpenApiConformanceTest {
           "BatchJob.error",
           "BatchJob.completed_at");
   static final Map<String, Set<String>> EXTRA_ENUM = Map.of("BatchJobStatus", Set.of("CANCELING"));
+  static final List<String> CREATE_ENDPOINTS =
+      List.of("/v1/chat/completions", "/v1/audio/transcriptions", "/v1/audio/translations");
+  static final Set<String> PROCESSING_STATUSES =
+      Set.of("PENDING", "QUEUED", "RUNNING", "COMPLETED", "FAILED", "INVALID_FORMAT");
 
   @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
   static final Api api = EMU.api();
@@ -325,15 +331,102 @@ class OpenApiConformanceTest {
     for (JsonNode line : Api.lines(api.content(done.get("output_file_id").asText()))) {
       assertNamed("ChatCompletionResponse", line.get("response").get("body"));
     }
-    ObjectNode c = Api.M.createObjectNode().put("custom_id", "c");
-    c.putObject("body").put("model", "emulator/echo").put("prompt", "three");
-    JsonNode doneC =
+  }
+
+  /** Every answer shape of the release: reasoning, tool calls, eos, length, JSON, media parts. */
+  @Test
+  void chatAnswerShapes() {
+    List<JsonNode> input =
+        List.of(
+            Api.chatLine("reasoning", "emulator/reasoning", "think about it"),
+            Api.chatLine("eos", "emulator/eos", "end of sequence"),
+            ChatFeaturesTest.withMaxTokens(Api.chatLine("length", "emulator/echo", "a b c d"), 2),
+            ChatFeaturesTest.forcedTool("tool", "emulator/echo", "call it"),
+            ChatFeaturesTest.withSchema(Api.chatLine("json", "emulator/echo", "structured")),
+            ChatFeaturesTest.imageLine("image", "what is this"));
+    JsonNode done =
         api.waitTerminal(
-            api.createBatch(api.upload(Api.jsonl(List.of(c))), "/v1/completions")
+            api.createBatch(api.upload(Api.jsonl(input)), "/v1/chat/completions")
                 .get("id")
                 .asText());
-    for (JsonNode line : Api.lines(api.content(doneC.get("output_file_id").asText()))) {
-      assertNamed("CompletionResponse", line.get("response").get("body"));
+    List<JsonNode> out = Api.lines(api.content(done.get("output_file_id").asText()));
+    assertEquals(input.size(), out.size(), () -> out.toString());
+    Set<String> reasons = new java.util.HashSet<>();
+    for (JsonNode line : out) {
+      JsonNode body = line.get("response").get("body");
+      assertNamed("ChatCompletionResponse", body);
+      reasons.add(body.get("choices").get(0).get("finish_reason").asText());
+    }
+    assertEquals(Set.of("stop", "eos", "length", "tool_calls"), reasons);
+  }
+
+  @Test
+  void modelList() {
+    HttpResponse<byte[]> r = api.get("/models");
+    assertDeclared("/models", "get", r);
+    assertTrue(Api.json(r).size() > 20);
+    Api anonymous = EMU.newApi();
+    anonymous.key = null;
+    assertDeclared("/models", "get", anonymous.get("/models"));
+    EMU.emulator().armFault("{\"route\":\"GET /v1/models\",\"status\":429}");
+    assertDeclared("/models", "get", api.get("/models"));
+  }
+
+  /**
+   * The create request's {@code endpoint}: Together's SDKs enumerate {@code /v1/chat/completions},
+   * {@code /v1/audio/transcriptions}, {@code /v1/audio/translations}, but the vendored spec types
+   * it as a free string. Each of the three is accepted; {@code /v1/completions} is a declared 400.
+   */
+  @Test
+  void createBatchEndpoints() {
+    assertFalse(
+        spec.schema("CreateBatchRequest").path("properties").path("endpoint").has("enum"),
+        "the spec now enumerates endpoints: validate the request against it");
+    String chat = api.upload(Api.jsonl(List.of(Api.chatLine("a", "emulator/echo", "x"))));
+    String audio = api.upload(Api.jsonl(List.of(ChatFeaturesTest.audioLine("a"))));
+    for (String endpoint : CREATE_ENDPOINTS) {
+      HttpResponse<byte[]> r =
+          api.postJson(
+              "/batches",
+              Api.M.createObjectNode()
+                  .put("input_file_id", endpoint.contains("audio") ? audio : chat)
+                  .put("endpoint", endpoint));
+      assertEquals(201, r.statusCode(), () -> Api.text(r));
+      assertDeclared("/batches", "post", r);
+      assertEquals(
+          "COMPLETED",
+          api.waitTerminal(Api.json(r).get("job").get("id").asText()).get("status").asText());
+    }
+    HttpResponse<byte[]> refused =
+        api.postJson(
+            "/batches",
+            Api.M.createObjectNode().put("input_file_id", chat).put("endpoint", "/v1/completions"));
+    assertEquals(400, refused.statusCode());
+    assertDeclared("/batches", "post", refused);
+  }
+
+  /**
+   * {@code processing_status}: the vendored spec's {@code FileResponse} does not list it;
+   * Together's SDKs type it as the upper-case {@link #PROCESSING_STATUSES}.
+   */
+  @Test
+  void fileProcessingStatus() {
+    assertFalse(spec.schema("FileResponse").path("properties").has("processing_status"));
+    HttpResponse<byte[]> init = api.initiate(Api.UploadStyle.FORM, "batch-api", "in.jsonl");
+    String id = init.headers().firstValue("x-together-file-id").orElseThrow();
+    String pending = Api.ok(api.get("/files/" + id), 200).get("processing_status").asText();
+    assertEquals("PENDING", pending);
+    String uploaded = api.upload(Api.jsonl(List.of(Api.chatLine("a", "emulator/echo", "x"))));
+    JsonNode done =
+        api.waitTerminal(api.createBatch(uploaded, "/v1/chat/completions").get("id").asText());
+    for (String f :
+        List.of(
+            uploaded, done.get("output_file_id").asText(), done.get("error_file_id").asText())) {
+      String status = Api.ok(api.get("/files/" + f), 200).get("processing_status").asText();
+      assertEquals("COMPLETED", status);
+    }
+    for (JsonNode f : Api.ok(api.get("/files"), 200).get("data")) {
+      assertTrue(PROCESSING_STATUSES.contains(f.get("processing_status").asText()), f::toString);
     }
   }
 }

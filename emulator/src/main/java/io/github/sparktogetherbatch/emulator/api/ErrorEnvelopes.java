@@ -71,6 +71,21 @@ public final class ErrorEnvelopes {
     return HttpResponse.text(status, "application/xml", xml);
   }
 
+  /**
+   * The message of a fault's answer: Together's wording for a rate limit (429) and an overloaded
+   * model (503), else {@code Emulated fault: HTTP <status>}.
+   */
+  public static String faultMessage(int status) {
+    switch (status) {
+      case 429:
+        return "You have been rate limited. Please slow down your requests and try again later.";
+      case 503:
+        return "The server is overloaded or not ready yet. Please try again later.";
+      default:
+        return "Emulated fault: HTTP " + status;
+    }
+  }
+
   /** A plain-text error. */
   public static HttpResponse plainText(int status, String message) {
     return HttpResponse.text(status, "text/plain; charset=utf-8", message);
@@ -109,6 +124,8 @@ public final class ErrorEnvelopes {
         return "conflict";
       case 429:
         return "rate_limit_exceeded";
+      case 503:
+        return "service_unavailable";
       default:
         return null;
     }

@@ -18,6 +18,7 @@ public final class RouteTable {
   public static final String CANCEL_BATCH = "POST /v1/batches/{id}/cancel";
   public static final String CHAT = "POST /v1/chat/completions";
   public static final String COMPLETIONS = "POST /v1/completions";
+  public static final String LIST_MODELS = "GET /v1/models";
 
   public static final List<String> TEMPLATES =
       List.of(
@@ -34,7 +35,8 @@ public final class RouteTable {
           GET_BATCH,
           CANCEL_BATCH,
           CHAT,
-          COMPLETIONS);
+          COMPLETIONS,
+          LIST_MODELS);
 
   /** Error envelope family of a route. */
   public enum Family {
@@ -132,6 +134,9 @@ public final class RouteTable {
     }
     if (n == 2 && a.equals("completions")) {
       return pick(method, null, "POST", COMPLETIONS, null, null);
+    }
+    if (n == 2 && a.equals("models")) {
+      return pick(method, null, "GET", LIST_MODELS, null, null);
     }
     return null;
   }

@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.emulator.batch;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
 import io.github.sparktogetherbatch.emulator.store.FileRecord;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
 import java.io.Closeable;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs batches through their lifecycle: {@code VALIDATING} (at least the configured time, then
  * {@link InputValidator}), {@code IN_PROGRESS} in chunks of up to {@value #CHUNK} lines at the
- * configured rate per batch, then a terminal status; cancel, expiry, forced ends and removal are
+ * configured rate per batch, then a terminal status ({@code FAILED} at once, with an error file,
+ * when requests target a model batches cannot use); cancel, expiry, forced ends and removal are
  * taken at the next step. Batches take turns on a pool of two threads; {@link BatchWorker} does
  * each batch's file work.
  */
@@ -50,9 +52,14 @@ public final class BatchEngine implements Closeable {
 
   /** An engine keeping its batch files under {@code dataDir}. */
   public BatchEngine(
-      FileStore files, Path dataDir, String userId, double requestsPerSecond, long validatingMillis)
+      FileStore files,
+      FailOnceMemory failOnce,
+      Path dataDir,
+      String userId,
+      double requestsPerSecond,
+      long validatingMillis)
       throws IOException {
-    this.worker = new BatchWorker(files);
+    this.worker = new BatchWorker(files, failOnce);
     this.batchDir = Files.createDirectories(dataDir.resolve("batches"));
     this.userId = userId;
     this.requestsPerSecond = requestsPerSecond;
@@ -296,13 +303,24 @@ public final class BatchEngine implements Closeable {
       if (wait > 0) {
         return Math.min(wait, MAX_POLL_MILLIS);
       }
-      InputValidator.Validation v = InputValidator.validate(b.input);
+      InputValidator.Validation v = InputValidator.validate(b.input, b.givenModelId);
       synchronized (b) {
         if (b.removed || b.forcedStatus != null || b.cancelRequested) {
           return 0;
         }
         if (v.error != null) {
           finish(b, BatchRecord.FAILED, v.error);
+          return -1;
+        }
+        if (!v.notForBatch.isEmpty()) {
+          String error =
+              (v.notForBatch.size() == 1 ? "Model " : "Models ")
+                  + String.join(", ", v.notForBatch)
+                  + (v.notForBatch.size() == 1 ? " is" : " are")
+                  + " not available for batch processing";
+          b.requests = v.lines;
+          worker.rejectAll(b, v.notForBatch, error);
+          finish(b, BatchRecord.FAILED, error);
           return -1;
         }
         b.requests = v.lines;

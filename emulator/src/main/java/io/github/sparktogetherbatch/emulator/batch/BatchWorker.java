@@ -5,6 +5,7 @@ import io.github.sparktogetherbatch.emulator.json.Json;
 import io.github.sparktogetherbatch.emulator.model.Completions;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -17,13 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The file work of a running batch: opens its input for reading and its output and error files for
  * writing, answers chunks of lines with the deterministic model (each chunk written in reverse
  * order, so output order is unrelated to input order), and at the end registers the result files as
- * {@code batch-generated} files, or discards them for a failed batch. Mutates the worker-only
- * fields of {@link BatchRecord}; the engine calls it one step at a time per batch.
+ * {@code batch-generated} files, or discards them for a failed batch (which keeps only an error
+ * file written by {@link #rejectAll}). Mutates the worker-only fields of {@link BatchRecord}; the
+ * engine calls it one step at a time per batch.
  */
 final class BatchWorker {
   private static final System.Logger LOG = System.getLogger(BatchWorker.class.getName());
@@ -31,10 +34,15 @@ final class BatchWorker {
   /** What one chunk did: requests answered, and whether the input ended. */
   record Chunk(int answered, boolean endOfInput) {}
 
-  private final FileStore files;
+  /** The error code of the requests of a batch that targets a model batches cannot use. */
+  static final String MODEL_NOT_AVAILABLE = "model_not_available";
 
-  BatchWorker(FileStore files) {
+  private final FileStore files;
+  private final FailOnceMemory failOnce;
+
+  BatchWorker(FileStore files, FailOnceMemory failOnce) {
     this.files = files;
+    this.failOnce = failOnce;
   }
 
   /** Opens the input and fresh result files of a batch that passed validation. */
@@ -67,7 +75,10 @@ final class BatchWorker {
       }
       JsonNode node = Json.MAPPER.readTree(line);
       String customId = node.get("custom_id").asText();
-      Answer a = DeterministicModel.answer(b.endpoint, node.get("body"), b.givenModelId);
+      Answer a =
+          failOnce.apply(
+              DeterministicModel.answer(b.endpoint, node.get("body"), b.givenModelId),
+              "custom_id:" + customId);
       byte[] bytes =
           Json.MAPPER.writeValueAsBytes(
               Completions.resultLine(b.id, customId, b.endpoint, a, created));
@@ -85,6 +96,41 @@ final class BatchWorker {
     b.outLines += outs.size();
     b.errLines += errs.size();
     return new Chunk(done, eof);
+  }
+
+  /**
+   * Writes and registers the error file of a batch that fails because its requests target models
+   * batches cannot use: one error line per request, code {@value #MODEL_NOT_AVAILABLE}, naming the
+   * request's own model when it is one of them, else the batch's. Caller holds the batch's monitor.
+   */
+  void rejectAll(BatchRecord b, Set<String> models, String jobError) throws IOException {
+    Path tmp = files.newTempFile("err");
+    long n = 0;
+    try (BufferedReader in = Files.newBufferedReader(b.input, StandardCharsets.UTF_8);
+        BufferedOutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        JsonNode node = Json.MAPPER.readTree(line);
+        String model = Json.text(node.get("body"), "model");
+        if (model == null) {
+          model = b.givenModelId;
+        }
+        String message =
+            models.contains(model)
+                ? "Model " + model + " is not available for batch processing"
+                : "The batch failed: " + jobError;
+        out.write(
+            Json.MAPPER.writeValueAsBytes(
+                Completions.errorLine(
+                    node.get("custom_id").asText(), message, MODEL_NOT_AVAILABLE)));
+        out.write('\n');
+        n++;
+      }
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+    b.errorFileId = files.registerGenerated(tmp, "batch_" + b.id + "_error.jsonl", n).id;
   }
 
   /**

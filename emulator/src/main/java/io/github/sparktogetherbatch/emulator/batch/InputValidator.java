@@ -3,8 +3,8 @@ package io.github.sparktogetherbatch.emulator.batch;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.ModelCatalog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Set;
  * {@value #MAX_BYTES} bytes and {@value #MAX_LINES} requests, UTF-8, no blank lines, each line one
  * JSON object with a unique non-empty string {@code custom_id} of at most {@value #MAX_CUSTOM_ID}
  * characters and an object {@code body}. The first failing rule wins; its message names the line.
+ * It also collects the models that requests target (their {@code body.model}, else the batch's
+ * {@code model_id}) which batches cannot use.
  */
 final class InputValidator {
   private static final int MAX_LINES = 50_000;
@@ -39,15 +42,26 @@ final class InputValidator {
     final long lines;
     final String firstModel;
 
+    /** Models the requests target (by {@code body.model} or the default) that batches cannot. */
+    final Set<String> notForBatch;
+
     Validation(String error, long lines, String firstModel) {
+      this(error, lines, firstModel, Set.of());
+    }
+
+    Validation(String error, long lines, String firstModel, Set<String> notForBatch) {
       this.error = error;
       this.lines = lines;
       this.firstModel = firstModel;
+      this.notForBatch = notForBatch;
     }
   }
 
-  /** Streams the input once; the error is null when the file is a valid batch input. */
-  static Validation validate(Path input) throws IOException {
+  /**
+   * Streams the input once; the error is null when the file is a valid batch input. {@code
+   * defaultModel} (the batch's {@code model_id}, or null) is the model of lines that name none.
+   */
+  static Validation validate(Path input, String defaultModel) throws IOException {
     long size;
     try {
       size = Files.size(input);
@@ -68,6 +82,7 @@ final class InputValidator {
       return new Validation("Input file is empty", 0, null);
     }
     Set<String> ids = new HashSet<>();
+    Set<String> notForBatch = new LinkedHashSet<>();
     long n = 0;
     long lineNo = 0;
     String firstModel = null;
@@ -118,9 +133,8 @@ final class InputValidator {
             } else if ("body".equals(name)) {
               hasBody = true;
               bodyIsObject = t == JsonToken.START_OBJECT;
-              if (bodyIsObject && firstModel == null) {
-                JsonNode body = Json.MAPPER.readTree(p);
-                model = Json.text(body, "model");
+              if (bodyIsObject) {
+                model = bodyModel(p);
               } else {
                 p.skipChildren();
               }
@@ -163,6 +177,10 @@ final class InputValidator {
         if (firstModel == null) {
           firstModel = model;
         }
+        String target = model != null ? model : defaultModel;
+        if (ModelCatalog.isNotAvailableForBatch(target)) {
+          notForBatch.add(target);
+        }
       }
     } catch (CharacterCodingException e) {
       return new Validation(
@@ -171,6 +189,21 @@ final class InputValidator {
     if (n == 0) {
       return new Validation("Input file contains no requests", 0, null);
     }
-    return new Validation(null, n, firstModel);
+    return new Validation(null, n, firstModel, notForBatch);
+  }
+
+  /** The string {@code model} of the body object the parser is at the start of, or null. */
+  static String bodyModel(JsonParser p) throws IOException {
+    String model = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.getCurrentName();
+      JsonToken v = p.nextToken();
+      if ("model".equals(field) && v == JsonToken.VALUE_STRING) {
+        model = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return model;
   }
 }

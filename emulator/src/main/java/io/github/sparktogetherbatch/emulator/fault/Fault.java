@@ -25,6 +25,7 @@ public final class Fault {
   final int status;
   final Long retryAfterSeconds;
   final Long retryAfterMs;
+  final Long rateLimitResetSeconds;
   final Map<String, String> headers;
   final String body;
   final String contentType;
@@ -69,6 +70,11 @@ public final class Fault {
     this.retryAfterSeconds =
         spec.has("retryAfterSeconds") ? spec.get("retryAfterSeconds").asLong() : null;
     this.retryAfterMs = spec.has("retryAfterMs") ? spec.get("retryAfterMs").asLong() : null;
+    this.rateLimitResetSeconds =
+        spec.has("rateLimitResetSeconds") ? spec.get("rateLimitResetSeconds").asLong() : null;
+    if (rateLimitResetSeconds != null && rateLimitResetSeconds < 0) {
+      throw new IllegalArgumentException("\"rateLimitResetSeconds\" must not be negative");
+    }
     Map<String, String> h = new LinkedHashMap<>();
     JsonNode hn = spec.get("headers");
     if (hn != null) {

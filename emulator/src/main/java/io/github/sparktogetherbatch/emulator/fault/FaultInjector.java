@@ -122,7 +122,7 @@ public final class FaultInjector {
       r = new HttpResponse(f.status).filler(f.bodySize);
       r.header("Content-Type", f.contentType != null ? f.contentType : "text/plain; charset=utf-8");
     } else {
-      r = ErrorEnvelopes.of(m.family(), f.status, "Emulated fault: HTTP " + f.status, null);
+      r = ErrorEnvelopes.of(m.family(), f.status, ErrorEnvelopes.faultMessage(f.status), null);
       if (f.contentType != null) {
         r.setHeader("Content-Type", f.contentType);
       }
@@ -132,6 +132,9 @@ public final class FaultInjector {
     }
     if (f.retryAfterMs != null) {
       r.header("retry-after-ms", Long.toString(f.retryAfterMs));
+    }
+    if (f.rateLimitResetSeconds != null) {
+      r.header("x-ratelimit-reset", Long.toString(f.rateLimitResetSeconds));
     }
     for (Map.Entry<String, String> h : f.headers.entrySet()) {
       r.setHeader(h.getKey(), h.getValue());

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.emulator.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.emulator.json.Json;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
@@ -9,9 +10,19 @@ import java.nio.charset.StandardCharsets;
 public final class Completions {
   private Completions() {}
 
-  /** A chat.completion or text.completion response body. */
+  /**
+   * The response body of an endpoint: a {@code chat.completion} (with {@code reasoning} and {@code
+   * tool_calls} where the answer has them, and {@code content: null} for a tool call), a {@code
+   * text.completion}, or {@code {"text"}} for the audio endpoints.
+   */
   public static ObjectNode responseBody(
       String endpoint, Answer a, String id, long created, long seed) {
+    if (DeterministicModel.AUDIO_TRANSCRIPTIONS.equals(endpoint)
+        || DeterministicModel.AUDIO_TRANSLATIONS.equals(endpoint)) {
+      ObjectNode body = Json.object();
+      body.put("text", a.content());
+      return body;
+    }
     boolean chat = DeterministicModel.CHAT_COMPLETIONS.equals(endpoint);
     ObjectNode body = Json.object();
     body.put("id", id);
@@ -26,7 +37,18 @@ public final class Completions {
       ObjectNode message = choice.putObject("message");
       message.put("role", "assistant");
       message.put("content", a.content());
-      message.putArray("tool_calls");
+      if (a.reasoning() != null) {
+        message.put("reasoning", a.reasoning());
+      }
+      ArrayNode calls = message.putArray("tool_calls");
+      for (int i = 0; i < a.toolCalls().size(); i++) {
+        ToolCall c = a.toolCalls().get(i);
+        ObjectNode call = calls.addObject();
+        call.put("index", i);
+        call.put("id", c.id());
+        call.put("type", "function");
+        call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+      }
       choice.putNull("logprobs");
     } else {
       choice.put("text", a.content());
@@ -71,6 +93,17 @@ public final class Completions {
         line.put("custom_id", customId);
         line.put("error", a.errorMessage());
         return line;
+      case FAILED_ONCE:
+        {
+          line.put("custom_id", customId);
+          ObjectNode response = line.putObject("response");
+          response.put("status_code", 500);
+          ObjectNode error = response.putObject("body").putObject("error");
+          error.put("message", a.errorMessage());
+          error.put("type", "server_error");
+          error.put("code", a.errorCode());
+          return line;
+        }
       case INVALID_REQUEST:
       case EMULATED_FAILURE_RESPONSE:
       default:
@@ -85,6 +118,16 @@ public final class Completions {
           return line;
         }
     }
+  }
+
+  /** An error line {@code {"custom_id", "error": {"message", "code"}}}. */
+  public static ObjectNode errorLine(String customId, String message, String code) {
+    ObjectNode line = Json.object();
+    line.put("custom_id", customId);
+    ObjectNode error = line.putObject("error");
+    error.put("message", message);
+    error.put("code", code);
+    return line;
   }
 
   /** 64-bit FNV-1a over UTF-8 bytes. */

@@ -1,7 +1,9 @@
 package io.github.sparktogetherbatch.emulator.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.emulator.json.Json;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,26 +17,24 @@ import java.util.Set;
  * <ol>
  *   <li><b>Model.</b> The model is {@code body.model}, or the batch's {@code model_id} when the
  *       body names none. No model at all: {@link Kind#INVALID_REQUEST}. Known models are every name
- *       starting with {@code emulator/} (e.g. {@code emulator/echo}) and the names in {@link
- *       #SERVERLESS_MODELS} (exact, case-sensitive). Any other name: {@link Kind#MODEL_NOT_FOUND}
- *       (error code {@code model_not_found}).
- *   <li><b>Shape.</b> Chat ({@code /v1/chat/completions}) needs a non-empty {@code messages} array
- *       of objects; completions ({@code /v1/completions}) needs a string {@code prompt}. {@code
- *       max_tokens}, when present, must be a positive integer. Otherwise {@link
- *       Kind#INVALID_REQUEST} (code {@code invalid_request}).
- *   <li><b>Requested failures.</b> The "input text" is the content of the last message whose role
- *       is {@code user} (text parts of an array content joined by a space; "" if there is no user
- *       message), or the prompt. If it contains {@code !!fail-response!!}: {@link
- *       Kind#EMULATED_FAILURE_RESPONSE}; else {@code !!fail-string!!}: {@link
- *       Kind#EMULATED_FAILURE_STRING}; else {@code !!fail!!}: {@link Kind#EMULATED_FAILURE}. All
- *       carry code {@code emulated_failure} and message {@value #EMULATED_FAILURE_MESSAGE}.
- *   <li><b>Success.</b> {@code content = "Echo: " + inputText}. Words are maximal runs of
- *       non-whitespace characters. If {@code max_tokens} is set and the content has more words, the
- *       content becomes its first {@code max_tokens} words joined by single spaces and {@code
- *       finish_reason} is {@code length}; otherwise the content is unchanged and {@code
- *       finish_reason} is {@code stop}. {@code prompt_tokens} is the number of words over all
- *       message contents (or the prompt), at least 1; {@code completion_tokens} is the number of
- *       words in the content; {@code total_tokens} is their sum.
+ *       starting with {@code emulator/} and the chat models of {@link ModelCatalog} (exact,
+ *       case-sensitive); the audio endpoints also know {@value #WHISPER}. Any other name: {@link
+ *       Kind#MODEL_NOT_FOUND} (code {@code model_not_found}).
+ *   <li><b>Shape.</b> Chat needs what {@link ChatRequest} checks: a non-empty {@code messages}
+ *       array of objects whose content is a string, null or an array of valid content parts; {@code
+ *       max_tokens}, when present, a positive integer; a {@code response_format} of type {@code
+ *       text}, {@code json_object} or {@code json_schema}; a {@code tool_choice} that forces a call
+ *       must name a function of {@code tools}. Completions need a string {@code prompt}; the audio
+ *       endpoints a string {@code file}. Otherwise {@link Kind#INVALID_REQUEST} ({@code
+ *       invalid_request}).
+ *   <li><b>Requested failures.</b> The "input text" is the last {@code user} message's text (text
+ *       parts joined by a space; "" without one), or the prompt. {@code !!fail-response!!}, {@code
+ *       !!fail-string!!}, {@code !!fail!!} in it give the failure kinds of those names (code {@code
+ *       emulated_failure}, message {@value #EMULATED_FAILURE_MESSAGE}). {@code !!fail-once!!} makes
+ *       the answer {@link Answer#failsOnce()}: the emulator fails the request the first time it
+ *       sees it and answers it afterwards.
+ *   <li><b>Success.</b> See {@link Answers}: the content echoes the input text, or is JSON for a
+ *       {@code response_format}, or the request's forced function is called.
  * </ol>
  *
  * The same endpoint and body always give the same answer.
@@ -43,36 +43,31 @@ public final class DeterministicModel {
   /** The chat completions endpoint. */
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
 
-  /** The (text) completions endpoint. */
+  /** The (text) completions endpoint: live calls only, batches cannot target it. */
   public static final String COMPLETIONS = "/v1/completions";
+
+  /** The audio transcriptions endpoint. */
+  public static final String AUDIO_TRANSCRIPTIONS = "/v1/audio/transcriptions";
+
+  /** The audio translations endpoint. */
+  public static final String AUDIO_TRANSLATIONS = "/v1/audio/translations";
+
+  /** The endpoints a batch may target. */
+  public static final List<String> BATCH_ENDPOINTS =
+      List.of(CHAT_COMPLETIONS, AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS);
+
+  /** The speech-to-text model the audio endpoints know besides {@code emulator/} names. */
+  public static final String WHISPER = "openai/whisper-large-v3";
 
   /** The message of every requested ({@code !!fail...!!}) failure. */
   public static final String EMULATED_FAILURE_MESSAGE = "Emulated failure requested by the prompt";
 
-  /**
-   * Together serverless chat model names the emulator knows, besides everything under {@code
-   * emulator/}.
-   */
-  public static final List<String> SERVERLESS_MODELS =
-      List.of(
-          "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-          "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo",
-          "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo",
-          "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo",
-          "meta-llama/Llama-3.2-3B-Instruct-Turbo",
-          "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8",
-          "meta-llama/Llama-4-Scout-17B-16E-Instruct",
-          "Qwen/Qwen2.5-72B-Instruct-Turbo",
-          "Qwen/Qwen2.5-7B-Instruct-Turbo",
-          "Qwen/Qwen3-235B-A22B-Instruct-2507-tput",
-          "deepseek-ai/DeepSeek-V3",
-          "deepseek-ai/DeepSeek-R1",
-          "mistralai/Mixtral-8x7B-Instruct-v0.1",
-          "mistralai/Mistral-7B-Instruct-v0.3",
-          "google/gemma-2-27b-it",
-          "openai/gpt-oss-20b",
-          "openai/gpt-oss-120b",
-          "moonshotai/Kimi-K2-Instruct");
+  /** The message of the first attempt of a {@code !!fail-once!!} request. */
+  public static final String FAILED_ONCE_MESSAGE =
+      "Internal server error (emulated: !!fail-once!! fails the first attempt)";
+
+  /** Together serverless chat models the emulator knows, besides everything under emulator/. */
+  public static final List<String> SERVERLESS_MODELS = ModelCatalog.serverlessChatModels();
 
   private static final Set<String> KNOWN = Set.copyOf(SERVERLESS_MODELS);
 
@@ -89,7 +84,12 @@ public final class DeterministicModel {
     /** {@code !!fail-string!!}: in a batch, {@code {"error": "<message>"}}. */
     EMULATED_FAILURE_STRING,
     /** {@code !!fail-response!!}: in a batch, the {@code response.status_code: 400} shape. */
-    EMULATED_FAILURE_RESPONSE
+    EMULATED_FAILURE_RESPONSE,
+    /**
+     * The first attempt of a {@code !!fail-once!!} request: in a batch, the {@code
+     * response.status_code: 500} shape with code {@code server_error}.
+     */
+    FAILED_ONCE
   }
 
   /**
@@ -97,23 +97,32 @@ public final class DeterministicModel {
    *
    * @param kind success or the kind of failure
    * @param model the model used (may be null when the request named none)
-   * @param content the assistant message (chat) or completion text; null unless successful
-   * @param finishReason {@code stop} or {@code length}; null unless successful
+   * @param content the assistant message (chat), completion text or transcript; null unless
+   *     successful, and null when the answer is a tool call
+   * @param reasoning the reasoning of a reasoning model ({@code emulator/reasoning}), else null
+   * @param toolCalls the function calls of the answer; empty unless the request forced one
+   * @param finishReason {@code stop}, {@code eos}, {@code length} or {@code tool_calls}; null
+   *     unless successful
    * @param promptTokens prompt words (0 unless successful)
-   * @param completionTokens content words (0 unless successful)
-   * @param errorCode null on success; else {@code invalid_request}, {@code model_not_found} or
-   *     {@code emulated_failure}
+   * @param completionTokens words of the content, the reasoning and the tool call arguments (0
+   *     unless successful)
+   * @param errorCode null on success; else {@code invalid_request}, {@code model_not_found}, {@code
+   *     emulated_failure} or {@code server_error}
    * @param errorMessage null on success; else a human-readable message
+   * @param failsOnce whether the input text asks to fail the first attempt ({@code !!fail-once!!})
    */
   public record Answer(
       Kind kind,
       String model,
       String content,
+      String reasoning,
+      List<ToolCall> toolCalls,
       String finishReason,
       int promptTokens,
       int completionTokens,
       String errorCode,
-      String errorMessage) {
+      String errorMessage,
+      boolean failsOnce) {
     /** Whether the request succeeded. */
     public boolean succeeded() {
       return kind == Kind.SUCCESS;
@@ -141,11 +150,16 @@ public final class DeterministicModel {
           return 500;
       }
     }
+
+    /** The failure the first attempt of a {@code !!fail-once!!} request gets instead. */
+    public Answer firstAttemptFailure() {
+      return failure(Kind.FAILED_ONCE, model, "server_error", FAILED_ONCE_MESSAGE);
+    }
   }
 
   private DeterministicModel() {}
 
-  /** Whether the emulator knows this model name. */
+  /** Whether the emulator knows this model name for chat and completions. */
   public static boolean isKnownModel(String model) {
     return model != null && (model.startsWith("emulator/") || KNOWN.contains(model));
   }
@@ -158,18 +172,15 @@ public final class DeterministicModel {
   /**
    * The answer for a request body sent to an endpoint.
    *
-   * @param endpoint {@link #CHAT_COMPLETIONS} or {@link #COMPLETIONS}
+   * @param endpoint {@link #CHAT_COMPLETIONS}, {@link #COMPLETIONS}, {@link #AUDIO_TRANSCRIPTIONS}
+   *     or {@link #AUDIO_TRANSLATIONS}
    * @param body the request body (the {@code body} of a batch line)
    * @param defaultModel the model used when the body names none (a batch's {@code model_id}), or
    *     null
    */
   public static Answer answer(String endpoint, JsonNode body, String defaultModel) {
-    boolean chat;
-    if (CHAT_COMPLETIONS.equals(endpoint)) {
-      chat = true;
-    } else if (COMPLETIONS.equals(endpoint)) {
-      chat = false;
-    } else {
+    boolean audio = AUDIO_TRANSCRIPTIONS.equals(endpoint) || AUDIO_TRANSLATIONS.equals(endpoint);
+    if (!CHAT_COMPLETIONS.equals(endpoint) && !COMPLETIONS.equals(endpoint) && !audio) {
       return invalid(null, "Unsupported endpoint: " + endpoint);
     }
     if (body == null || !body.isObject()) {
@@ -188,48 +199,31 @@ public final class DeterministicModel {
     if (model == null || model.isEmpty()) {
       return invalid(null, "'model' is required");
     }
-    if (!isKnownModel(model)) {
-      return new Answer(
+    boolean known =
+        audio ? model.startsWith("emulator/") || WHISPER.equals(model) : isKnownModel(model);
+    if (!known) {
+      return failure(
           Kind.MODEL_NOT_FOUND,
           model,
-          null,
-          null,
-          0,
-          0,
           "model_not_found",
           "Unable to access model "
               + model
               + ". Please visit https://api.together.ai/models to view the list of supported models.");
     }
-    String inputText;
-    int promptTokens;
-    if (chat) {
-      JsonNode messages = body.get("messages");
-      if (messages == null || !messages.isArray() || messages.isEmpty()) {
-        return invalid(model, "'messages' is required and must be a non-empty array");
+    if (audio) {
+      return audio(endpoint, body, model);
+    }
+    if (CHAT_COMPLETIONS.equals(endpoint)) {
+      ChatRequest chat = ChatRequest.parse(body);
+      if (chat.error != null) {
+        return invalid(model, chat.error);
       }
-      inputText = "";
-      promptTokens = 0;
-      for (JsonNode m : messages) {
-        if (!m.isObject()) {
-          return invalid(model, "each message must be an object");
-        }
-        String text = contentText(m.get("content"));
-        if (text == null) {
-          return invalid(model, "message 'content' must be a string or an array of content parts");
-        }
-        promptTokens += countWords(text);
-        if ("user".equals(Json.text(m, "role"))) {
-          inputText = text;
-        }
-      }
-    } else {
-      JsonNode prompt = body.get("prompt");
-      if (prompt == null || !prompt.isTextual()) {
-        return invalid(model, "'prompt' is required and must be a string");
-      }
-      inputText = prompt.asText();
-      promptTokens = countWords(inputText);
+      Answer failed = requestedFailure(model, chat.inputText);
+      return failed != null ? failed : Answers.chat(model, chat, seed(model, body.get("messages")));
+    }
+    JsonNode prompt = body.get("prompt");
+    if (prompt == null || !prompt.isTextual()) {
+      return invalid(model, "'prompt' is required and must be a string");
     }
     JsonNode maxTokensNode = body.get("max_tokens");
     int maxTokens = -1;
@@ -241,118 +235,76 @@ public final class DeterministicModel {
       }
       maxTokens = maxTokensNode.asInt();
     }
+    Answer failed = requestedFailure(model, prompt.asText());
+    return failed != null
+        ? failed
+        : Answers.text(model, prompt.asText(), Words.count(prompt.asText()), maxTokens);
+  }
+
+  private static Answer audio(String endpoint, JsonNode body, String model) {
+    String file = Json.text(body, "file");
+    if (file == null || file.isEmpty()) {
+      return invalid(model, "'file' is required: the URL of the audio file");
+    }
+    String text =
+        (AUDIO_TRANSCRIPTIONS.equals(endpoint) ? "Transcript of " : "Translation of ") + file;
+    Answer failed = requestedFailure(model, file);
+    return failed != null
+        ? failed
+        : new Answer(
+            Kind.SUCCESS,
+            model,
+            text,
+            null,
+            List.of(),
+            "stop",
+            0,
+            Words.count(text),
+            null,
+            null,
+            file.contains("!!fail-once!!"));
+  }
+
+  private static Answer requestedFailure(String model, String inputText) {
     if (inputText.contains("!!fail-response!!")) {
-      return new Answer(
-          Kind.EMULATED_FAILURE_RESPONSE,
-          model,
-          null,
-          null,
-          0,
-          0,
-          "emulated_failure",
-          EMULATED_FAILURE_MESSAGE);
+      return failure(
+          Kind.EMULATED_FAILURE_RESPONSE, model, "emulated_failure", EMULATED_FAILURE_MESSAGE);
     }
     if (inputText.contains("!!fail-string!!")) {
-      return new Answer(
-          Kind.EMULATED_FAILURE_STRING,
-          model,
-          null,
-          null,
-          0,
-          0,
-          "emulated_failure",
-          EMULATED_FAILURE_MESSAGE);
+      return failure(
+          Kind.EMULATED_FAILURE_STRING, model, "emulated_failure", EMULATED_FAILURE_MESSAGE);
     }
     if (inputText.contains("!!fail!!")) {
-      return new Answer(
-          Kind.EMULATED_FAILURE,
-          model,
-          null,
-          null,
-          0,
-          0,
-          "emulated_failure",
-          EMULATED_FAILURE_MESSAGE);
-    }
-    String content = "Echo: " + inputText;
-    List<String> words = words(content);
-    String finish = "stop";
-    int completionTokens = words.size();
-    if (maxTokens > 0 && words.size() > maxTokens) {
-      content = String.join(" ", words.subList(0, maxTokens));
-      completionTokens = maxTokens;
-      finish = "length";
-    }
-    return new Answer(
-        Kind.SUCCESS,
-        model,
-        content,
-        finish,
-        Math.max(1, promptTokens),
-        completionTokens,
-        null,
-        null);
-  }
-
-  private static Answer invalid(String model, String message) {
-    return new Answer(Kind.INVALID_REQUEST, model, null, null, 0, 0, "invalid_request", message);
-  }
-
-  /**
-   * Text of a message content: a string, null (""), or an array of parts whose text parts are
-   * joined by a space.
-   */
-  private static String contentText(JsonNode content) {
-    if (content == null || content.isNull()) {
-      return "";
-    }
-    if (content.isTextual()) {
-      return content.asText();
-    }
-    if (content.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : content) {
-        String t = part.isObject() ? Json.text(part, "text") : null;
-        if (t != null) {
-          if (sb.length() > 0) {
-            sb.append(' ');
-          }
-          sb.append(t);
-        }
-      }
-      return sb.toString();
+      return failure(Kind.EMULATED_FAILURE, model, "emulated_failure", EMULATED_FAILURE_MESSAGE);
     }
     return null;
   }
 
-  /** Number of maximal runs of non-whitespace characters. */
-  public static int countWords(String text) {
-    int n = 0;
-    boolean in = false;
-    for (int i = 0; i < text.length(); i++) {
-      boolean ws = Character.isWhitespace(text.charAt(i));
-      if (!ws && !in) {
-        n++;
-      }
-      in = !ws;
+  /** The seed of generated JSON: the model and every message, so other prompts give other JSON. */
+  private static long seed(String model, JsonNode messages) {
+    try {
+      return Completions.hash(model + '\n' + Json.MAPPER.writeValueAsString(messages));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
-    return n;
   }
 
-  private static List<String> words(String text) {
-    List<String> out = new ArrayList<>();
-    int start = -1;
-    for (int i = 0; i <= text.length(); i++) {
-      boolean ws = i == text.length() || Character.isWhitespace(text.charAt(i));
-      if (ws) {
-        if (start >= 0) {
-          out.add(text.substring(start, i));
-          start = -1;
-        }
-      } else if (start < 0) {
-        start = i;
-      }
-    }
-    return out;
+  static Answer invalid(String model, String message) {
+    return failure(Kind.INVALID_REQUEST, model, "invalid_request", message);
+  }
+
+  static Answer failure(Kind kind, String model, String code, String message) {
+    return new Answer(kind, model, null, null, List.of(), null, 0, 0, code, message, false);
+  }
+
+  /** Number of maximal runs of non-whitespace characters. */
+  public static int countWords(String text) {
+    return Words.count(text);
+  }
+
+  /** The first {@code n} words of a text, joined by single spaces. */
+  static String firstWords(String text, int n) {
+    List<String> words = Words.split(text);
+    return String.join(" ", new ArrayList<>(words.subList(0, Math.min(n, words.size()))));
   }
 }

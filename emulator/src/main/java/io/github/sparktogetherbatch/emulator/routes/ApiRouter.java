@@ -12,6 +12,7 @@ import io.github.sparktogetherbatch.emulator.http.HttpRequest;
 import io.github.sparktogetherbatch.emulator.http.HttpResponse;
 import io.github.sparktogetherbatch.emulator.http.HttpServerCore;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
 import io.github.sparktogetherbatch.emulator.store.UploadSigner;
 import java.io.IOException;
@@ -32,7 +33,8 @@ public final class ApiRouter implements HttpServerCore.Handler {
   private final RequestLog log = new RequestLog();
   private final FileRoutes fileRoutes;
   private final BatchRoutes batchRoutes;
-  private final CompletionRoutes completionRoutes = new CompletionRoutes();
+  private final CompletionRoutes completionRoutes;
+  private final ModelRoutes modelRoutes = new ModelRoutes();
   private final ControlRoutes control;
 
   /**
@@ -43,15 +45,19 @@ public final class ApiRouter implements HttpServerCore.Handler {
       FileStore files,
       BatchEngine batches,
       FaultRegistry faults,
+      FailOnceMemory failOnce,
       UploadSigner signer,
       String apiKey,
       String defaultHostPort,
-      boolean nullEmptyBatchList) {
+      boolean nullEmptyBatchList,
+      boolean serveInputFiles) {
     this.auth = new BearerAuth(apiKey);
     this.faults = new FaultInjector(faults);
-    this.fileRoutes = new FileRoutes(files, signer, log, defaultHostPort);
+    this.fileRoutes = new FileRoutes(files, signer, log, defaultHostPort, serveInputFiles);
     this.batchRoutes = new BatchRoutes(files, batches, nullEmptyBatchList);
-    this.control = new ControlRoutes(files, batches, batchRoutes, faults, log);
+    this.completionRoutes = new CompletionRoutes(failOnce);
+    this.control =
+        new ControlRoutes(files, batches, batchRoutes, fileRoutes, faults, failOnce, log);
   }
 
   /** The control surface, whose state, counts and reset the in-process API mirrors. */
@@ -114,6 +120,8 @@ public final class ApiRouter implements HttpServerCore.Handler {
         return completionRoutes.complete(req, DeterministicModel.CHAT_COMPLETIONS);
       case RouteTable.COMPLETIONS:
         return completionRoutes.complete(req, DeterministicModel.COMPLETIONS);
+      case RouteTable.LIST_MODELS:
+        return modelRoutes.list(req);
       default:
         throw new IllegalStateException(m.template);
     }

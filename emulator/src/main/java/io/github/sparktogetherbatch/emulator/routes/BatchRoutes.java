@@ -15,15 +15,13 @@ import io.github.sparktogetherbatch.emulator.store.FileStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The Batches routes: create (checks the request and its input file, then starts the batch), list
  * (newest first), get and cancel. Every error is {@code {"error": "<message>"}}.
  */
 final class BatchRoutes {
-  private static final Set<String> ENDPOINTS =
-      Set.of(DeterministicModel.CHAT_COMPLETIONS, DeterministicModel.COMPLETIONS);
+  private static final List<String> ENDPOINTS = DeterministicModel.BATCH_ENDPOINTS;
 
   private final FileStore files;
   private final BatchEngine batches;
@@ -64,12 +62,7 @@ final class BatchRoutes {
     if (!ENDPOINTS.contains(endpoint)) {
       return ErrorEnvelopes.batches(
           400,
-          "Unsupported endpoint '"
-              + endpoint
-              + "'; supported: "
-              + DeterministicModel.CHAT_COMPLETIONS
-              + ", "
-              + DeterministicModel.COMPLETIONS);
+          "Invalid endpoint '" + endpoint + "': must be one of " + String.join(", ", ENDPOINTS));
     }
     JsonNode window = body.get("completion_window");
     if (window != null

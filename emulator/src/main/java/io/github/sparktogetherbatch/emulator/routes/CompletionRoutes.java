@@ -8,13 +8,22 @@ import io.github.sparktogetherbatch.emulator.json.Json;
 import io.github.sparktogetherbatch.emulator.model.Completions;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
 import java.io.IOException;
 
 /**
  * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: the deterministic model's
- * answer at once (no streaming), errors in the Files envelope.
+ * answer at once (no streaming), errors in the Files envelope. A {@code !!fail-once!!} body fails
+ * with a 500 the first time it is sent.
  */
 final class CompletionRoutes {
+  private final FailOnceMemory failOnce;
+
+  /** Routes remembering {@code !!fail-once!!} requests (by body) in this memory. */
+  CompletionRoutes(FailOnceMemory failOnce) {
+    this.failOnce = failOnce;
+  }
+
   /** The answer to one request to {@code endpoint}. */
   HttpResponse complete(HttpRequest req, String endpoint) throws IOException {
     if (!RequestBodies.isJson(req)) {
@@ -30,9 +39,10 @@ final class CompletionRoutes {
       return ErrorEnvelopes.files(
           400, "stream=true is not supported by the emulator", "stream", "invalid_request");
     }
-    Answer a = DeterministicModel.answer(endpoint, body);
+    long h = Completions.hash(endpoint + '\n' + body);
+    Answer a =
+        failOnce.apply(DeterministicModel.answer(endpoint, body), "body:" + Completions.hex(h));
     if (a.succeeded()) {
-      long h = Completions.hash(endpoint + '\n' + body);
       return HttpResponse.json(
           200,
           Completions.responseBody(

@@ -11,6 +11,7 @@ import io.github.sparktogetherbatch.emulator.fault.FaultRegistry;
 import io.github.sparktogetherbatch.emulator.http.HttpRequest;
 import io.github.sparktogetherbatch.emulator.http.HttpResponse;
 import io.github.sparktogetherbatch.emulator.json.Json;
+import io.github.sparktogetherbatch.emulator.model.FailOnceMemory;
 import io.github.sparktogetherbatch.emulator.store.FileRecord;
 import io.github.sparktogetherbatch.emulator.store.FileStore;
 import java.io.IOException;
@@ -25,19 +26,25 @@ public final class ControlRoutes {
   private final FileStore files;
   private final BatchEngine batches;
   private final BatchRoutes batchRoutes;
+  private final FileRoutes fileRoutes;
   private final FaultRegistry faults;
+  private final FailOnceMemory failOnce;
   private final RequestLog log;
 
   ControlRoutes(
       FileStore files,
       BatchEngine batches,
       BatchRoutes batchRoutes,
+      FileRoutes fileRoutes,
       FaultRegistry faults,
+      FailOnceMemory failOnce,
       RequestLog log) {
     this.files = files;
     this.batches = batches;
     this.batchRoutes = batchRoutes;
+    this.fileRoutes = fileRoutes;
     this.faults = faults;
+    this.failOnce = failOnce;
     this.log = log;
   }
 
@@ -142,6 +149,18 @@ public final class ControlRoutes {
     if (nul != null) {
       batchRoutes.setNullEmptyBatchList(nul.asBoolean());
     }
+    JsonNode serve = c.get("serveInputFiles");
+    if (serve != null) {
+      if (!serve.isBoolean()) {
+        throw new IllegalArgumentException("serveInputFiles must be true or false");
+      }
+      fileRoutes.setServeInputFiles(serve.asBoolean());
+    }
+  }
+
+  /** Whether {@code GET /v1/files/{id}/content} serves {@code batch-api} input files. */
+  public void setServeInputFiles(boolean serve) {
+    fileRoutes.setServeInputFiles(serve);
   }
 
   private ObjectNode config() {
@@ -149,6 +168,7 @@ public final class ControlRoutes {
     o.put("requestsPerSecond", batches.requestsPerSecond());
     o.put("validatingMillis", batches.validatingMillis());
     o.put("nullEmptyBatchList", batchRoutes.nullEmptyBatchList());
+    o.put("serveInputFiles", fileRoutes.serveInputFiles());
     return o;
   }
 
@@ -175,11 +195,16 @@ public final class ControlRoutes {
     return log.requestCount(template);
   }
 
-  /** Clears faults, batches, files, request counts and recorded upload headers. */
+  /**
+   * Clears faults, batches, files, request counts, recorded upload headers and the memory of {@code
+   * !!fail-once!!} requests, and serves input files again if the emulator was started so.
+   */
   public void reset() {
     faults.clear();
     batches.clear();
     files.clear();
     log.clear();
+    failOnce.clear();
+    fileRoutes.resetServeInputFiles();
   }
 }

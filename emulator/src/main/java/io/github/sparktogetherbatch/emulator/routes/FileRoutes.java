@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * The Files routes. Uploads: {@code POST /v1/files} (fields form-urlencoded, as multipart text
  * fields, in the query, or query plus form) answers a 302 to a signed URL, whose {@code PUT} stores
  * the content; {@code POST /v1/files/upload} takes a multipart file in one call. Then preprocess,
- * list, get, content (with {@code Range}) and delete.
+ * list, get, content (with {@code Range}; {@code batch-api} input files can be configured not to be
+ * served, as Together does not promise to serve them) and delete.
  */
 final class FileRoutes {
   private static final Set<String> PURPOSES =
@@ -47,16 +48,39 @@ final class FileRoutes {
   private final UploadSigner signer;
   private final RequestLog log;
   private final String defaultHostPort;
+  private final boolean serveInputFilesDefault;
+  private volatile boolean serveInputFiles;
 
   /**
    * Routes over this store; {@code defaultHostPort} is the signed URL's host when the request names
    * no usable {@code Host}.
    */
-  FileRoutes(FileStore files, UploadSigner signer, RequestLog log, String defaultHostPort) {
+  FileRoutes(
+      FileStore files,
+      UploadSigner signer,
+      RequestLog log,
+      String defaultHostPort,
+      boolean serveInputFiles) {
     this.files = files;
     this.signer = signer;
     this.log = log;
     this.defaultHostPort = defaultHostPort;
+    this.serveInputFilesDefault = serveInputFiles;
+    this.serveInputFiles = serveInputFiles;
+  }
+
+  /** Whether the content of {@code batch-api} input files is served (output files always are). */
+  boolean serveInputFiles() {
+    return serveInputFiles;
+  }
+
+  void setServeInputFiles(boolean serve) {
+    this.serveInputFiles = serve;
+  }
+
+  /** Back to the setting the emulator was started with. */
+  void resetServeInputFiles() {
+    this.serveInputFiles = serveInputFilesDefault;
   }
 
   /** {@code POST /v1/files}: registers the file and answers 302 to its signed upload URL. */
@@ -279,6 +303,10 @@ final class FileRoutes {
     }
     if (!r.uploaded()) {
       return ErrorEnvelopes.files(404, "File " + id + " has no content yet", "id", "not_found");
+    }
+    if (!serveInputFiles && "batch-api".equals(r.purpose)) {
+      return ErrorEnvelopes.files(
+          404, "File content not found: " + id + " is a batch input file", "id", "not_found");
     }
     long len;
     Path path;

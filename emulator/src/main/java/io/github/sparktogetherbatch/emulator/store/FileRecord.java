@@ -8,6 +8,17 @@ import java.nio.file.Path;
  * One file known to the emulator. Content lives at {@link #path}, a name the emulator generated.
  */
 public final class FileRecord {
+  /**
+   * {@code processing_status} of a file whose content has not been uploaded yet. Together's values
+   * are upper case: {@code PENDING}, {@code QUEUED}, {@code RUNNING}, {@code COMPLETED}, {@code
+   * FAILED}, {@code INVALID_FORMAT}; the emulator validates batch input when a batch runs, so it
+   * shows only this one and {@link #COMPLETED}.
+   */
+  public static final String PENDING = "PENDING";
+
+  /** {@code processing_status} of a file whose content is stored. */
+  public static final String COMPLETED = "COMPLETED";
+
   public final String id;
   final long seq;
   public final String filename;
@@ -74,9 +85,7 @@ public final class FileRecord {
     o.put("FileType", fileType);
     o.put("Processed", processed);
     o.put("LineCount", uploaded ? lines : 0);
-    if (processed) {
-      o.put("processing_status", "completed");
-    }
+    o.put("processing_status", uploaded ? COMPLETED : PENDING);
     return o;
   }
 
