@@ -68,7 +68,9 @@ class BatchOutcomeTest {
         s -> {
           for (JsonNode b : s.path("batches")) {
             if (b.path("id").asText().equals(batchId)) {
-              return b.path("processed").asLong() >= fraction * b.path("requests").asLong();
+              long requests = b.path("requests").asLong();
+              // requests is 0 until the emulator has read the input file (VALIDATING)
+              return requests > 0 && b.path("processed").asLong() >= fraction * requests;
             }
           }
           return false;
