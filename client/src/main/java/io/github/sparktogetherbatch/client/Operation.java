@@ -23,7 +23,8 @@ enum Operation {
   CREATE_BATCH("POST /batches", Target.API, false),
   GET_BATCH("GET /batches/{id}", Target.API, true),
   LIST_BATCHES("GET /batches", Target.API, true),
-  CANCEL_BATCH("POST /batches/{id}/cancel", Target.API, true);
+  CANCEL_BATCH("POST /batches/{id}/cancel", Target.API, true),
+  LIST_MODELS("GET /models", Target.API, true);
 
   /** Where a request goes. */
   enum Target {

@@ -23,6 +23,7 @@ public final class TogetherClient implements Closeable {
   private final HttpTransport transport;
   private final FilesApi files;
   private final BatchesApi batches;
+  private final ModelsApi models;
 
   public TogetherClient(TogetherClientConfig config) {
     this.config = config;
@@ -34,6 +35,7 @@ public final class TogetherClient implements Closeable {
         new FilesApi(
             caller, transport, errors, json, new SignedUrls(config), config.retryPolicy(), stats);
     this.batches = new BatchesApi(caller, transport, errors, json);
+    this.models = new ModelsApi(caller, transport, json);
   }
 
   public TogetherClientConfig config() {
@@ -133,6 +135,14 @@ public final class TogetherClient implements Closeable {
   /** {@code GET /batches}: every batch of the account, newest first (an empty list may be null). */
   public List<BatchJob> listBatches() {
     return batches.list();
+  }
+
+  /**
+   * {@code GET /models}: the models the account may use, with their types and serverless prices.
+   * Together answers a bare array; a {@code data} envelope is read too.
+   */
+  public List<ModelObject> listModels() {
+    return models.list();
   }
 
   /** {@code POST /batches/{id}/cancel}; the batch is CANCELING right after, CANCELLED later. */

@@ -45,6 +45,28 @@ final class TogetherObjects {
         n.path("Processed").asBoolean(false));
   }
 
+  /** A model of the model list; prices absent or not numbers read as NaN. */
+  static ModelObject model(JsonNode n, Operation op) {
+    String id = textOrNull(n.get("id"));
+    if (id == null) {
+      throw ApiErrors.permanent(op.label() + " answered a model without an id", op)
+          .statusCode(200)
+          .responseBody(ApiErrors.truncate(n.toString()))
+          .build();
+    }
+    JsonNode pricing = n.path("pricing");
+    return new ModelObject(
+        id,
+        textOrNull(n.get("type")),
+        textOrNull(n.get("display_name")),
+        price(pricing.get("input")),
+        price(pricing.get("output")));
+  }
+
+  private static double price(JsonNode n) {
+    return n != null && n.isNumber() ? n.asDouble() : Double.NaN;
+  }
+
   /** A batch object; empty result file ids read as null, the error as its message. */
   static BatchJob batch(JsonNode n, Operation op) {
     String id = textOrNull(n.get("id"));

@@ -6,6 +6,7 @@ import static io.github.sparktogetherbatch.faults.FaultSupport.causeOf;
 import static io.github.sparktogetherbatch.faults.FaultSupport.messages;
 import static io.github.sparktogetherbatch.faults.FaultSupport.reader;
 import static io.github.sparktogetherbatch.faults.FaultSupport.writer;
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.awaitNoRunningTasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -373,6 +374,7 @@ class BadInputSweepTest {
       String all = messages(t);
       assertFalse(all.contains(SECRET), "prompt text in the error: " + all);
       assertFalse(all.contains(EmulatorExtension.TEST_API_KEY), "API key in the error");
+      awaitNoRunningTasks(spark);
       JsonNode state = EMU.emulator().state();
       assertEquals(0, state.path("files").size(), "files left: " + state.path("files"));
       assertEquals(0, state.path("batches").size(), "a batch was created");

@@ -93,6 +93,32 @@ public final class WriteTestSupport {
     return null;
   }
 
+  /**
+   * Waits until no task runs on any executor: after a failed job, Spark kills the tasks still
+   * running without waiting for them, and a killed task deletes its own staged and uploaded files
+   * (its abort and close) only once it stops. Checks of what a failed write left run after this.
+   */
+  public static void awaitNoRunningTasks(SparkSession spark) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      int running = 0;
+      for (org.apache.spark.SparkExecutorInfo e :
+          spark.sparkContext().statusTracker().getExecutorInfos()) {
+        running += e.numRunningTasks();
+      }
+      if (running == 0) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("tasks still running 60 s after the job ended");
+  }
+
   /** Every message in the cause chain, joined. */
   public static String messages(Throwable t) {
     StringBuilder sb = new StringBuilder();

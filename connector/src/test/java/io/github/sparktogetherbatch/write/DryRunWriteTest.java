@@ -40,6 +40,7 @@ class DryRunWriteTest {
 
   @AfterEach
   void nothingLeftTheMachine() throws Exception {
+    WriteTestSupport.awaitNoRunningTasks(spark);
     JsonNode requests = EMU.emulator().state().path("requests");
     assertEquals(0, requests.size(), "requests to the API: " + requests);
     assertFalse(WriteTestSupport.manifest(spark, path()).isPresent(), "a manifest was written");
