@@ -22,9 +22,17 @@ final class JobRef {
   /** The option {@code batchId} as given (comma-separated), or null. */
   final String batchIds;
 
+  /** Whether this is the job's batch view (option {@code view=batches}): one row per batch. */
+  final boolean batchView;
+
   JobRef(String path, String batchIds) {
+    this(path, batchIds, false);
+  }
+
+  JobRef(String path, String batchIds, boolean batchView) {
     this.path = path;
     this.batchIds = batchIds;
+    this.batchView = batchView;
   }
 
   static JobRef fromOptions(CaseInsensitiveStringMap options) {
@@ -35,21 +43,27 @@ final class JobRef {
           "No job path: use save(path) / load(path) with a "
               + "directory on any Hadoop filesystem, or, to read, the option 'batchId'.");
     }
-    return new JobRef(path == null || path.isEmpty() ? null : path, ids);
+    String view = options.get(TogetherBatchOptions.VIEW.key());
+    return new JobRef(
+        path == null || path.isEmpty() ? null : path,
+        ids,
+        view != null && view.trim().equalsIgnoreCase(TogetherBatchOptions.VIEW_BATCHES));
   }
 
   static JobRef fromIdentifier(Identifier ident) {
     String[] ns = ident.namespace();
-    if (ns.length == 1 && BATCH_NAMESPACE.equals(ns[0])) {
-      return new JobRef(null, ident.name());
+    boolean view = ns.length == 2 && TogetherBatchOptions.VIEW_BATCHES.equals(ns[1]);
+    if (ns.length >= 1 && BATCH_NAMESPACE.equals(ns[0])) {
+      return new JobRef(null, ident.name(), view);
     }
-    return new JobRef(ident.name(), null);
+    return new JobRef(ident.name(), null, view);
   }
 
   Identifier toIdentifier() {
-    return path != null
-        ? Identifier.of(new String[] {PATH_NAMESPACE}, path)
-        : Identifier.of(new String[] {BATCH_NAMESPACE}, batchIds.trim());
+    String kind = path != null ? PATH_NAMESPACE : BATCH_NAMESPACE;
+    String[] ns =
+        batchView ? new String[] {kind, TogetherBatchOptions.VIEW_BATCHES} : new String[] {kind};
+    return Identifier.of(ns, path != null ? path : batchIds.trim());
   }
 
   /** The options, with this job's path or batch ids where the options themselves lack them. */
@@ -66,6 +80,6 @@ final class JobRef {
 
   @Override
   public String toString() {
-    return path != null ? path : "batches " + batchIds;
+    return (path != null ? path : "batches " + batchIds) + (batchView ? " (batch view)" : "");
   }
 }

@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch;
 
 import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
+import io.github.sparktogetherbatch.read.BatchViewSchema;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Identifier;
@@ -42,7 +43,7 @@ public class TogetherBatchDataSource
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return ResultSchema.SCHEMA;
+    return JobRef.fromOptions(options).batchView ? BatchViewSchema.SCHEMA : ResultSchema.SCHEMA;
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.github.sparktogetherbatch;
 import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.read.BatchViewScan;
+import io.github.sparktogetherbatch.read.BatchViewSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;
@@ -36,7 +39,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
 
   @Override
   public StructType schema() {
-    return ResultSchema.SCHEMA;
+    return job.batchView ? BatchViewSchema.SCHEMA : ResultSchema.SCHEMA;
   }
 
   @Override
@@ -51,12 +54,19 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     ReadConfig config = ReadConfig.parse(job.addTo(options), System::getenv, sparkVersion());
+    if (job.batchView || config.batchView()) {
+      return new BatchViewScan(config);
+    }
     return new TogetherScanBuilder(config);
   }
 
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     CaseInsensitiveStringMap options = info.options();
+    if (job.batchView) {
+      throw new TogetherConfigException(
+          "The batch view (option 'view' = 'batches') is read-only: write to the job without it.");
+    }
     WriteConfig config =
         WriteConfig.parse(
             job.addTo(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());

@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.codec;
 
 import io.github.sparktogetherbatch.codec.ResultSchema.Column;
+import io.github.sparktogetherbatch.pricing.BatchPrices;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -19,23 +20,37 @@ public final class ResultRowBuilder {
 
   private final Column[] columns;
   private final UTF8String batchId;
+  private final int attempt;
+  private final BatchPrices prices;
 
   /**
    * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA}
    * @param batchId the batch every row belongs to
    */
   public ResultRowBuilder(int[] positions, String batchId) {
+    this(positions, batchId, 1, BatchPrices.NONE);
+  }
+
+  /**
+   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA}
+   * @param batchId the batch every row belongs to
+   * @param attempt the submission the batch is (1: the first)
+   * @param prices the batch prices for {@code cost_usd}
+   */
+  public ResultRowBuilder(int[] positions, String batchId, int attempt, BatchPrices prices) {
     this.columns = new Column[positions.length];
     for (int i = 0; i < positions.length; i++) {
       columns[i] = Column.at(positions[i]);
     }
     this.batchId = UTF8String.fromString(batchId);
+    this.attempt = attempt;
+    this.prices = prices;
   }
 
   /** Whether any column needs the result files (anything but custom_id and batch_id). */
   public boolean needsResults() {
     for (Column c : columns) {
-      if (c != Column.CUSTOM_ID && c != Column.BATCH_ID) {
+      if (c != Column.CUSTOM_ID && c != Column.BATCH_ID && c != Column.ATTEMPT) {
         return true;
       }
     }
@@ -102,6 +117,12 @@ public final class ResultRowBuilder {
         case RESPONSE:
           v[i] = utf8(r.response);
           break;
+        case ATTEMPT:
+          v[i] = attempt;
+          break;
+        case COST_USD:
+          v[i] = prices.cost(r.model, r.promptTokens, r.completionTokens);
+          break;
         default:
           v[i] = null;
       }
@@ -150,6 +171,9 @@ public final class ResultRowBuilder {
           break;
         case ERROR_MESSAGE:
           v[i] = errorMessage;
+          break;
+        case ATTEMPT:
+          v[i] = attempt;
           break;
         default:
           v[i] = null;

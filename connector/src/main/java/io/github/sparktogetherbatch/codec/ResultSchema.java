@@ -24,6 +24,8 @@ public final class ResultSchema {
   public static final String ERROR_CODE = "error_code";
   public static final String ERROR_MESSAGE = "error_message";
   public static final String RESPONSE = "response";
+  public static final String ATTEMPT = "attempt";
+  public static final String COST_USD = "cost_usd";
 
   /** Row statuses. */
   public static final String SUCCEEDED = "succeeded";
@@ -48,7 +50,11 @@ public final class ResultSchema {
     TOTAL_TOKENS(ResultSchema.TOTAL_TOKENS, DataTypes.IntegerType, true),
     ERROR_CODE(ResultSchema.ERROR_CODE, DataTypes.StringType, true),
     ERROR_MESSAGE(ResultSchema.ERROR_MESSAGE, DataTypes.StringType, true),
-    RESPONSE(ResultSchema.RESPONSE, DataTypes.StringType, true);
+    RESPONSE(ResultSchema.RESPONSE, DataTypes.StringType, true),
+    /** 1 for the first submission of the request, n + 1 for its n-th resubmission. */
+    ATTEMPT(ResultSchema.ATTEMPT, DataTypes.IntegerType, true),
+    /** Usage times the model's batch price; null when there is no usage or no known price. */
+    COST_USD(ResultSchema.COST_USD, DataTypes.DoubleType, true);
 
     private static final Column[] ALL = values();
 

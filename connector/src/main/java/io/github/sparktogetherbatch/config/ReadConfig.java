@@ -3,6 +3,8 @@ package io.github.sparktogetherbatch.config;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PRICING;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.VIEW;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT_TIMEOUT;
 
@@ -26,6 +28,8 @@ public final class ReadConfig implements Serializable {
   private final boolean waitForCompletion;
   private final long pollIntervalMillis;
   private final long waitTimeoutMillis;
+  private final String view;
+  private final String pricing;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -41,6 +45,8 @@ public final class ReadConfig implements Serializable {
     this.waitForCompletion = o.get(WAIT);
     this.pollIntervalMillis = o.get(POLL_INTERVAL).toMillis();
     this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
+    this.view = o.get(VIEW);
+    this.pricing = o.get(PRICING);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -71,6 +77,16 @@ public final class ReadConfig implements Serializable {
 
   public Duration pollInterval() {
     return Duration.ofMillis(pollIntervalMillis);
+  }
+
+  /** Whether the read is the batch view (one row per batch) rather than the results. */
+  public boolean batchView() {
+    return TogetherBatchOptions.VIEW_BATCHES.equals(view);
+  }
+
+  /** The option {@code pricing} (batch prices given by the user), or null. */
+  public String pricing() {
+    return pricing;
   }
 
   public Duration waitTimeout() {

@@ -186,6 +186,11 @@ public final class TogetherBatchOptions {
       "| `body.<field>` | write | | A request field for every row, e.g. body.max_tokens=200; "
           + "JSON values allowed. |\n";
 
+  /** The values of the option {@code view}. */
+  public static final String VIEW_RESULTS = "results";
+
+  public static final String VIEW_BATCHES = "batches";
+
   // Both sides
   public static final Option<String> PATH =
       define(
@@ -378,6 +383,31 @@ public final class TogetherBatchOptions {
           OptionType.COMMA_LIST,
           null,
           "One or more comma-separated batch ids to read instead of a path.");
+  public static final Option<String> VIEW =
+      define(
+          "view",
+          Side.READ,
+          OptionType.STRING.check(
+              v -> v.equals(VIEW_RESULTS) || v.equals(VIEW_BATCHES),
+              (option, value, v) ->
+                  "Option '"
+                      + option
+                      + "' is '"
+                      + value
+                      + "'; use '"
+                      + VIEW_RESULTS
+                      + "' (one row per request) or '"
+                      + VIEW_BATCHES
+                      + "' (one row per batch, without waiting)."),
+          "results",
+          "results: one row per request; batches: one row per batch of the job, a snapshot.");
+  public static final Option<String> PRICING =
+      defineDescribed(
+          "pricing",
+          Side.BOTH,
+          OptionType.STRING,
+          "GET /v1/models × batch discount",
+          "Batch prices in USD per million tokens, model=input:output[,...], for cost_usd and estimates.");
 
   /** {@code completions} and {@code /completions} mean {@code /v1/completions}. */
   private static String withV1Prefix(String endpoint) {

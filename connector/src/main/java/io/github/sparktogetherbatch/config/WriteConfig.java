@@ -164,6 +164,30 @@ public final class WriteConfig implements Serializable {
     return dryRun;
   }
 
+  /**
+   * The options that shape a request, as given (never the key or connection settings): what a job
+   * records so that its requests can be encoded again the same way (a resubmission from the input
+   * DataFrame).
+   */
+  public Map<String, String> recordedOptions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    putIfSet(out, MODEL.name(), model);
+    putIfSet(out, ENDPOINT.name(), endpoint);
+    putIfSet(out, PROMPT_COLUMN.name(), promptColumn);
+    putIfSet(out, MESSAGES_COLUMN.name(), messagesColumn);
+    putIfSet(out, BODY_COLUMN.name(), bodyColumn);
+    putIfSet(out, SYSTEM_PROMPT.name(), systemPrompt);
+    putIfSet(out, ID_COLUMN.name(), idColumn);
+    bodyFields.forEach((k, v) -> out.put(TogetherBatchOptions.BODY_PREFIX + k, v));
+    return out;
+  }
+
+  private static void putIfSet(Map<String, String> out, String key, String value) {
+    if (value != null) {
+      out.put(key, value);
+    }
+  }
+
   @Override
   public String toString() {
     return "WriteConfig{path="

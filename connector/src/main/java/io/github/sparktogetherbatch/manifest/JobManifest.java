@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 
@@ -47,6 +49,8 @@ public final class JobManifest implements Serializable {
     private final long bytes;
     private final Instant createdAt;
     private final String writeId;
+    private final int attempt;
+    private final List<String> retryOf;
 
     public BatchEntry(
         String batchId,
@@ -55,12 +59,53 @@ public final class JobManifest implements Serializable {
         long bytes,
         Instant createdAt,
         String writeId) {
+      this(batchId, inputFileId, requests, bytes, createdAt, writeId, 1, List.of());
+    }
+
+    /**
+     * @param attempt 1 for a first submission, n + 1 for a resubmission of attempt n's requests
+     * @param retryOf the batches whose requests this one submits again (empty for attempt 1)
+     */
+    public BatchEntry(
+        String batchId,
+        String inputFileId,
+        long requests,
+        long bytes,
+        Instant createdAt,
+        String writeId,
+        int attempt,
+        List<String> retryOf) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.requests = requests;
       this.bytes = bytes;
       this.createdAt = createdAt;
       this.writeId = writeId;
+      this.attempt = attempt;
+      this.retryOf = List.copyOf(retryOf);
+    }
+
+    /** The batch for a pending file, with that file's attempt. */
+    public static BatchEntry forPending(PendingFile p, String batchId, Instant createdAt) {
+      return new BatchEntry(
+          batchId,
+          p.inputFileId(),
+          p.requests(),
+          p.bytes(),
+          createdAt,
+          p.writeId(),
+          p.attempt(),
+          p.retryOf());
+    }
+
+    /** 1 for a first submission, n + 1 for a resubmission of attempt n's requests. */
+    public int attempt() {
+      return attempt;
+    }
+
+    /** The batches whose requests this one submits again (empty for attempt 1). */
+    public List<String> retryOf() {
+      return retryOf;
     }
 
     public String batchId() {
@@ -97,12 +142,35 @@ public final class JobManifest implements Serializable {
     private final long requests;
     private final long bytes;
     private final String writeId;
+    private final int attempt;
+    private final List<String> retryOf;
 
     public PendingFile(String inputFileId, long requests, long bytes, String writeId) {
+      this(inputFileId, requests, bytes, writeId, 1, List.of());
+    }
+
+    /** A pending file of a resubmission: see {@link BatchEntry#attempt()}. */
+    public PendingFile(
+        String inputFileId,
+        long requests,
+        long bytes,
+        String writeId,
+        int attempt,
+        List<String> retryOf) {
       this.inputFileId = inputFileId;
       this.requests = requests;
       this.bytes = bytes;
       this.writeId = writeId;
+      this.attempt = attempt;
+      this.retryOf = List.copyOf(retryOf);
+    }
+
+    public int attempt() {
+      return attempt;
+    }
+
+    public List<String> retryOf() {
+      return retryOf;
     }
 
     public String inputFileId() {
@@ -130,6 +198,7 @@ public final class JobManifest implements Serializable {
   private final String model;
   private final List<BatchEntry> batches;
   private final List<PendingFile> pendingFiles;
+  private final Map<String, String> writeOptions;
 
   private JobManifest(
       long version,
@@ -139,7 +208,8 @@ public final class JobManifest implements Serializable {
       String endpoint,
       String model,
       List<BatchEntry> batches,
-      List<PendingFile> pendingFiles) {
+      List<PendingFile> pendingFiles,
+      Map<String, String> writeOptions) {
     this.version = version;
     this.jobId = jobId;
     this.createdAt = createdAt;
@@ -148,13 +218,14 @@ public final class JobManifest implements Serializable {
     this.model = model;
     this.batches = Collections.unmodifiableList(new ArrayList<>(batches));
     this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
+    this.writeOptions = Collections.unmodifiableMap(new TreeMap<>(writeOptions));
   }
 
   /** A new, not yet written job (version 0). */
   public static JobManifest newJob(String endpoint, String model) {
     Instant now = Instant.now();
     return new JobManifest(
-        0, UUID.randomUUID().toString(), now, now, endpoint, model, List.of(), List.of());
+        0, UUID.randomUUID().toString(), now, now, endpoint, model, List.of(), List.of(), Map.of());
   }
 
   /** The file version this was read from or written as (0: never written). */
@@ -211,7 +282,8 @@ public final class JobManifest implements Serializable {
   public JobManifest withPendingFiles(List<PendingFile> more) {
     List<PendingFile> p = new ArrayList<>(pendingFiles);
     p.addAll(more);
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, batches, p, writeOptions);
   }
 
   /** Adds a batch and drops its input file from the pending list. */
@@ -224,7 +296,23 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, b, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, b, p, writeOptions);
+  }
+
+  /**
+   * The write options that shape a request (model, endpoint, columns, system prompt, id column,
+   * {@code body.<field>}) as the last write used them; never the API key. Empty for jobs written
+   * before they were recorded.
+   */
+  public Map<String, String> writeOptions() {
+    return writeOptions;
+  }
+
+  /** This job recording {@code options} as its write options. */
+  public JobManifest withWriteOptions(Map<String, String> options) {
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, batches, pendingFiles, options);
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -235,7 +323,8 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, batches, p, writeOptions);
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
@@ -249,7 +338,8 @@ public final class JobManifest implements Serializable {
         newEndpoint,
         newModel,
         List.of(),
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** Whether {@code path} holds a job manifest. */
@@ -272,7 +362,8 @@ public final class JobManifest implements Serializable {
 
   /** This manifest as file version {@code v}. */
   JobManifest withVersion(long v) {
-    return new JobManifest(v, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles);
+    return new JobManifest(
+        v, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles, writeOptions);
   }
 
   ObjectNode toJson() {
@@ -294,6 +385,7 @@ public final class JobManifest implements Serializable {
       o.put("bytes", e.bytes());
       o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
       o.put("writeId", e.writeId());
+      putAttempt(o, e.attempt(), e.retryOf());
     }
     ArrayNode p = n.putArray("pendingFiles");
     for (PendingFile f : pendingFiles) {
@@ -302,8 +394,30 @@ public final class JobManifest implements Serializable {
       o.put("requests", f.requests());
       o.put("bytes", f.bytes());
       o.put("writeId", f.writeId());
+      putAttempt(o, f.attempt(), f.retryOf());
+    }
+    if (!writeOptions.isEmpty()) {
+      ObjectNode w = n.putObject("writeOptions");
+      writeOptions.forEach(w::put);
     }
     return n;
+  }
+
+  /** Attempt fields only for resubmissions, so first submissions read as before. */
+  private static void putAttempt(ObjectNode o, int attempt, List<String> retryOf) {
+    if (attempt > 1 || !retryOf.isEmpty()) {
+      o.put("attempt", attempt);
+      ArrayNode r = o.putArray("retryOf");
+      retryOf.forEach(r::add);
+    }
+  }
+
+  private static List<String> retryOf(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode id : n.path("retryOf")) {
+      out.add(id.asText());
+    }
+    return out;
   }
 
   static JobManifest fromJson(JsonNode n, long version) throws IOException {
@@ -329,8 +443,14 @@ public final class JobManifest implements Serializable {
               b.path("requests").asLong(-1),
               b.path("bytes").asLong(-1),
               b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
-              b.path("writeId").asText(null)));
+              b.path("writeId").asText(null),
+              b.path("attempt").asInt(1),
+              retryOf(b)));
     }
+    Map<String, String> writeOptions = new TreeMap<>();
+    n.path("writeOptions")
+        .fields()
+        .forEachRemaining(e -> writeOptions.put(e.getKey(), e.getValue().asText()));
     List<PendingFile> pending = new ArrayList<>();
     for (JsonNode f : n.path("pendingFiles")) {
       pending.add(
@@ -338,7 +458,9 @@ public final class JobManifest implements Serializable {
               f.path("inputFileId").asText(),
               f.path("requests").asLong(-1),
               f.path("bytes").asLong(-1),
-              f.path("writeId").asText(null)));
+              f.path("writeId").asText(null),
+              f.path("attempt").asInt(1),
+              retryOf(f)));
     }
     return new JobManifest(
         version,
@@ -348,7 +470,8 @@ public final class JobManifest implements Serializable {
         n.path("endpoint").asText(null),
         n.path("model").asText(null),
         batches,
-        pending);
+        pending,
+        writeOptions);
   }
 
   @Override

@@ -88,13 +88,8 @@ final class AppendMode implements CommitMode {
       try {
         m =
             m.withBatch(
-                    new JobManifest.BatchEntry(
-                        b.id(),
-                        p.inputFileId(),
-                        p.requests(),
-                        p.bytes(),
-                        b.createdAt() == null ? Instant.now() : b.createdAt(),
-                        p.writeId()))
+                    JobManifest.BatchEntry.forPending(
+                        p, b.id(), b.createdAt() == null ? Instant.now() : b.createdAt()))
                 .commit(path, conf);
       } catch (RuntimeException e) {
         throw JobCommitter.incomplete(path, m, created, e);

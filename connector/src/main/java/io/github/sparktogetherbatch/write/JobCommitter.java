@@ -10,6 +10,7 @@ import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
@@ -48,6 +49,7 @@ final class JobCommitter {
   private final AtomicLong httpRetries;
   private final DigestFiles digestFiles;
   private final WriteCleanup cleanup;
+  private Map<String, String> writeOptions = Map.of();
 
   JobCommitter(
       Configuration conf,
@@ -68,6 +70,12 @@ final class JobCommitter {
     this.httpRetries = httpRetries;
     this.digestFiles = digestFiles;
     this.cleanup = cleanup;
+  }
+
+  /** Records {@code options} (the write options that shape a request) in the job. */
+  JobCommitter recordingOptions(Map<String, String> options) {
+    this.writeOptions = Map.copyOf(options);
+    return this;
   }
 
   /** Commits the write; returns the manifest as last written. */
@@ -106,7 +114,7 @@ final class JobCommitter {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         intent.add(new JobManifest.PendingFile(f.fileId(), f.requests(), f.bytes(), writeId));
       }
-      m = m.withPendingFiles(intent).commit(path, conf);
+      m = m.withWriteOptions(writeOptions).withPendingFiles(intent).commit(path, conf);
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         cleanup.recordedPending(f.fileId());
       }

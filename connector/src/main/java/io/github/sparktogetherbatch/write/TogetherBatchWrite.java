@@ -113,15 +113,16 @@ final class TogetherBatchWrite implements BatchWrite {
                   conf, config.path(), mapping.endpoint(), mapping.model(), batchesCreated);
       committer =
           new JobCommitter(
-              conf,
-              config.path(),
-              mapping,
-              writeId,
-              mode,
-              batchesCreated,
-              httpRetries,
-              digestFiles(),
-              cleanup);
+                  conf,
+                  config.path(),
+                  mapping,
+                  writeId,
+                  mode,
+                  batchesCreated,
+                  httpRetries,
+                  digestFiles(),
+                  cleanup)
+              .recordingOptions(config.recordedOptions());
     }
     return committer;
   }

@@ -1,0 +1,139 @@
+package io.github.sparktogetherbatch.read;
+
+import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.config.ReadConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch view of a job ({@code view=batches}): one row per batch, a snapshot taken when the
+ * query is planned, without waiting. The driver asks Together for each batch once (one {@code GET
+ * /batches/{id}} each) and hands the rows to a single partition.
+ */
+public final class BatchViewScan implements ScanBuilder, Scan, Batch {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchViewScan.class);
+
+  private final ReadConfig config;
+  private InputPartition[] planned;
+
+  public BatchViewScan(ReadConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Scan build() {
+    return this;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return BatchViewSchema.SCHEMA;
+  }
+
+  @Override
+  public String description() {
+    return "together-batch batch view of "
+        + (config.path() != null && config.batchIds().isEmpty()
+            ? "the job at " + config.path()
+            : "batch(es) " + String.join(", ", config.batchIds()));
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public synchronized InputPartition[] planInputPartitions() {
+    if (planned == null) {
+      planned = new InputPartition[] {new BatchViewPartition(snapshot())};
+    }
+    return planned.clone();
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new BatchViewReaderFactory();
+  }
+
+  /** The batches to show, each with what the manifest knows of it (or null). */
+  private Map<String, JobManifest.BatchEntry> batches() {
+    Optional<JobManifest> manifest = Optional.empty();
+    if (config.path() != null) {
+      manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      if (manifest.isEmpty() && config.batchIds().isEmpty()) {
+        throw new TogetherConfigException(
+            "There is no together-batch job at "
+                + config.path()
+                + " (no manifest-*.json there). Check the path, or show batches directly with the "
+                + "option 'batchId'.");
+      }
+    }
+    Map<String, JobManifest.BatchEntry> known = new LinkedHashMap<>();
+    manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
+    if (config.batchIds().isEmpty()) {
+      return known;
+    }
+    Map<String, JobManifest.BatchEntry> out = new LinkedHashMap<>();
+    for (String id : config.batchIds()) {
+      out.put(id, known.get(id));
+    }
+    return out;
+  }
+
+  private List<BatchViewPartition.Values> snapshot() {
+    Map<String, JobManifest.BatchEntry> batches = batches();
+    List<BatchViewPartition.Values> rows = new ArrayList<>();
+    try (TogetherClient client = new TogetherClient(config.client())) {
+      for (Map.Entry<String, JobManifest.BatchEntry> e : batches.entrySet()) {
+        BatchJob b = client.getBatch(e.getKey());
+        JobManifest.BatchEntry m = e.getValue();
+        rows.add(
+            new BatchViewPartition.Values(
+                b.id(),
+                b.rawStatus(),
+                b.progress(),
+                m == null || m.requests() < 0 ? null : m.requests(),
+                m == null ? 1 : m.attempt(),
+                micros(b.createdAt() != null ? b.createdAt() : m == null ? null : m.createdAt()),
+                micros(b.completedAt()),
+                b.inputFileId() != null ? b.inputFileId() : m == null ? null : m.inputFileId(),
+                emptyToNull(b.outputFileId()),
+                emptyToNull(b.errorFileId()),
+                emptyToNull(b.error())));
+      }
+    }
+    LOG.info("Batch view of {}: {} batch(es)", description(), rows.size());
+    return rows;
+  }
+
+  private static Long micros(Instant t) {
+    return t == null ? null : t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000L;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}
