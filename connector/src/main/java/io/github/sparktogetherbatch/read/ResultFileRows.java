@@ -32,6 +32,7 @@ final class ResultFileRows implements RowSource {
   private final ReadCounters counters;
   private ResultLines lines;
   private boolean opened;
+  private boolean successesOnly;
   private InternalRow current;
 
   /**
@@ -62,6 +63,15 @@ final class ResultFileRows implements RowSource {
     this.result = result;
     this.rows = rows;
     this.counters = counters;
+  }
+
+  /**
+   * Makes this source return successes only, leaving failures for a later pass (a success from any
+   * attempt of a request wins over its failures).
+   */
+  ResultFileRows successesOnly() {
+    this.successesOnly = true;
+    return this;
   }
 
   @Override
@@ -98,6 +108,9 @@ final class ResultFileRows implements RowSource {
         if (LOG.isDebugEnabled()) {
           LOG.debug("Batch {}: unreadable {} line ({})", batchId, kind, outcome);
         }
+        continue;
+      }
+      if (successesOnly && result.failed()) {
         continue;
       }
       String id = result.customId();

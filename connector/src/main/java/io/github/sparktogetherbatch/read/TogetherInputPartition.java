@@ -1,6 +1,8 @@
 package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
+import io.github.sparktogetherbatch.pricing.BatchPrices;
+import java.util.List;
 import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
@@ -35,6 +37,9 @@ final class TogetherInputPartition implements InputPartition {
   private final String batchError;
   private final Mode mode;
   private final TogetherClientConfig client;
+  private int attempt = 1;
+  private BatchPrices prices = BatchPrices.NONE;
+  private List<String> recordedIds;
 
   TogetherInputPartition(
       String batchId,
@@ -92,12 +97,43 @@ final class TogetherInputPartition implements InputPartition {
     return client;
   }
 
+  /** The submission this batch is: 1 for the first, n + 1 for a resubmission of attempt n. */
+  int attempt() {
+    return attempt;
+  }
+
+  /** The batch prices for {@code cost_usd}. */
+  BatchPrices prices() {
+    return prices;
+  }
+
+  /**
+   * The custom_ids of a resubmission as the job recorded them when it was submitted (its input file
+   * need not be downloadable), or null.
+   */
+  List<String> recordedIds() {
+    return recordedIds;
+  }
+
+  TogetherInputPartition withAttempt(int attempt, BatchPrices prices) {
+    this.attempt = attempt;
+    this.prices = prices;
+    return this;
+  }
+
+  TogetherInputPartition withRecordedIds(List<String> ids) {
+    this.recordedIds = ids == null ? null : List.copyOf(ids);
+    return this;
+  }
+
   @Override
   public String toString() {
     return "TogetherInputPartition{batch="
         + batchId
         + ", status="
         + batchStatus
+        + ", attempt="
+        + attempt
         + ", mode="
         + mode
         + ", input="

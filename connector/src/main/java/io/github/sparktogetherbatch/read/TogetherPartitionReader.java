@@ -57,7 +57,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   TogetherPartitionReader(TogetherInputPartition part, int[] columns) {
     this.part = part;
     this.columns = columns;
-    this.rows = new ResultRowBuilder(columns, part.batchId());
+    this.rows = new ResultRowBuilder(columns, part.batchId(), part.attempt(), part.prices());
     this.idsOnly =
         part.inputFileId() != null
             && (!rows.needsResults() || part.mode() == TogetherInputPartition.Mode.PENDING);

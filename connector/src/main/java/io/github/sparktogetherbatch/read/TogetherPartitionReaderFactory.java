@@ -21,6 +21,9 @@ final class TogetherPartitionReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    if (partition instanceof AttemptGroupPartition) {
+      return new AttemptGroupReader((AttemptGroupPartition) partition, columns);
+    }
     return new TogetherPartitionReader((TogetherInputPartition) partition, columns);
   }
 }

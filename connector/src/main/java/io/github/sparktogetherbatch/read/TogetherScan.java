@@ -3,12 +3,16 @@ package io.github.sparktogetherbatch.read;
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.ResubmittedIds;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
+import io.github.sparktogetherbatch.pricing.BatchPrices;
+import io.github.sparktogetherbatch.pricing.PriceSources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,16 +120,25 @@ final class TogetherScan implements Scan, Batch {
     return "batch(es) " + String.join(", ", config.batchIds());
   }
 
-  /** A batch to read: its id, and its input file when the manifest knows it. */
+  /** A batch to read: its id, and its input file and attempt when the manifest knows them. */
   private static final class Target {
     final String batchId;
     final String inputFileId;
+    final JobManifest.BatchEntry entry;
 
-    Target(String batchId, String inputFileId) {
+    Target(String batchId, String inputFileId, JobManifest.BatchEntry entry) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
+      this.entry = entry;
+    }
+
+    int attempt() {
+      return entry == null ? 1 : entry.attempt();
     }
   }
+
+  /** The job's manifest, once {@link #resolve()} has read it (null when reading by id alone). */
+  private JobManifest manifest;
 
   private InputPartition[] plan() {
     String job = jobLabel();
@@ -179,7 +192,9 @@ final class TogetherScan implements Scan, Batch {
           failedIds);
     }
 
-    List<InputPartition> parts = new ArrayList<>();
+    BatchPrices prices = prices();
+    List<TogetherInputPartition> parts = new ArrayList<>();
+    Map<String, List<String>> retryOf = new HashMap<>();
     for (Target t : targets) {
       BatchJob b = state.get(t.batchId);
       TogetherInputPartition.Mode mode;
@@ -207,16 +222,40 @@ final class TogetherScan implements Scan, Batch {
       String input = t.inputFileId != null ? t.inputFileId : b.inputFileId();
       parts.add(
           new TogetherInputPartition(
-              b.id(),
-              input,
-              emptyToNull(b.outputFileId()),
-              emptyToNull(b.errorFileId()),
-              b.rawStatus(),
-              b.error(),
-              mode,
-              config.client()));
+                  b.id(),
+                  input,
+                  emptyToNull(b.outputFileId()),
+                  emptyToNull(b.errorFileId()),
+                  b.rawStatus(),
+                  b.error(),
+                  mode,
+                  config.client())
+              .withAttempt(t.attempt(), prices)
+              .withRecordedIds(
+                  t.attempt() > 1 && config.path() != null
+                      ? ResubmittedIds.read(
+                          config.path(), input, HadoopConfs.forSession(SparkSession.active()))
+                      : null));
+      if (t.entry != null && !t.entry.retryOf().isEmpty()) {
+        retryOf.put(t.batchId, t.entry.retryOf());
+      }
     }
-    return parts.toArray(new InputPartition[0]);
+    return AttemptGroups.group(parts, retryOf).toArray(new InputPartition[0]);
+  }
+
+  /** The batch prices when the query reads {@code cost_usd}, else none (no call made). */
+  private BatchPrices prices() {
+    boolean wanted = false;
+    for (int c : columns) {
+      wanted |= ResultSchema.Column.at(c) == ResultSchema.Column.COST_USD;
+    }
+    if (!wanted) {
+      return BatchPrices.NONE;
+    }
+    try (TogetherClient client = new TogetherClient(config.client())) {
+      return PriceSources.resolve(
+          client, config.pricing(), manifest == null ? null : manifest.model());
+    }
   }
 
   /**
@@ -238,14 +277,17 @@ final class TogetherScan implements Scan, Batch {
     }
     List<Target> out = new ArrayList<>();
     if (!config.batchIds().isEmpty()) {
-      Map<String, String> inputs = new HashMap<>();
-      manifest.ifPresent(m -> m.batches().forEach(b -> inputs.put(b.batchId(), b.inputFileId())));
+      Map<String, JobManifest.BatchEntry> entries = new HashMap<>();
+      manifest.ifPresent(m -> m.batches().forEach(b -> entries.put(b.batchId(), b)));
+      this.manifest = manifest.orElse(null);
       for (String id : config.batchIds()) {
-        out.add(new Target(id, inputs.get(id)));
+        JobManifest.BatchEntry e = entries.get(id);
+        out.add(new Target(id, e == null ? null : e.inputFileId(), e));
       }
       return out;
     }
     JobManifest m = manifest.get();
+    this.manifest = m;
     if (!m.pendingFiles().isEmpty()) {
       LOG.warn(
           "The job at {} lists {} uploaded input file(s) without a batch (an interrupted "
@@ -254,7 +296,7 @@ final class TogetherScan implements Scan, Batch {
           m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
-      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId())));
+      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId()), b));
     }
     return out;
   }

@@ -18,6 +18,8 @@ final class UnansweredRows implements RowSource {
 
   private SubmittedIds submitted;
   private final boolean batchFailed;
+  private final boolean pending;
+  private final int end;
   private final UTF8String code;
   private final UTF8String message;
   private final ResultRowBuilder rows;
@@ -33,9 +35,26 @@ final class UnansweredRows implements RowSource {
       TogetherInputPartition part,
       ResultRowBuilder rows,
       ReadCounters counters) {
+    this(submitted, 0, submitted.size(), part, rows, counters);
+  }
+
+  /**
+   * The ids at positions {@code [from, to)} of {@code submitted} (one batch's, when several batches
+   * share the ids); a running batch's are {@code pending}.
+   */
+  UnansweredRows(
+      SubmittedIds submitted,
+      int from,
+      int to,
+      TogetherInputPartition part,
+      ResultRowBuilder rows,
+      ReadCounters counters) {
     this.submitted = submitted;
+    this.next = from;
+    this.end = to;
     this.rows = rows;
     this.counters = counters;
+    this.pending = part.mode() == TogetherInputPartition.Mode.PENDING;
     this.batchFailed = part.mode() == TogetherInputPartition.Mode.FAILED_BATCH;
     if (batchFailed) {
       this.code = UTF8String.fromString(BATCH_FAILED_CODE);
@@ -66,21 +85,27 @@ final class UnansweredRows implements RowSource {
 
   @Override
   public boolean next() {
-    while (submitted != null && next < submitted.size()) {
+    while (submitted != null && next < end) {
       int i = next++;
       if (!submitted.hasRow(i)) {
-        String id = submitted.id(i);
-        if (batchFailed) {
-          counters.failed++;
-          current = rows.failed(id, code, message);
-        } else {
-          counters.missing++;
-          current = rows.missing(id, code, message);
-        }
+        current = rowFor(submitted.id(i));
         return true;
       }
     }
     return false;
+  }
+
+  /** The row of a request of this batch without a result: pending, failed or missing. */
+  InternalRow rowFor(String id) {
+    if (pending) {
+      counters.pending++;
+      return rows.pending(id);
+    } else if (batchFailed) {
+      counters.failed++;
+      return rows.failed(id, code, message);
+    }
+    counters.missing++;
+    return rows.missing(id, code, message);
   }
 
   @Override

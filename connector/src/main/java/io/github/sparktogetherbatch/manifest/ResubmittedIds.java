@@ -1,0 +1,87 @@
+package io.github.sparktogetherbatch.manifest;
+
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The custom_ids of each resubmitted input file, kept at the job path ({@code
+ * _stb_resubmitted/<input file id>.ids}, one id a line, written by rename before the file is
+ * recorded in the manifest), so that a read knows a resubmission's requests even when Together does
+ * not serve its input file back.
+ */
+public final class ResubmittedIds {
+  /** The folder under the job path. */
+  public static final String FOLDER = "_stb_resubmitted";
+
+  private ResubmittedIds() {}
+
+  private static Path file(String jobPath, String inputFileId) {
+    return new Path(new Path(jobPath, FOLDER), inputFileId + ".ids");
+  }
+
+  /** Writes the ids of {@code inputFileId}. */
+  public static void write(
+      String jobPath, String inputFileId, Collection<String> ids, Configuration conf) {
+    Path target = file(jobPath, inputFileId);
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      fs.mkdirs(target.getParent());
+      Path tmp = new Path(target.getParent(), "." + inputFileId + "." + UUID.randomUUID() + ".tmp");
+      try (BufferedWriter w =
+          new BufferedWriter(
+              new OutputStreamWriter(fs.create(tmp, false), StandardCharsets.UTF_8))) {
+        for (String id : ids) {
+          w.write(id);
+          w.write('\n');
+        }
+      }
+      fs.delete(target, false);
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("could not rename " + tmp + " to " + target);
+      }
+    } catch (IOException e) {
+      throw new TogetherBatchException(
+          "Cannot record the resubmitted custom_ids at " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The ids recorded for {@code inputFileId}, or null when none were (or the file is unknown). */
+  public static List<String> read(String jobPath, String inputFileId, Configuration conf) {
+    if (inputFileId == null) {
+      return null;
+    }
+    Path f = file(jobPath, inputFileId);
+    try {
+      FileSystem fs = f.getFileSystem(conf);
+      if (!fs.exists(f)) {
+        return null;
+      }
+      List<String> ids = new ArrayList<>();
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(f), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (!line.isEmpty()) {
+            ids.add(line);
+          }
+        }
+      }
+      return ids;
+    } catch (IOException e) {
+      throw new TogetherBatchException(
+          "Cannot read the resubmitted custom_ids at " + f + ": " + e.getMessage(), e);
+    }
+  }
+}
