@@ -1,6 +1,9 @@
 package io.github.sparktogetherbatch.jobs;
 
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -26,5 +29,48 @@ public final class TogetherBatchJobs {
   /** {@link #cancel(SparkSession, String)} with options (e.g. {@code apiKey}, {@code baseUrl}). */
   public static int cancel(SparkSession spark, String path, Map<String, String> options) {
     return JobCancel.run(JobSettings.of(spark, path, options));
+  }
+
+  /**
+   * Submits again, as new batches recorded in the job (attempt n + 1), every request whose latest
+   * outcome is {@code missing} or {@code failed} with a retryable cause ({@link
+   * RetryableCodes#DEFAULT}); never one that succeeded or whose batch still runs. The bodies come
+   * from the job's input files at Together. Returns how many requests were submitted again (0
+   * creates no batch). A read of the job then gives each request once, its latest outcome.
+   */
+  public static long resubmit(SparkSession spark, String path) {
+    return resubmit(spark, path, null, RetryableCodes.DEFAULT, Map.of());
+  }
+
+  /**
+   * {@link #resubmit(SparkSession, String)}, taking the bodies of requests whose input file
+   * Together does not serve back from {@code input}, the DataFrame the job was written from (its
+   * rows with those custom_ids, encoded with the options the job recorded; the job needs an {@code
+   * idColumn}).
+   */
+  public static long resubmit(SparkSession spark, String path, Dataset<Row> input) {
+    return resubmit(spark, path, input, RetryableCodes.DEFAULT, Map.of());
+  }
+
+  /**
+   * {@link #resubmit(SparkSession, String, Dataset)} retrying failures with these error codes
+   * ({@code input} may be null).
+   */
+  public static long resubmit(
+      SparkSession spark, String path, Dataset<Row> input, List<String> errorCodes) {
+    return resubmit(spark, path, input, errorCodes, Map.of());
+  }
+
+  /** {@link #resubmit(SparkSession, String, Dataset, List)} with options (key, base URL, ...). */
+  public static long resubmit(
+      SparkSession spark,
+      String path,
+      Dataset<Row> input,
+      List<String> errorCodes,
+      Map<String, String> options) {
+    return Resubmission.run(
+        JobSettings.of(spark, path, options),
+        input,
+        errorCodes == null ? RetryableCodes.DEFAULT : errorCodes);
   }
 }
