@@ -14,6 +14,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_D
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
+import io.github.sparktogetherbatch.pricing.Estimates;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ public final class WriteConfig implements Serializable {
   private final long maxBytesPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
+  private final String pricing;
+  private final String estimateKey;
 
   private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
@@ -76,6 +79,27 @@ public final class WriteConfig implements Serializable {
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
+    this.pricing = o.get(TogetherBatchOptions.PRICING);
+    this.estimateKey = null;
+  }
+
+  private WriteConfig(WriteConfig c, String estimateKey) {
+    this.client = c.client;
+    this.path = c.path;
+    this.model = c.model;
+    this.endpoint = c.endpoint;
+    this.promptColumn = c.promptColumn;
+    this.messagesColumn = c.messagesColumn;
+    this.bodyColumn = c.bodyColumn;
+    this.systemPrompt = c.systemPrompt;
+    this.idColumn = c.idColumn;
+    this.bodyFields = c.bodyFields;
+    this.maxRequestsPerBatch = c.maxRequestsPerBatch;
+    this.maxBytesPerBatch = c.maxBytesPerBatch;
+    this.stagingDir = c.stagingDir;
+    this.dryRun = c.dryRun;
+    this.pricing = c.pricing;
+    this.estimateKey = estimateKey;
   }
 
   /**
@@ -92,11 +116,24 @@ public final class WriteConfig implements Serializable {
     TogetherBatchOptions.checkNames(options);
     OptionResolver resolver = new OptionResolver(options, env);
     TogetherClientConfig client = ClientSettings.fromOptions(resolver, sparkVersion);
-    return new WriteConfig(client, resolver, TogetherBatchOptions.bodyFields(caseSensitive));
+    WriteConfig c =
+        new WriteConfig(client, resolver, TogetherBatchOptions.bodyFields(caseSensitive));
+    String key = options.get(Estimates.KEY_OPTION.toLowerCase(java.util.Locale.ROOT));
+    return key == null ? c : new WriteConfig(c, key);
   }
 
   public TogetherClientConfig client() {
     return client;
+  }
+
+  /** The option {@code pricing} (batch prices given by the user), or null. */
+  public String pricing() {
+    return pricing;
+  }
+
+  /** The key under which a dry run hands its cost estimate to its caller, or null. */
+  public String estimateKey() {
+    return estimateKey;
   }
 
   /** The job path given to save(path), or null. */

@@ -73,4 +73,16 @@ public final class TogetherBatchJobs {
         input,
         errorCodes == null ? RetryableCodes.DEFAULT : errorCodes);
   }
+
+  /**
+   * What writing {@code df} with {@code options} (the write's options: model, columns, {@code
+   * body.max_tokens}, ...) would cost, before anything is submitted: a dry run (every row encoded
+   * and checked, nothing uploaded) gives a one-row DataFrame of {@code model}, {@code requests},
+   * {@code bytes}, {@code estimated_input_tokens}, {@code output_token_ceiling} (from {@code
+   * max_tokens}), {@code min_cost_usd} and {@code max_cost_usd} at the model's batch price (null
+   * when unknown).
+   */
+  public static Dataset<Row> estimate(Dataset<Row> df, Map<String, String> options) {
+    return Estimate.run(df, options);
+  }
 }

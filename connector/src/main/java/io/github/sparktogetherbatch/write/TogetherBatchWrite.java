@@ -73,6 +73,7 @@ final class TogetherBatchWrite implements BatchWrite {
     try {
       if (config.dryRun()) {
         committer().commitDryRun(ours(messages));
+        DryRunEstimate.report(config, ours(messages));
         return;
       }
       try (TogetherClient client = new TogetherClient(config.client())) {

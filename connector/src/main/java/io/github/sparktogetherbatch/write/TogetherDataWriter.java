@@ -129,7 +129,8 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
           files.size(),
           staging.bytesStaged());
       return new TogetherWriterCommitMessage(
-          partitionId, taskId, attempt, uploaded, sorted, sortedFile, idCount, 0);
+              partitionId, taskId, attempt, uploaded, sorted, sortedFile, idCount, 0)
+          .withStaged(rows, staging.bytesStaged());
     }
     if (!files.isEmpty()) {
       client = new TogetherClient(config.client());

@@ -28,6 +28,8 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
   private final String digestFile;
   private final long idCount;
   private final long httpRetries;
+  private long stagedRequests;
+  private long stagedBytes;
 
   /**
    * @param idDigests the sorted digests, when they travel in the message
@@ -99,6 +101,21 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
   /** HTTP requests the task's uploads repeated after a transient fault. */
   long httpRetries() {
     return httpRetries;
+  }
+
+  /** A dry run's task: what it encoded and staged (nothing is uploaded). */
+  TogetherWriterCommitMessage withStaged(long requests, long bytes) {
+    this.stagedRequests = requests;
+    this.stagedBytes = bytes;
+    return this;
+  }
+
+  long stagedRequests() {
+    return stagedRequests;
+  }
+
+  long stagedBytes() {
+    return stagedBytes;
   }
 
   long requests() {
