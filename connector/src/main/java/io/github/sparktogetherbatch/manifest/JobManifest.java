@@ -1,13 +1,5 @@
 package io.github.sparktogetherbatch.manifest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.sparktogetherbatch.client.ConnectorVersion;
-import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +26,6 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static final String FORMAT = "spark-together-batch-manifest";
   public static final int FORMAT_VERSION = 1;
@@ -221,6 +211,21 @@ public final class JobManifest implements Serializable {
     this.writeOptions = Collections.unmodifiableMap(new TreeMap<>(writeOptions));
   }
 
+  /** A manifest as read from its JSON ({@link ManifestJson}). */
+  static JobManifest of(
+      long version,
+      String jobId,
+      Instant createdAt,
+      Instant updatedAt,
+      String endpoint,
+      String model,
+      List<BatchEntry> batches,
+      List<PendingFile> pendingFiles,
+      Map<String, String> writeOptions) {
+    return new JobManifest(
+        version, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles, writeOptions);
+  }
+
   /** A new, not yet written job (version 0). */
   public static JobManifest newJob(String endpoint, String model) {
     Instant now = Instant.now();
@@ -364,114 +369,6 @@ public final class JobManifest implements Serializable {
   JobManifest withVersion(long v) {
     return new JobManifest(
         v, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles, writeOptions);
-  }
-
-  ObjectNode toJson() {
-    ObjectNode n = MAPPER.createObjectNode();
-    n.put("format", FORMAT);
-    n.put("formatVersion", FORMAT_VERSION);
-    n.put("jobId", jobId);
-    n.put("createdAt", createdAt.toString());
-    n.put("updatedAt", updatedAt.toString());
-    n.put("endpoint", endpoint);
-    n.put("model", model);
-    n.put("connectorVersion", ConnectorVersion.get());
-    ArrayNode b = n.putArray("batches");
-    for (BatchEntry e : batches) {
-      ObjectNode o = b.addObject();
-      o.put("batchId", e.batchId());
-      o.put("inputFileId", e.inputFileId());
-      o.put("requests", e.requests());
-      o.put("bytes", e.bytes());
-      o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
-      o.put("writeId", e.writeId());
-      putAttempt(o, e.attempt(), e.retryOf());
-    }
-    ArrayNode p = n.putArray("pendingFiles");
-    for (PendingFile f : pendingFiles) {
-      ObjectNode o = p.addObject();
-      o.put("inputFileId", f.inputFileId());
-      o.put("requests", f.requests());
-      o.put("bytes", f.bytes());
-      o.put("writeId", f.writeId());
-      putAttempt(o, f.attempt(), f.retryOf());
-    }
-    if (!writeOptions.isEmpty()) {
-      ObjectNode w = n.putObject("writeOptions");
-      writeOptions.forEach(w::put);
-    }
-    return n;
-  }
-
-  /** Attempt fields only for resubmissions, so first submissions read as before. */
-  private static void putAttempt(ObjectNode o, int attempt, List<String> retryOf) {
-    if (attempt > 1 || !retryOf.isEmpty()) {
-      o.put("attempt", attempt);
-      ArrayNode r = o.putArray("retryOf");
-      retryOf.forEach(r::add);
-    }
-  }
-
-  private static List<String> retryOf(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode id : n.path("retryOf")) {
-      out.add(id.asText());
-    }
-    return out;
-  }
-
-  static JobManifest fromJson(JsonNode n, long version) throws IOException {
-    if (!FORMAT.equals(n.path("format").asText())) {
-      throw new IOException("not a spark-together-batch manifest");
-    }
-    int fv = n.path("formatVersion").asInt(-1);
-    if (fv > FORMAT_VERSION) {
-      throw new TogetherBatchException(
-          "The job manifest has format version "
-              + fv
-              + ", newer than "
-              + "this connector understands ("
-              + FORMAT_VERSION
-              + "): upgrade spark-together-batch.");
-    }
-    List<BatchEntry> batches = new ArrayList<>();
-    for (JsonNode b : n.path("batches")) {
-      batches.add(
-          new BatchEntry(
-              b.path("batchId").asText(),
-              b.path("inputFileId").asText(null),
-              b.path("requests").asLong(-1),
-              b.path("bytes").asLong(-1),
-              b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
-              b.path("writeId").asText(null),
-              b.path("attempt").asInt(1),
-              retryOf(b)));
-    }
-    Map<String, String> writeOptions = new TreeMap<>();
-    n.path("writeOptions")
-        .fields()
-        .forEachRemaining(e -> writeOptions.put(e.getKey(), e.getValue().asText()));
-    List<PendingFile> pending = new ArrayList<>();
-    for (JsonNode f : n.path("pendingFiles")) {
-      pending.add(
-          new PendingFile(
-              f.path("inputFileId").asText(),
-              f.path("requests").asLong(-1),
-              f.path("bytes").asLong(-1),
-              f.path("writeId").asText(null),
-              f.path("attempt").asInt(1),
-              retryOf(f)));
-    }
-    return new JobManifest(
-        version,
-        n.path("jobId").asText(),
-        Instant.parse(n.path("createdAt").asText()),
-        Instant.parse(n.path("updatedAt").asText()),
-        n.path("endpoint").asText(null),
-        n.path("model").asText(null),
-        batches,
-        pending,
-        writeOptions);
   }
 
   @Override

@@ -58,7 +58,7 @@ final class ManifestFiles {
         long v = versions.get(i);
         Path file = new Path(dir, fileName(v));
         try (InputStream in = fs.open(file)) {
-          return Optional.of(JobManifest.fromJson(MAPPER.readTree(in), v));
+          return Optional.of(ManifestJson.fromJson(MAPPER.readTree(in), v));
         } catch (IOException | RuntimeException e) {
           LOG.warn("Skipping unreadable job manifest {}: {}", file, e.getMessage());
         }
@@ -80,7 +80,7 @@ final class ManifestFiles {
       JobManifest written = m.withVersion(next);
       Path tmp = new Path(dir, "." + fileName(next) + "." + UUID.randomUUID() + ".tmp");
       try (OutputStream out = fs.create(tmp, false)) {
-        MAPPER.writeValue(out, written.toJson());
+        MAPPER.writeValue(out, ManifestJson.toJson(written));
       }
       Path target = new Path(dir, fileName(next));
       if (!fs.rename(tmp, target)) {

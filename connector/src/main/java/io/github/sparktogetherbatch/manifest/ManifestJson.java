@@ -1,0 +1,131 @@
+package io.github.sparktogetherbatch.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sparktogetherbatch.client.ConnectorVersion;
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.manifest.JobManifest.BatchEntry;
+import io.github.sparktogetherbatch.manifest.JobManifest.PendingFile;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A {@link JobManifest} as JSON (its format is described there); the API key is never written. */
+final class ManifestJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ManifestJson() {}
+
+  static ObjectNode toJson(JobManifest m) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("format", JobManifest.FORMAT);
+    n.put("formatVersion", JobManifest.FORMAT_VERSION);
+    n.put("jobId", m.jobId());
+    n.put("createdAt", m.createdAt().toString());
+    n.put("updatedAt", m.updatedAt().toString());
+    n.put("endpoint", m.endpoint());
+    n.put("model", m.model());
+    n.put("connectorVersion", ConnectorVersion.get());
+    ArrayNode b = n.putArray("batches");
+    for (BatchEntry e : m.batches()) {
+      ObjectNode o = b.addObject();
+      o.put("batchId", e.batchId());
+      o.put("inputFileId", e.inputFileId());
+      o.put("requests", e.requests());
+      o.put("bytes", e.bytes());
+      o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
+      o.put("writeId", e.writeId());
+      putAttempt(o, e.attempt(), e.retryOf());
+    }
+    ArrayNode p = n.putArray("pendingFiles");
+    for (PendingFile f : m.pendingFiles()) {
+      ObjectNode o = p.addObject();
+      o.put("inputFileId", f.inputFileId());
+      o.put("requests", f.requests());
+      o.put("bytes", f.bytes());
+      o.put("writeId", f.writeId());
+      putAttempt(o, f.attempt(), f.retryOf());
+    }
+    if (!m.writeOptions().isEmpty()) {
+      ObjectNode w = n.putObject("writeOptions");
+      m.writeOptions().forEach(w::put);
+    }
+    return n;
+  }
+
+  /** Attempt fields only for resubmissions, so first submissions read as before. */
+  private static void putAttempt(ObjectNode o, int attempt, List<String> retryOf) {
+    if (attempt > 1 || !retryOf.isEmpty()) {
+      o.put("attempt", attempt);
+      ArrayNode r = o.putArray("retryOf");
+      retryOf.forEach(r::add);
+    }
+  }
+
+  private static List<String> retryOf(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode id : n.path("retryOf")) {
+      out.add(id.asText());
+    }
+    return out;
+  }
+
+  static JobManifest fromJson(JsonNode n, long version) throws IOException {
+    if (!JobManifest.FORMAT.equals(n.path("format").asText())) {
+      throw new IOException("not a spark-together-batch manifest");
+    }
+    int fv = n.path("formatVersion").asInt(-1);
+    if (fv > JobManifest.FORMAT_VERSION) {
+      throw new TogetherBatchException(
+          "The job manifest has format version "
+              + fv
+              + ", newer than "
+              + "this connector understands ("
+              + JobManifest.FORMAT_VERSION
+              + "): upgrade spark-together-batch.");
+    }
+    List<BatchEntry> batches = new ArrayList<>();
+    for (JsonNode b : n.path("batches")) {
+      batches.add(
+          new BatchEntry(
+              b.path("batchId").asText(),
+              b.path("inputFileId").asText(null),
+              b.path("requests").asLong(-1),
+              b.path("bytes").asLong(-1),
+              b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
+              b.path("writeId").asText(null),
+              b.path("attempt").asInt(1),
+              retryOf(b)));
+    }
+    Map<String, String> writeOptions = new TreeMap<>();
+    n.path("writeOptions")
+        .fields()
+        .forEachRemaining(e -> writeOptions.put(e.getKey(), e.getValue().asText()));
+    List<PendingFile> pending = new ArrayList<>();
+    for (JsonNode f : n.path("pendingFiles")) {
+      pending.add(
+          new PendingFile(
+              f.path("inputFileId").asText(),
+              f.path("requests").asLong(-1),
+              f.path("bytes").asLong(-1),
+              f.path("writeId").asText(null),
+              f.path("attempt").asInt(1),
+              retryOf(f)));
+    }
+    return JobManifest.of(
+        version,
+        n.path("jobId").asText(),
+        Instant.parse(n.path("createdAt").asText()),
+        Instant.parse(n.path("updatedAt").asText()),
+        n.path("endpoint").asText(null),
+        n.path("model").asText(null),
+        batches,
+        pending,
+        writeOptions);
+  }
+}
