@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.CustomIds;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
@@ -36,14 +37,16 @@ import org.slf4j.LoggerFactory;
  * its rows with those custom_ids (the job's recorded {@code idColumn}) are written, with the job's
  * recorded write options, as a job of their own under the job path ({@code
  * _stb_resubmitted/df-a<attempt>-<digest of the ids>}, so a rerun for the same requests finds it),
- * whose batches are then recorded in the job. The ids and retried batches are written beside it
- * first; a call that finds such a job not yet recorded records it before anything else.
+ * whose batches are then recorded in the job. The ids and retried batches (one JSON string a line)
+ * are written beside it first; a call that finds such a job not yet recorded records it before
+ * anything else.
  */
 final class DataFrameResubmission {
   private static final Logger LOG = LoggerFactory.getLogger(DataFrameResubmission.class);
   private static final String IDS = "resubmitted.ids";
   private static final String SOURCES = "retried.batches";
   private static final String ID_COL = "__stb_resubmit_id";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private DataFrameResubmission() {}
 
@@ -204,7 +207,7 @@ final class DataFrameResubmission {
           new BufferedWriter(
               new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8))) {
         for (String l : lines) {
-          w.write(l);
+          w.write(new String(CustomIds.quoted(l), StandardCharsets.UTF_8));
           w.write('\n');
         }
       }
@@ -222,7 +225,7 @@ final class DataFrameResubmission {
         String l;
         while ((l = r.readLine()) != null) {
           if (!l.isEmpty()) {
-            out.add(l);
+            out.add(JSON.readValue(l, String.class));
           }
         }
       }

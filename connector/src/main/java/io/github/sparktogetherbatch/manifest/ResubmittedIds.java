@@ -1,5 +1,7 @@
 package io.github.sparktogetherbatch.manifest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sparktogetherbatch.codec.CustomIds;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -17,13 +19,15 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The custom_ids of each resubmitted input file, kept at the job path ({@code
- * _stb_resubmitted/<input file id>.ids}, one id a line, written by rename before the file is
- * recorded in the manifest), so that a read knows a resubmission's requests even when Together does
- * not serve its input file back.
+ * _stb_resubmitted/<input file id>.ids}, one id a line as a JSON string, written by rename before
+ * the file is recorded in the manifest), so that a read knows a resubmission's requests even when
+ * Together does not serve its input file back.
  */
 public final class ResubmittedIds {
   /** The folder under the job path. */
   public static final String FOLDER = "_stb_resubmitted";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ResubmittedIds() {}
 
@@ -43,7 +47,7 @@ public final class ResubmittedIds {
           new BufferedWriter(
               new OutputStreamWriter(fs.create(tmp, false), StandardCharsets.UTF_8))) {
         for (String id : ids) {
-          w.write(id);
+          w.write(new String(CustomIds.quoted(id), StandardCharsets.UTF_8));
           w.write('\n');
         }
       }
@@ -74,7 +78,7 @@ public final class ResubmittedIds {
         String line;
         while ((line = r.readLine()) != null) {
           if (!line.isEmpty()) {
-            ids.add(line);
+            ids.add(JSON.readValue(line, String.class));
           }
         }
       }

@@ -50,8 +50,9 @@ class ManifestAttemptsTest {
   @Test
   void resubmittedIdsAreKeptPerInputFile() {
     Configuration conf = new Configuration();
-    ResubmittedIds.write(tmp.toString(), "file-1", List.of("a", "b"), conf);
-    assertEquals(List.of("a", "b"), ResubmittedIds.read(tmp.toString(), "file-1", conf));
+    List<String> ids = List.of("a", "b\nwith a line break", "ü \"quoted\"");
+    ResubmittedIds.write(tmp.toString(), "file-1", ids, conf);
+    assertEquals(ids, ResubmittedIds.read(tmp.toString(), "file-1", conf));
     assertNull(ResubmittedIds.read(tmp.toString(), "file-2", conf));
   }
 }
