@@ -41,5 +41,11 @@
  * files are read: the rows are exactly the submitted ids, and the row-status and token metrics stay
  * at zero. If a batch's input file is unknown or was deleted, its results are returned without
  * reconciliation (no {@code missing} rows possible), with a WARN.
+ *
+ * <p>Resubmissions ({@code TogetherBatchJobs.resubmit}): batches linked by {@code retryOf} are
+ * grouped ({@code AttemptGroups}) into one {@code AttemptGroupPartition}, read by {@code
+ * AttemptGroupReader}: still one row per original request, its latest outcome (a success in any
+ * attempt wins), with the {@code batch_id} and {@code attempt} that gave it. The batch view ({@code
+ * view=batches}: {@code BatchViewScan}) is a snapshot, one row per batch, without waiting.
  */
 package io.github.sparktogetherbatch.read;
