@@ -250,4 +250,38 @@ class ResubmitTest {
       assertEquals("succeeded", r.getAs("status"), (String) r.getAs("custom_id"));
     }
   }
+
+  @Test
+  void aRunningResubmissionShowsItsRequestsPendingAndIsNotSentAgain() {
+    String path = tmp.resolve("running").toString();
+    writer(rows("p-", 0, 6, 2, -1), EMU).save(path);
+    assertEquals(2, reader(spark, EMU).load(path).where("status = 'failed'").count());
+    EMU.emulator().setRequestsPerSecond(0.2);
+
+    assertEquals(2, TogetherBatchJobs.resubmit(spark, path, null, null, connection(EMU)));
+    String retry = manifest(spark, path).batchIds().get(1);
+    Map<String, Row> got =
+        byId(reader(spark, EMU).option("wait", "false").load(path).collectAsList());
+    assertEquals(6, got.size());
+    for (int i = 0; i < 6; i++) {
+      Row r = got.get("p-" + i);
+      assertEquals(i < 2 ? "pending" : "succeeded", r.getAs("status"), "p-" + i);
+      assertEquals(i < 2 ? 2 : 1, (int) r.getAs("attempt"), "p-" + i);
+      if (i < 2) {
+        assertEquals(retry, r.getAs("batch_id"));
+      }
+    }
+    assertEquals(0, TogetherBatchJobs.resubmit(spark, path, null, null, connection(EMU)));
+    assertEquals(2, manifest(spark, path).batches().size());
+    Row view =
+        reader(spark, EMU)
+            .option("view", "batches")
+            .load(path)
+            .where("attempt = 2")
+            .select("batch_id", "status", "requests")
+            .first();
+    assertEquals(retry, view.getString(0));
+    assertTrue(Set.of("VALIDATING", "IN_PROGRESS").contains(view.getString(1)), view.getString(1));
+    assertEquals(2L, view.getLong(2));
+  }
 }
