@@ -207,7 +207,8 @@ public final class TogetherBatchOptions {
           Side.BOTH,
           OptionType.STRING,
           TogetherClientConfig.DEFAULT_BASE_URL,
-          "API base URL; plain http only for loopback hosts (an emulator).");
+          "API base URL ending in /v1 (one without a path gets /v1); plain http only for loopback"
+              + " hosts (an emulator).");
   public static final Option<Duration> CONNECT_TIMEOUT =
       define(
           "connectTimeout",
@@ -249,20 +250,26 @@ public final class TogetherBatchOptions {
       define(
           "endpoint",
           Side.WRITE,
-          OptionType.oneOf("endpoints", WriteConfig.ENDPOINTS, TogetherBatchOptions::withV1Prefix),
+          OptionType.oneOf("endpoints", WriteConfig.ENDPOINTS, TogetherBatchOptions::withV1Prefix)
+              .refusing(
+                  WriteConfig.COMPLETIONS,
+                  TogetherBatchOptions::withV1Prefix,
+                  "Together's batch API no longer accepts "
+                      + WriteConfig.COMPLETIONS
+                      + " (its create answers 400 since May 2026). Use "
+                      + WriteConfig.CHAT_COMPLETIONS
+                      + " (the default): a 'promptColumn' becomes one user message."),
           WriteConfig.CHAT_COMPLETIONS,
           "Batch endpoint: "
               + WriteConfig.CHAT_COMPLETIONS
-              + " or "
-              + WriteConfig.COMPLETIONS
-              + ".");
+              + ", the one Together's batch API takes for text.");
   public static final Option<String> PROMPT_COLUMN =
       defineDescribed(
           "promptColumn",
           Side.WRITE,
           OptionType.STRING,
           "prompt if present",
-          "String column: one user message (chat) or the prompt (completions).");
+          "String column: one user message of each request.");
   public static final Option<String> MESSAGES_COLUMN =
       defineDescribed(
           "messagesColumn",
@@ -334,6 +341,14 @@ public final class TogetherBatchOptions {
           OptionType.STRING,
           "the JVM's temp dir",
           "Local directory where executors stage JSONL files before upload.");
+  public static final Option<Boolean> MODEL_CHECK =
+      define(
+          "modelCheck",
+          Side.WRITE,
+          OptionType.BOOLEAN,
+          "true",
+          "Check 'model' against the account's model list before the write; false for dedicated"
+              + " endpoints the list does not show (the key is checked still).");
   public static final Option<Boolean> DRY_RUN =
       define(
           "dryRun",
@@ -369,8 +384,9 @@ public final class TogetherBatchOptions {
           "waitTimeout",
           Side.READ,
           OptionType.DURATION,
-          "24h",
-          "Longest wait; then fail naming the batches still running.");
+          "72h",
+          "Longest wait (Together advises allowing 72h for large jobs); then fail naming the"
+              + " batches still running.");
   public static final Option<List<String>> BATCH_ID =
       define(
           "batchId",

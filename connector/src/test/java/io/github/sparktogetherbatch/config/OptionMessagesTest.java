@@ -89,12 +89,10 @@ class OptionMessagesTest {
   @Test
   void badEndpoint() {
     assertEquals(
-        "Option 'endpoint' is '/v1/embeddings'; supported endpoints are /v1/chat/completions and"
-            + " /v1/completions.",
+        "Option 'endpoint' is '/v1/embeddings'; supported endpoints are /v1/chat/completions.",
         writeError("endpoint", "/v1/embeddings"));
     assertEquals(
-        "Option 'endpoint' is ' '; supported endpoints are /v1/chat/completions and"
-            + " /v1/completions.",
+        "Option 'endpoint' is ' '; supported endpoints are /v1/chat/completions.",
         writeError("endpoint", " "));
   }
 

@@ -113,7 +113,13 @@ class OptionsTest {
   @Test
   void endpointIsCheckedAndNormalized() {
     assertEquals(
-        "/v1/completions", write(opts("apiKey", KEY, "endpoint", "completions")).endpoint());
+        "/v1/chat/completions",
+        write(opts("apiKey", KEY, "endpoint", "chat/completions")).endpoint());
+    TogetherConfigException refused =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "endpoint", "completions")));
+    assertTrue(refused.getMessage().contains("/v1/chat/completions"));
     TogetherConfigException e =
         assertThrows(
             TogetherConfigException.class,
