@@ -344,7 +344,9 @@ public final class ResultDecoder {
       } else if ("reasoning".equals(name) && wantReasoning) {
         out.reasoning = valueText(p, v);
       } else if ("tool_calls".equals(name) && wantToolCalls) {
-        out.toolCalls = valueText(p, v);
+        String calls = valueText(p, v);
+        out.toolCalls =
+            calls == null || calls.isBlank() || calls.strip().equals("[]") ? null : calls;
       } else {
         p.skipChildren();
       }

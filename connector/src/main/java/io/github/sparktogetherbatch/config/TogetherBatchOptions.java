@@ -207,8 +207,7 @@ public final class TogetherBatchOptions {
           Side.BOTH,
           OptionType.STRING,
           TogetherClientConfig.DEFAULT_BASE_URL,
-          "API base URL ending in /v1 (one without a path gets /v1); plain http only for loopback"
-              + " hosts (an emulator).");
+          "API base URL; plain http only for loopback hosts (an emulator).");
   public static final Option<Duration> CONNECT_TIMEOUT =
       define(
           "connectTimeout",

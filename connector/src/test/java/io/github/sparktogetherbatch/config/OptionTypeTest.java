@@ -97,7 +97,7 @@ class OptionTypeTest {
     OptionType<String> endpoint = TogetherBatchOptions.ENDPOINT.type();
     for (String v : List.of("completions", "/completions", "/v1/completions")) {
       String message = error(endpoint, v);
-      assertTrue(message.startsWith("Option 'endpoint' is '" + v + "'"), message);
+      assertTrue(message.startsWith("Option 'opt' is '" + v + "'"), message);
       assertTrue(message.contains("Use " + WriteConfig.CHAT_COMPLETIONS), message);
     }
   }

@@ -196,7 +196,7 @@ class OptionsTest {
     ReadConfig r = ReadConfig.parse(o, n -> null, null);
     assertTrue(r.waitForCompletion());
     assertEquals(Duration.ofSeconds(30), r.pollInterval());
-    assertEquals(Duration.ofHours(24), r.waitTimeout());
+    assertEquals(Duration.ofHours(72), r.waitTimeout());
     assertTrue(TogetherBatchOptions.markdownTable().contains("`maxRequestsPerBatch`"));
   }
 }
