@@ -141,6 +141,26 @@ class OptionsTest {
   }
 
   @Test
+  void aBaseUrlWithoutAPathGetsV1AndOtherPathsAreKept() {
+    for (String root : List.of("https://api.together.xyz", "https://api.together.xyz/")) {
+      assertEquals(
+          "https://api.together.xyz/v1",
+          write(opts("apiKey", KEY, "baseUrl", root)).client().baseUrl());
+    }
+    assertEquals(
+        "http://127.0.0.1:8090/v1",
+        write(opts("apiKey", KEY, "baseUrl", "http://127.0.0.1:8090")).client().baseUrl());
+    assertEquals(
+        "https://proxy.example.com/together/v1",
+        write(opts("apiKey", KEY, "baseUrl", "https://proxy.example.com/together/v1"))
+            .client()
+            .baseUrl());
+    assertEquals(
+        "https://api.together.xyz/api",
+        write(opts("apiKey", KEY, "baseUrl", "https://api.together.xyz/api")).client().baseUrl());
+  }
+
+  @Test
   void plainHttpOnlyForLoopback() {
     assertEquals(
         "http://127.0.0.1:8090/v1",
