@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on
- * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits
- * for them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
+ * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), runs the
+ * {@link Preflight} (one call: the key) before the first poll, waits for them with {@link
+ * BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
  *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *       TogetherJobException} naming every failed batch with its own error message and the
  *       per-request reasons of its error file ({@link FailedBatchReasons}). If another batch of the
  *       job COMPLETED, the read goes on: the failed batch's requests come back as {@code failed}
- *       rows with error_code {@code batch_failed} and the batch's error as error_message (results
- *       it did produce, if any, are returned as they are);
+ *       rows, with the code and message of their line in the batch's error file when it names them,
+ *       else with error_code {@code batch_failed} and the batch's error (results it did produce, if
+ *       any, are returned as they are);
  *   <li>still running ({@code wait=false} only): one {@code pending} row per submitted request.
  * </ul>
  */
