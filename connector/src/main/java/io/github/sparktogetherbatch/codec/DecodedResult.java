@@ -9,6 +9,8 @@ public final class DecodedResult {
   boolean failed;
   String model;
   String content;
+  String reasoning;
+  String toolCalls;
   String finishReason;
   Integer promptTokens;
   Integer completionTokens;
@@ -36,6 +38,16 @@ public final class DecodedResult {
   /** The assistant message or completion text (only when asked for). */
   public String content() {
     return content;
+  }
+
+  /** The assistant message's {@code reasoning} (only when asked for). */
+  public String reasoning() {
+    return reasoning;
+  }
+
+  /** The assistant message's {@code tool_calls} as JSON (only when asked for). */
+  public String toolCalls() {
+    return toolCalls;
   }
 
   public String finishReason() {
@@ -72,6 +84,8 @@ public final class DecodedResult {
     failed = false;
     model = null;
     content = null;
+    reasoning = null;
+    toolCalls = null;
     finishReason = null;
     promptTokens = null;
     completionTokens = null;

@@ -47,6 +47,16 @@ public final class ResultRowBuilder {
     return reads(Column.CONTENT);
   }
 
+  /** Whether the column {@code reasoning} is read. */
+  public boolean wantsReasoning() {
+    return reads(Column.REASONING);
+  }
+
+  /** Whether the column {@code tool_calls} is read. */
+  public boolean wantsToolCalls() {
+    return reads(Column.TOOL_CALLS);
+  }
+
   /** Whether the column {@code response} is read. */
   public boolean wantsResponse() {
     return reads(Column.RESPONSE);
@@ -101,6 +111,12 @@ public final class ResultRowBuilder {
           break;
         case RESPONSE:
           v[i] = utf8(r.response);
+          break;
+        case REASONING:
+          v[i] = utf8(r.reasoning);
+          break;
+        case TOOL_CALLS:
+          v[i] = utf8(r.toolCalls);
           break;
         default:
           v[i] = null;

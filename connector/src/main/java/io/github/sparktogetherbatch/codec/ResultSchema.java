@@ -24,6 +24,8 @@ public final class ResultSchema {
   public static final String ERROR_CODE = "error_code";
   public static final String ERROR_MESSAGE = "error_message";
   public static final String RESPONSE = "response";
+  public static final String REASONING = "reasoning";
+  public static final String TOOL_CALLS = "tool_calls";
 
   /** Row statuses. */
   public static final String SUCCEEDED = "succeeded";
@@ -48,7 +50,11 @@ public final class ResultSchema {
     TOTAL_TOKENS(ResultSchema.TOTAL_TOKENS, DataTypes.IntegerType, true),
     ERROR_CODE(ResultSchema.ERROR_CODE, DataTypes.StringType, true),
     ERROR_MESSAGE(ResultSchema.ERROR_MESSAGE, DataTypes.StringType, true),
-    RESPONSE(ResultSchema.RESPONSE, DataTypes.StringType, true);
+    RESPONSE(ResultSchema.RESPONSE, DataTypes.StringType, true),
+    /** {@code choices[0].message.reasoning} of a reasoning model. */
+    REASONING(ResultSchema.REASONING, DataTypes.StringType, true),
+    /** {@code choices[0].message.tool_calls} as JSON. */
+    TOOL_CALLS(ResultSchema.TOOL_CALLS, DataTypes.StringType, true);
 
     private static final Column[] ALL = values();
 

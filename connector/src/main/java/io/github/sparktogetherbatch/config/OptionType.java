@@ -86,6 +86,20 @@ public interface OptionType<T> {
     };
   }
 
+  /**
+   * This type, refusing one value before parsing it: text that {@code normalize} turns into {@code
+   * refused} fails with a message naming the option, the value and {@code why}.
+   */
+  default OptionType<T> refusing(String refused, UnaryOperator<String> normalize, String why) {
+    OptionType<T> base = this;
+    return (option, value) -> {
+      if (refused.equals(normalize.apply(value))) {
+        throw new TogetherConfigException("Option '" + option + "' is '" + value + "': " + why);
+      }
+      return base.parse(option, value);
+    };
+  }
+
   /** The message for a parsed value a {@link #check} refuses. */
   @FunctionalInterface
   interface Rejection<T> {

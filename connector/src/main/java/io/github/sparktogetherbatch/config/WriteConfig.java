@@ -8,6 +8,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_COLUMN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL_CHECK;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_COLUMN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_DIR;
@@ -32,11 +33,14 @@ public final class WriteConfig implements Serializable {
   /** The chat endpoint (the default): requests carry {@code messages}. */
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
 
-  /** The completions endpoint: requests carry {@code prompt}. */
+  /**
+   * The completions endpoint. Together's batch create refuses it since May 2026, so a write refuses
+   * it too; its result lines are still decoded (jobs written before).
+   */
   public static final String COMPLETIONS = "/v1/completions";
 
   /** Endpoints a batch may target with the request shapes this connector builds. */
-  public static final List<String> ENDPOINTS = List.of(CHAT_COMPLETIONS, COMPLETIONS);
+  public static final List<String> ENDPOINTS = List.of(CHAT_COMPLETIONS);
 
   /** Together's per-batch limits. */
   public static final int LIMIT_REQUESTS = 50_000;
@@ -60,6 +64,7 @@ public final class WriteConfig implements Serializable {
   private final long maxBytesPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
+  private final boolean modelCheck;
 
   private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
@@ -76,6 +81,7 @@ public final class WriteConfig implements Serializable {
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
+    this.modelCheck = o.get(MODEL_CHECK);
   }
 
   /**
@@ -109,7 +115,7 @@ public final class WriteConfig implements Serializable {
     return model;
   }
 
-  /** {@code /v1/chat/completions} or {@code /v1/completions}. */
+  /** {@code /v1/chat/completions}. */
   public String endpoint() {
     return endpoint;
   }
@@ -162,6 +168,11 @@ public final class WriteConfig implements Serializable {
    */
   public boolean dryRun() {
     return dryRun;
+  }
+
+  /** Whether the preflight checks the model option against the account's model list. */
+  public boolean modelCheck() {
+    return modelCheck;
   }
 
   @Override

@@ -136,7 +136,12 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       // No input file known: nothing to list as pending.
       return;
     }
-    ResultDecoder decoder = new ResultDecoder(rows.wantsContent(), rows.wantsResponse());
+    ResultDecoder decoder =
+        new ResultDecoder(
+            rows.wantsContent(),
+            rows.wantsReasoning(),
+            rows.wantsToolCalls(),
+            rows.wantsResponse());
     DecodedResult result = new DecodedResult();
     for (String kind : new String[] {"output", "error"}) {
       sources.add(

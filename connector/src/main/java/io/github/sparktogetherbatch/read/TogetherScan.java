@@ -9,6 +9,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
+import io.github.sparktogetherbatch.preflight.Preflight;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on
- * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits
- * for them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
+ * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), runs the
+ * {@link Preflight} (one call: the key) before the first poll, waits for them with {@link
+ * BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
  *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
@@ -36,10 +38,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code EXPIRED}, {@code CANCELLED}: the same: the requests it finished, and a {@code
  *       missing} row (error_code {@code batch_expired} / {@code batch_cancelled}) for each other;
  *   <li>{@code FAILED}: if no batch of the job COMPLETED, the read fails with a {@link
- *       TogetherJobException} naming every failed batch with its own error message. If another
- *       batch of the job COMPLETED, the read goes on: the failed batch's requests come back as
- *       {@code failed} rows with error_code {@code batch_failed} and the batch's error as
- *       error_message (results it did produce, if any, are returned as they are);
+ *       TogetherJobException} naming every failed batch with its own error message and the
+ *       per-request reasons of its error file ({@link FailedBatchReasons}). If another batch of the
+ *       job COMPLETED, the read goes on: the failed batch's requests come back as {@code failed}
+ *       rows, with the code and message of their line in the batch's error file when it names them,
+ *       else with error_code {@code batch_failed} and the batch's error (results it did produce, if
+ *       any, are returned as they are);
  *   <li>still running ({@code wait=false} only): one {@code pending} row per submitted request.
  * </ul>
  */
@@ -139,6 +143,7 @@ final class TogetherScan implements Scan, Batch {
       ids.add(t.batchId);
     }
     LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
+    Preflight.beforeRead(config.client());
     Map<String, BatchJob> state;
     try (TogetherClient client = new TogetherClient(config.client())) {
       BatchPoller poller =
@@ -161,20 +166,24 @@ final class TogetherScan implements Scan, Batch {
     }
     if (!failedIds.isEmpty() && !anyCompleted) {
       StringBuilder sb = new StringBuilder();
-      for (String id : failedIds) {
-        String err = state.get(id).error();
-        sb.append(sb.length() == 0 ? "" : "; ")
-            .append("batch ")
-            .append(id)
-            .append(" FAILED: ")
-            .append(err == null || err.isBlank() ? "Together gave no reason" : err);
+      try (TogetherClient client = new TogetherClient(config.client())) {
+        for (String id : failedIds) {
+          String err = state.get(id).error();
+          sb.append(sb.length() == 0 ? "" : "; ")
+              .append("batch ")
+              .append(id)
+              .append(" FAILED: ")
+              .append(err == null || err.isBlank() ? "Together gave no reason" : err)
+              .append('.')
+              .append(FailedBatchReasons.of(client, state.get(id)));
+        }
       }
       throw new TogetherJobException(
           "The "
               + job
               + " failed and no batch of it completed: "
               + sb
-              + ". Fix the cause (often the input file, the model or the endpoint) and write the job "
+              + " Fix the cause (often the input file, the model or the endpoint) and write the job "
               + "again.",
           failedIds);
     }

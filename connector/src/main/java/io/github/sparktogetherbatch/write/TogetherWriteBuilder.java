@@ -5,6 +5,7 @@ import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.preflight.Preflight;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.connector.write.WriteBuilder;
 /**
  * Builds the write on the driver and runs every check that needs no data: the input mapping against
  * the DataFrame's schema (columns, types, model, endpoint; see {@link InputMapping}) and, when
- * appending, that the existing job uses the same endpoint. {@link #truncate()} is
+ * appending, that the existing job uses the same endpoint; then, unless it is a dry run, the {@link
+ * Preflight} (one call: the key and the model), before any task starts. {@link #truncate()} is
  * SaveMode.Overwrite: the old job's unfinished batches are cancelled and its manifest replaced.
  */
 public final class TogetherWriteBuilder implements SupportsTruncate {
@@ -58,6 +60,9 @@ public final class TogetherWriteBuilder implements SupportsTruncate {
                 + ". A job has one endpoint: write to another path, or replace the job with "
                 + "mode(\"overwrite\").");
       }
+    }
+    if (!config.dryRun()) {
+      Preflight.beforeWrite(config.client(), mapping.model(), config.modelCheck());
     }
     return new TogetherWrite(config, mapping, truncate);
   }

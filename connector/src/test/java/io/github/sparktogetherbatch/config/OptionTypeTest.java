@@ -87,10 +87,19 @@ class OptionTypeTest {
     assertEquals(
         "Option 'opt' is 'green'; supported colours are red and blue.", error(colour, "green"));
     OptionType<String> endpoint = TogetherBatchOptions.ENDPOINT.type();
-    assertEquals(WriteConfig.COMPLETIONS, endpoint.parse("endpoint", "completions"));
-    assertEquals(WriteConfig.COMPLETIONS, endpoint.parse("endpoint", "/completions"));
+    assertEquals(WriteConfig.CHAT_COMPLETIONS, endpoint.parse("endpoint", "chat/completions"));
     assertEquals(
         WriteConfig.CHAT_COMPLETIONS, endpoint.parse("endpoint", " /v1/chat/completions "));
+  }
+
+  @Test
+  void completionsIsRefusedNamingTheChatEndpoint() {
+    OptionType<String> endpoint = TogetherBatchOptions.ENDPOINT.type();
+    for (String v : List.of("completions", "/completions", "/v1/completions")) {
+      String message = error(endpoint, v);
+      assertTrue(message.startsWith("Option 'opt' is '" + v + "'"), message);
+      assertTrue(message.contains("Use " + WriteConfig.CHAT_COMPLETIONS), message);
+    }
   }
 
   @Test

@@ -113,7 +113,13 @@ class OptionsTest {
   @Test
   void endpointIsCheckedAndNormalized() {
     assertEquals(
-        "/v1/completions", write(opts("apiKey", KEY, "endpoint", "completions")).endpoint());
+        "/v1/chat/completions",
+        write(opts("apiKey", KEY, "endpoint", "chat/completions")).endpoint());
+    TogetherConfigException refused =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "endpoint", "completions")));
+    assertTrue(refused.getMessage().contains("/v1/chat/completions"));
     TogetherConfigException e =
         assertThrows(
             TogetherConfigException.class,
@@ -132,6 +138,26 @@ class OptionsTest {
         () -> write(opts("apiKey", KEY, "maxBytesPerBatch", "101MB")));
     assertEquals(
         2_000_000L, write(opts("apiKey", KEY, "maxBytesPerBatch", "2MB")).maxBytesPerBatch());
+  }
+
+  @Test
+  void aBaseUrlWithoutAPathGetsV1AndOtherPathsAreKept() {
+    for (String root : List.of("https://api.together.xyz", "https://api.together.xyz/")) {
+      assertEquals(
+          "https://api.together.xyz/v1",
+          write(opts("apiKey", KEY, "baseUrl", root)).client().baseUrl());
+    }
+    assertEquals(
+        "http://127.0.0.1:8090/v1",
+        write(opts("apiKey", KEY, "baseUrl", "http://127.0.0.1:8090")).client().baseUrl());
+    assertEquals(
+        "https://proxy.example.com/together/v1",
+        write(opts("apiKey", KEY, "baseUrl", "https://proxy.example.com/together/v1"))
+            .client()
+            .baseUrl());
+    assertEquals(
+        "https://api.together.xyz/api",
+        write(opts("apiKey", KEY, "baseUrl", "https://api.together.xyz/api")).client().baseUrl());
   }
 
   @Test
@@ -190,7 +216,7 @@ class OptionsTest {
     ReadConfig r = ReadConfig.parse(o, n -> null, null);
     assertTrue(r.waitForCompletion());
     assertEquals(Duration.ofSeconds(30), r.pollInterval());
-    assertEquals(Duration.ofHours(24), r.waitTimeout());
+    assertEquals(Duration.ofHours(72), r.waitTimeout());
     assertTrue(TogetherBatchOptions.markdownTable().contains("`maxRequestsPerBatch`"));
   }
 }

@@ -139,7 +139,7 @@ class SaveModeTest {
   @Test
   void sessionDefaultsAndThePackageNameWork() {
     String path = tmp.resolve("job").toString();
-    spark.conf().set("spark.datasource.together-batch.model", "emulator/session-default");
+    spark.conf().set("spark.datasource.together-batch.model", "emulator/reasoning");
     spark.conf().set("spark.datasource.together-batch.baseUrl", EMU.baseUrl());
     try {
       rows("a", 2)
@@ -152,7 +152,7 @@ class SaveModeTest {
       spark.conf().unset("spark.datasource.together-batch.baseUrl");
     }
     JobManifest m = manifest(spark, path).orElseThrow();
-    assertEquals("emulator/session-default", m.model());
+    assertEquals("emulator/reasoning", m.model());
     assertEquals(1, m.batches().size());
   }
 
