@@ -1,0 +1,111 @@
+package io.github.sparktogetherbatch.read;
+
+import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparktogetherbatch.testing.EmulatorExtension;
+import io.github.sparktogetherbatch.testing.SparkTestSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A person waiting on a read with the log at WARN (as in spark-shell and pyspark) sees the progress
+ * line on the console; the thread's job description shows the wait and is restored.
+ */
+class WaitProgressReadTest {
+  @RegisterExtension static final EmulatorExtension EMU = new EmulatorExtension();
+
+  @TempDir Path tmp;
+
+  private final SparkSession spark = SparkTestSession.get();
+  private Level rootLevel;
+  private PrintStream err;
+  private ByteArrayOutputStream captured;
+
+  @BeforeEach
+  void quietLogsAndCaptureTheConsole() {
+    rootLevel = LogManager.getRootLogger().getLevel();
+    Configurator.setRootLevel(Level.WARN);
+    err = System.err;
+    captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setErr(err);
+    Configurator.setRootLevel(rootLevel);
+    EMU.emulator().setRequestsPerSecond(0);
+  }
+
+  private String writeJob(int rows) {
+    String path = tmp.resolve("job").toString();
+    writer(
+            spark
+                .range(0, rows, 1, 1)
+                .selectExpr("concat('r', id) AS custom_id", "concat('question ', id) AS prompt"),
+            EMU)
+        .save(path);
+    return path;
+  }
+
+  private Row[] read(String path, String progress) {
+    return (Row[])
+        spark
+            .read()
+            .format("together-batch")
+            .option("baseUrl", EMU.baseUrl())
+            .option("apiKey", EmulatorExtension.TEST_API_KEY)
+            .option("pollInterval", "100ms")
+            .option("progress", progress)
+            .load(path)
+            .select("custom_id", "status")
+            .collect();
+  }
+
+  @Test
+  void theProgressLineReachesTheConsoleWithTheLogAtWarn() {
+    EMU.emulator().setRequestsPerSecond(40);
+    String path = writeJob(40);
+    spark.sparkContext().setJobDescription("my own description");
+    try {
+      assertEquals(40, read(path, "console").length);
+      assertEquals(
+          "my own description",
+          spark.sparkContext().getLocalProperty(SparkUiProgress.JOB_DESCRIPTION));
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        out.contains(
+            "Together batches of job at "
+                + path
+                + ": 1/1 batches finished, 40/40 requests (100.0%)"),
+        out);
+    assertTrue(out.contains("0/1 batches finished"), "a line while it waited: " + out);
+  }
+
+  @Test
+  void withProgressLogNothingReachesTheConsole() {
+    String path = writeJob(5);
+    assertEquals(5, read(path, "log").length);
+    assertFalse(
+        captured.toString(StandardCharsets.UTF_8).contains("Together batches of"),
+        captured.toString(StandardCharsets.UTF_8));
+  }
+}
