@@ -3,14 +3,18 @@ package io.github.sparktogetherbatch.read;
 import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -98,6 +102,36 @@ class WaitProgressReadTest {
                 + ": 1/1 batches finished, 40/40 requests (100.0%)"),
         out);
     assertTrue(out.contains("0/1 batches finished"), "a line while it waited: " + out);
+  }
+
+  @Test
+  void whileItWaitsTheJobDescriptionIsTheProgressLineAndAfterwardsTheUsersOwn() {
+    SparkUiProgress ui =
+        new SparkUiProgress(spark.sparkContext(), new ProgressLine("job at /j", Map.of()));
+    Map<String, BatchJob> state = new LinkedHashMap<>();
+    state.put(
+        "b1",
+        new BatchJob(
+            "b1",
+            "u",
+            "f",
+            1,
+            "IN_PROGRESS",
+            "/v1/chat/completions",
+            40,
+            "m",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    ui.update(state, 1_000, false);
+    assertEquals(
+        "Waiting: Together batches of job at /j: 0/1 batches finished (40.0%), 1.0s elapsed",
+        spark.sparkContext().getLocalProperty(SparkUiProgress.JOB_DESCRIPTION));
+    ui.restore();
+    assertNull(spark.sparkContext().getLocalProperty(SparkUiProgress.JOB_DESCRIPTION));
   }
 
   @Test
