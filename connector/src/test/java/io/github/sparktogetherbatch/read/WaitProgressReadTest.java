@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -82,26 +85,42 @@ class WaitProgressReadTest {
   }
 
   @Test
-  void theProgressLineReachesTheConsoleWithTheLogAtWarn() {
-    EMU.emulator().setRequestsPerSecond(40);
+  void theProgressLineReachesTheConsoleWithTheLogAtWarn() throws Exception {
+    EMU.emulator().setRequestsPerSecond(1); // the batch stays unfinished until the line is seen
     String path = writeJob(40);
+    // The read runs in a thread of its own, which inherits the description set here.
     spark.sparkContext().setJobDescription("my own description");
+    AtomicReference<String> descriptionAfter = new AtomicReference<>();
+    FutureTask<Row[]> rows =
+        new FutureTask<>(
+            () -> {
+              Row[] r = read(path, "console");
+              descriptionAfter.set(
+                  spark.sparkContext().getLocalProperty(SparkUiProgress.JOB_DESCRIPTION));
+              return r;
+            });
     try {
-      assertEquals(40, read(path, "console").length);
-      assertEquals(
-          "my own description",
-          spark.sparkContext().getLocalProperty(SparkUiProgress.JOB_DESCRIPTION));
+      new Thread(rows, "wait-progress-read").start();
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!captured.toString(StandardCharsets.UTF_8).contains("0/1 batches finished")
+        && System.nanoTime() < deadline
+        && !rows.isDone()) {
+      Thread.sleep(50);
+    }
+    EMU.emulator().setRequestsPerSecond(0); // unlimited: the batch finishes
+    assertEquals(40, rows.get(2, TimeUnit.MINUTES).length);
+    assertEquals("my own description", descriptionAfter.get());
     String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("0/1 batches finished"), "a line while it waited: " + out);
     assertTrue(
         out.contains(
             "Together batches of job at "
                 + path
                 + ": 1/1 batches finished, 40/40 requests (100.0%)"),
         out);
-    assertTrue(out.contains("0/1 batches finished"), "a line while it waited: " + out);
   }
 
   @Test
