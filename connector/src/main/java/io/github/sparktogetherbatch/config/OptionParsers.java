@@ -19,8 +19,8 @@ public final class OptionParsers {
   private OptionParsers() {}
 
   /**
-   * Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}; a
-   * bare number is seconds.
+   * Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}. A
+   * bare number is refused with the unit hint: {@code 30} could mean seconds or milliseconds.
    */
   public static Duration duration(String option, String value) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
@@ -39,7 +39,19 @@ public final class OptionParsers {
       throw new TogetherConfigException(
           "Option '" + option + "' must not be negative; got '" + value + "'.");
     }
-    String unit = m.group(2) == null ? "s" : m.group(2);
+    if (m.group(2) == null) {
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' is '"
+              + value
+              + "', a number without a unit: write it with one, e.g. '"
+              + m.group(1)
+              + "s' for seconds or '"
+              + m.group(1)
+              + "ms' for milliseconds (units: ms, s, m, h, d).");
+    }
+    String unit = m.group(2);
     double millis;
     switch (unit) {
       case "us":

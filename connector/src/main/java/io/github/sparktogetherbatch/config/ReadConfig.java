@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.config;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROGRESS;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT_TIMEOUT;
 
@@ -20,12 +21,24 @@ import java.util.function.Function;
 public final class ReadConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Option {@code progress}: the console line when Spark shows its own console progress. */
+  public static final String PROGRESS_AUTO = "auto";
+
+  /** Option {@code progress}: always the console line. */
+  public static final String PROGRESS_CONSOLE = "console";
+
+  /** Option {@code progress}: INFO log lines only. */
+  public static final String PROGRESS_LOG = "log";
+
+  static final List<String> PROGRESS_MODES = List.of(PROGRESS_AUTO, PROGRESS_CONSOLE, PROGRESS_LOG);
+
   private final TogetherClientConfig client;
   private final String path;
   private final List<String> batchIds;
   private final boolean waitForCompletion;
   private final long pollIntervalMillis;
   private final long waitTimeoutMillis;
+  private final String progress;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -41,6 +54,7 @@ public final class ReadConfig implements Serializable {
     this.waitForCompletion = o.get(WAIT);
     this.pollIntervalMillis = o.get(POLL_INTERVAL).toMillis();
     this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
+    this.progress = o.get(PROGRESS);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -77,6 +91,14 @@ public final class ReadConfig implements Serializable {
     return Duration.ofMillis(waitTimeoutMillis);
   }
 
+  /**
+   * How the wait is shown: {@link #PROGRESS_AUTO}, {@link #PROGRESS_CONSOLE} or {@link
+   * #PROGRESS_LOG}.
+   */
+  public String progress() {
+    return progress;
+  }
+
   @Override
   public String toString() {
     return "ReadConfig{path="
@@ -89,7 +111,9 @@ public final class ReadConfig implements Serializable {
         + pollIntervalMillis
         + "ms, waitTimeout="
         + waitTimeoutMillis
-        + "ms, "
+        + "ms, progress="
+        + progress
+        + ", "
         + client
         + "}";
   }

@@ -372,6 +372,18 @@ public final class TogetherBatchOptions {
           "72h",
           "Longest wait (Together advises allowing 72h for large jobs); then fail naming the"
               + " batches still running.");
+  public static final Option<String> PROGRESS =
+      define(
+          "progress",
+          Side.READ,
+          OptionType.oneOf(
+              "progress displays",
+              ReadConfig.PROGRESS_MODES,
+              v -> v.trim().toLowerCase(Locale.ROOT)),
+          ReadConfig.PROGRESS_AUTO,
+          "While waiting: console prints a progress line on the driver's stderr (in place on a"
+              + " terminal, else at most once a minute); log, INFO lines only; auto, console when"
+              + " spark.ui.showConsoleProgress is true (spark-shell, pyspark).");
   public static final Option<List<String>> BATCH_ID =
       define(
           "batchId",

@@ -120,14 +120,19 @@ final class TogetherScan implements Scan, Batch {
     return "batch(es) " + String.join(", ", config.batchIds());
   }
 
-  /** A batch to read: its id, and its input file when the manifest knows it. */
+  /**
+   * A batch to read: its id, and its input file and request count when the manifest knows them
+   * (else null and -1).
+   */
   private static final class Target {
     final String batchId;
     final String inputFileId;
+    final long requests;
 
-    Target(String batchId, String inputFileId) {
+    Target(String batchId, String inputFileId, long requests) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
+      this.requests = requests;
     }
   }
 
@@ -145,13 +150,21 @@ final class TogetherScan implements Scan, Batch {
     LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
     Preflight.beforeRead(config.client());
     Map<String, BatchJob> state;
+    Map<String, Long> requests = new HashMap<>();
+    for (Target t : targets) {
+      if (t.requests >= 0) {
+        requests.put(t.batchId, t.requests);
+      }
+    }
+    WaitDisplay display = WaitDisplay.start(config.progress(), job, requests);
     try (TogetherClient client = new TogetherClient(config.client())) {
       BatchPoller poller =
-          new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
+          new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job, display);
       try {
         state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
       } finally {
         driverRetries = client.stats().retries();
+        display.close();
       }
     }
 
@@ -247,10 +260,14 @@ final class TogetherScan implements Scan, Batch {
     }
     List<Target> out = new ArrayList<>();
     if (!config.batchIds().isEmpty()) {
-      Map<String, String> inputs = new HashMap<>();
-      manifest.ifPresent(m -> m.batches().forEach(b -> inputs.put(b.batchId(), b.inputFileId())));
+      Map<String, JobManifest.BatchEntry> known = new HashMap<>();
+      manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
       for (String id : config.batchIds()) {
-        out.add(new Target(id, inputs.get(id)));
+        JobManifest.BatchEntry b = known.get(id);
+        out.add(
+            b == null
+                ? new Target(id, null, -1)
+                : new Target(id, emptyToNull(b.inputFileId()), b.requests()));
       }
       return out;
     }
@@ -263,7 +280,7 @@ final class TogetherScan implements Scan, Batch {
           m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
-      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId())));
+      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId()), b.requests()));
     }
     return out;
   }

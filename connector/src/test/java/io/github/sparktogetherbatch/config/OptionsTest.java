@@ -37,13 +37,29 @@ class OptionsTest {
     assertEquals(Duration.ofMinutes(10), OptionParsers.duration("x", "10m"));
     assertEquals(Duration.ofHours(24), OptionParsers.duration("x", "24h"));
     assertEquals(Duration.ofDays(2), OptionParsers.duration("x", "2d"));
-    assertEquals(Duration.ofSeconds(5), OptionParsers.duration("x", "5"));
     assertEquals(Duration.ofMillis(1500), OptionParsers.duration("x", "1.5s"));
     TogetherConfigException e =
         assertThrows(
             TogetherConfigException.class, () -> OptionParsers.duration("pollInterval", "soon"));
     assertTrue(e.getMessage().contains("pollInterval"));
     assertTrue(e.getMessage().contains("soon"));
+  }
+
+  @Test
+  void plainNumberDurationsAreRefusedWithTheUnitHint() {
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () ->
+                ReadConfig.parse(
+                    opts("apiKey", KEY, "path", "/x", "pollInterval", "30"), n -> null, null));
+    assertTrue(e.getMessage().contains("'pollInterval'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'30s'"), e.getMessage());
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            ReadConfig.parse(
+                opts("apiKey", KEY, "path", "/x", "waitTimeout", "1.5"), n -> null, null));
   }
 
   @Test
