@@ -25,6 +25,9 @@ public final class ResultSchema {
   public static final String ERROR_MESSAGE = "error_message";
   public static final String RESPONSE = "response";
 
+  /** The column of a job with a {@code responseSchema}: the content decoded into that struct. */
+  public static final String PARSED = "parsed";
+
   /** Row statuses. */
   public static final String SUCCEEDED = "succeeded";
 
@@ -77,6 +80,14 @@ public final class ResultSchema {
   }
 
   public static final StructType SCHEMA = schema();
+
+  /** The position of {@link #PARSED}: after every fixed column. */
+  public static final int PARSED_POSITION = SCHEMA.fields().length;
+
+  /** The schema of a read: {@link #SCHEMA}, and {@link #PARSED} when the job has a struct. */
+  public static StructType of(StructType parsed) {
+    return parsed == null ? SCHEMA : SCHEMA.add(PARSED, parsed, true);
+  }
 
   private static StructType schema() {
     Column[] columns = Column.values();

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Strict parsers for option values; every message names the option, the value and what is allowed.
@@ -173,5 +175,44 @@ public final class OptionParsers {
       cur = t;
     }
     return prev[b.length()];
+  }
+
+  /**
+   * A Spark struct: a DDL string ({@code "label STRING, score DOUBLE"}) or a {@code StructType} as
+   * JSON ({@code schema.json()}).
+   */
+  public static StructType structType(String option, String value) {
+    String v = value.trim();
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      if (v.startsWith("{")) {
+        DataType t = DataType.fromJson(v);
+        if (!(t instanceof StructType)) {
+          throw new TogetherConfigException(
+              "Option '"
+                  + option
+                  + "' must be a struct, e.g. \"label STRING, score DOUBLE\" or a StructType's "
+                  + "json(); got a "
+                  + t.simpleString()
+                  + ".");
+        }
+        return (StructType) t;
+      }
+      return StructType.fromDDL(v);
+    } catch (TogetherConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      String why = String.valueOf(e.getMessage());
+      int nl = why.indexOf('\n');
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' is neither a Spark DDL schema (e.g. \"label STRING, score DOUBLE, tags "
+              + "ARRAY<STRING>\") nor a StructType as JSON (schema.json()): "
+              + (nl > 0 ? why.substring(0, nl) : why),
+          e);
+    }
   }
 }

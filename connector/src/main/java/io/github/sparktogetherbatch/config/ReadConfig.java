@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.config;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT_TIMEOUT;
 
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /** The read side's options, parsed and checked once on the driver. */
 public final class ReadConfig implements Serializable {
@@ -26,6 +28,7 @@ public final class ReadConfig implements Serializable {
   private final boolean waitForCompletion;
   private final long pollIntervalMillis;
   private final long waitTimeoutMillis;
+  private final StructType responseSchema;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -41,6 +44,7 @@ public final class ReadConfig implements Serializable {
     this.waitForCompletion = o.get(WAIT);
     this.pollIntervalMillis = o.get(POLL_INTERVAL).toMillis();
     this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -75,6 +79,11 @@ public final class ReadConfig implements Serializable {
 
   public Duration waitTimeout() {
     return Duration.ofMillis(waitTimeoutMillis);
+  }
+
+  /** The option {@code responseSchema} (else the job's recorded one applies), or null. */
+  public StructType responseSchema() {
+    return responseSchema;
   }
 
   @Override

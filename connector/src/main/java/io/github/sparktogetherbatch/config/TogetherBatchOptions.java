@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
@@ -341,6 +342,15 @@ public final class TogetherBatchOptions {
           OptionType.BOOLEAN,
           "false",
           "Encode, check and stage every row, then upload nothing, create no batch, write no manifest.");
+
+  public static final Option<StructType> RESPONSE_SCHEMA =
+      define(
+          "responseSchema",
+          Side.BOTH,
+          OptionType.STRUCT,
+          null,
+          "Spark DDL or StructType JSON: requests ask for JSON of this shape; the read adds the "
+              + "column parsed.");
 
   // Read
   public static final Option<Boolean> WAIT =

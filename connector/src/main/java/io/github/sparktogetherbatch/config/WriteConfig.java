@@ -10,6 +10,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_DIR;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
 
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The write side's options, parsed and checked once on the driver; executors get this object.
@@ -60,6 +62,7 @@ public final class WriteConfig implements Serializable {
   private final long maxBytesPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
+  private final StructType responseSchema;
 
   private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
@@ -76,6 +79,7 @@ public final class WriteConfig implements Serializable {
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   /**
@@ -162,6 +166,11 @@ public final class WriteConfig implements Serializable {
    */
   public boolean dryRun() {
     return dryRun;
+  }
+
+  /** The option {@code responseSchema}: the shape every answer is asked for, or null. */
+  public StructType responseSchema() {
+    return responseSchema;
   }
 
   @Override
