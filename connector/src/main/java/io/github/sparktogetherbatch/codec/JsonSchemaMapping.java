@@ -166,7 +166,7 @@ public final class JsonSchemaMapping {
             + ".");
   }
 
-  private static void integer(ObjectNode o, boolean nullable, long min, long max) {
+  private static void integer(ObjectNode o, boolean nullable, int min, int max) {
     type(o, "integer", nullable);
     o.put("minimum", min);
     o.put("maximum", max);

@@ -125,7 +125,12 @@ public final class ParsedContent implements Serializable {
     }
     try (JsonParser p = json.createParser(buf, 0, len)) {
       Object value = decoder.decodeObject(p, p.nextToken());
-      JsonToken after = p.nextToken();
+      JsonToken after;
+      try {
+        after = p.nextToken();
+      } catch (JsonProcessingException e) {
+        after = JsonToken.NOT_AVAILABLE;
+      }
       if (after != null) {
         return "the JSON object is followed by more text.";
       }

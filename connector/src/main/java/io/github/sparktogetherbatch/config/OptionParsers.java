@@ -5,8 +5,14 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.CharType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VarcharType;
 
 /**
  * Strict parsers for option values; every message names the option, the value and what is allowed.
@@ -198,12 +204,12 @@ public final class OptionParsers {
                   + t.simpleString()
                   + ".");
         }
-        return (StructType) t;
+        return (StructType) withStrings(t);
       }
-      return StructType.fromDDL(v);
+      return (StructType) withStrings(StructType.fromDDL(v));
     } catch (TogetherConfigException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's ParseException is not a RuntimeException
       String why = String.valueOf(e.getMessage());
       int nl = why.indexOf('\n');
       throw new TogetherConfigException(
@@ -214,5 +220,32 @@ public final class OptionParsers {
               + (nl > 0 ? why.substring(0, nl) : why),
           e);
     }
+  }
+
+  /** The type with CHAR(n) and VARCHAR(n) read as STRING, as Spark reads them from files. */
+  private static DataType withStrings(DataType t) {
+    if (t instanceof CharType || t instanceof VarcharType) {
+      return DataTypes.StringType;
+    }
+    if (t instanceof ArrayType) {
+      ArrayType a = (ArrayType) t;
+      return DataTypes.createArrayType(withStrings(a.elementType()), a.containsNull());
+    }
+    if (t instanceof MapType) {
+      MapType m = (MapType) t;
+      return DataTypes.createMapType(
+          withStrings(m.keyType()), withStrings(m.valueType()), m.valueContainsNull());
+    }
+    if (t instanceof StructType) {
+      StructField[] f = ((StructType) t).fields();
+      StructField[] out = new StructField[f.length];
+      for (int i = 0; i < f.length; i++) {
+        out[i] =
+            new StructField(
+                f[i].name(), withStrings(f[i].dataType()), f[i].nullable(), f[i].metadata());
+      }
+      return new StructType(out);
+    }
+    return t;
   }
 }
