@@ -227,6 +227,22 @@ final class JsonRowDecoder {
     throw new IllegalArgumentException("No JSON decoding for " + t.simpleString());
   }
 
+  /** A STRING reader that also checks the value is one of {@code allowed}. */
+  private static Reader oneOf(Reader string, String[] allowed) {
+    java.util.Set<UTF8String> set = new java.util.HashSet<>();
+    for (String a : allowed) {
+      set.add(UTF8String.fromString(a));
+    }
+    String list = String.join(", ", allowed);
+    return (p, t) -> {
+      Object v = string.read(p, t);
+      if (!set.contains(v)) {
+        throw new Misfit("'" + clip(p) + "' is not one of the enum's values (" + list + ")");
+      }
+      return v;
+    };
+  }
+
   /** A value that may be null: null where allowed, else a {@link Misfit} under {@code name}. */
   private static Object nullable(JsonParser p, JsonToken t, Reader r, boolean nullOk, String name)
       throws IOException {
@@ -257,6 +273,9 @@ final class JsonRowDecoder {
       for (int i = 0; i < f.length; i++) {
         names[i] = f[i].name();
         readers[i] = reader(f[i].dataType());
+        if (f[i].metadata().contains(JsonSchemaMapping.ENUM)) {
+          readers[i] = oneOf(readers[i], f[i].metadata().getStringArray(JsonSchemaMapping.ENUM));
+        }
         nullOk[i] = f[i].nullable();
         index.put(names[i], i);
       }

@@ -31,7 +31,8 @@ import org.apache.spark.sql.types.TimestampType;
  * format {@code date} and {@code date-time}), arrays, maps with string keys (objects with {@code
  * additionalProperties}) and structs (objects listing every field as required, {@code
  * additionalProperties: false}). A nullable field, element or value is a type union with {@code
- * null}; a field's comment becomes its {@code description}.
+ * null}; a field's comment becomes its {@code description}, and a STRING field's metadata {@value
+ * #ENUM} (a list of strings) its {@code enum}.
  *
  * <p>Every other type (binary, intervals, timestamps without time zone, maps with non-string keys,
  * ...) has no faithful JSON Schema and is refused with a {@link TogetherConfigException} naming the
@@ -40,6 +41,12 @@ import org.apache.spark.sql.types.TimestampType;
 public final class JsonSchemaMapping {
   /** The {@code json_schema.name} of every request. */
   public static final String SCHEMA_NAME = "response";
+
+  /**
+   * A STRING field's metadata key listing its allowed values (the JSON Schema's {@code enum}); set
+   * it in a StructType's JSON or with a {@code MetadataBuilder}.
+   */
+  public static final String ENUM = "enum";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -90,6 +97,23 @@ public final class JsonSchemaMapping {
             "Option '" + option + "': the field '" + p + "' is given twice. Name each field once.");
       }
       ObjectNode fs = value(f.dataType(), p, f.nullable());
+      if (f.metadata().contains(ENUM)) {
+        if (!(f.dataType() instanceof StringType)) {
+          throw new TogetherConfigException(
+              "Option '"
+                  + option
+                  + "': the field '"
+                  + p
+                  + "' has an enum, but only STRING fields take one.");
+        }
+        ArrayNode values = fs.putArray(ENUM);
+        for (String v : f.metadata().getStringArray(ENUM)) {
+          values.add(v);
+        }
+        if (f.nullable()) {
+          values.addNull();
+        }
+      }
       if (f.metadata().contains("comment")) {
         fs.put("description", f.metadata().getString("comment"));
       }

@@ -160,4 +160,30 @@ class JsonSchemaMappingTest {
             () -> OptionParsers.structType("responseSchema", "label STRING,, score"));
     assertTrue(bad.getMessage().contains("responseSchema"));
   }
+
+  /** A STRING field's metadata enum becomes the JSON Schema's enum (with null when nullable). */
+  static void assertEnum(StructType s) {
+    JsonNode label =
+        JsonSchemaMapping.schemaOf(s, "responseSchema").path("properties").path("label");
+    assertEquals("[\"positive\",\"negative\",null]", label.path("enum").toString());
+  }
+
+  @Test
+  void anEnumOnlyOnStrings() {
+    StructType s =
+        new StructType()
+            .add(
+                "n",
+                DataTypes.IntegerType,
+                true,
+                new org.apache.spark.sql.types.MetadataBuilder()
+                    .putStringArray("enum", new String[] {"1"})
+                    .build());
+    assertTrue(
+        assertThrows(
+                TogetherConfigException.class,
+                () -> JsonSchemaMapping.schemaOf(s, "responseSchema"))
+            .getMessage()
+            .contains("'n'"));
+  }
 }

@@ -234,6 +234,32 @@ class ParsedContentTest {
   }
 
   @Test
+  void anEnumTakesOnlyItsValues() {
+    StructType s =
+        new StructType()
+            .add(
+                "label",
+                DataTypes.StringType,
+                true,
+                new org.apache.spark.sql.types.MetadataBuilder()
+                    .putStringArray("enum", new String[] {"positive", "negative"})
+                    .build());
+    ParsedContent p = new ParsedContent(s, "UTC");
+    DecodedResult r = new DecodedResult();
+    r.customId = "id";
+    r.content = "{\"label\": \"negative\"}";
+    p.apply(r);
+    assertEquals("negative", ((InternalRow) r.parsed).getUTF8String(0).toString());
+    r.clear();
+    r.customId = "id";
+    r.content = "{\"label\": \"meh\"}";
+    p.apply(r);
+    assertTrue(r.failed);
+    assertTrue(r.errorMessage.contains("field 'label': 'meh' is not one of"), r.errorMessage);
+    JsonSchemaMappingTest.assertEnum(s);
+  }
+
+  @Test
   void failedResultsAreLeftAsTheyAreAndNotCounted() {
     DecodedResult r = new DecodedResult();
     r.customId = "id";
