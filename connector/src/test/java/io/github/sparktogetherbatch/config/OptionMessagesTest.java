@@ -104,7 +104,7 @@ class OptionMessagesTest {
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
             + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, stagingDir, dryRun,"
-            + " wait, pollInterval, waitTimeout, batchId, and body.<field>.";
+            + " responseSchema, wait, pollInterval, waitTimeout, batchId, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"
