@@ -59,7 +59,7 @@ echo "Building the connector jar and resolving Spark (mvn -DskipTests package)..
 mvn -B -q ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/notebook-classpath.txt -DincludeScope=runtime \
   -DexcludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
-jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | sed -n 1p)
+jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests|unshaded)\.jar$' | sed -n 1p)
 cp "$jar" "$target/spark-together-batch.jar"
 tr ':' '\n' < examples/target/notebook-classpath.txt | grep -v '^$' > "$target/classpath.txt"
 echo "  connector: $jar -> notebooks/target/spark-together-batch.jar"
