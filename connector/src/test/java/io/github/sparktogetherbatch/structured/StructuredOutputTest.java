@@ -216,6 +216,27 @@ class StructuredOutputTest {
   }
 
   @Test
+  void aReadOptionReplacesTheRecordedSchemaAndIsCheckedToo() {
+    String path = write(prompts("a", "b"), "label STRING NOT NULL");
+    Dataset<Row> wider =
+        reader().option("responseSchema", "label STRING NOT NULL, n INT").load(path);
+    assertEquals(
+        StructType.fromDDL("label STRING NOT NULL, n INT"),
+        wider.schema().apply("parsed").dataType());
+    for (Row r : wider.selectExpr("status", "parsed.label", "parsed.n").collectAsList()) {
+      assertEquals("succeeded", r.getString(0));
+      assertNotNull(r.get(1));
+      assertTrue(r.isNullAt(2), "a field the answer lacks is null");
+    }
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                reader().option("responseSchema", "label STRING, raw BINARY").load(path).schema());
+    assertTrue(causeOf(e, TogetherConfigException.class).getMessage().contains("'raw'"));
+  }
+
+  @Test
   void fencedAndThinkingAnswersAreTolerated_badJsonFailsAndKeepsContent() {
     String path =
         write(
