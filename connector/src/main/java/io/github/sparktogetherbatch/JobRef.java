@@ -16,15 +16,25 @@ final class JobRef {
   static final String PATH_NAMESPACE = "path";
   static final String BATCH_NAMESPACE = "batch";
 
+  /** The identifier's second namespace part, when the option responseSchema is given. */
+  static final String SCHEMA_PREFIX = "responseSchema=";
+
   /** The job path, or null when the job is given by batch ids. */
   final String path;
 
   /** The option {@code batchId} as given (comma-separated), or null. */
   final String batchIds;
 
-  JobRef(String path, String batchIds) {
+  /**
+   * The option {@code responseSchema} as given, or null. Carried in the identifier because Spark
+   * loads a catalog's table by identifier alone, and the table's schema depends on it.
+   */
+  final String responseSchema;
+
+  JobRef(String path, String batchIds, String responseSchema) {
     this.path = path;
     this.batchIds = batchIds;
+    this.responseSchema = responseSchema;
   }
 
   static JobRef fromOptions(CaseInsensitiveStringMap options) {
@@ -35,21 +45,32 @@ final class JobRef {
           "No job path: use save(path) / load(path) with a "
               + "directory on any Hadoop filesystem, or, to read, the option 'batchId'.");
     }
-    return new JobRef(path == null || path.isEmpty() ? null : path, ids);
+    String schema = options.get(TogetherBatchOptions.RESPONSE_SCHEMA.key());
+    return new JobRef(
+        path == null || path.isEmpty() ? null : path,
+        ids,
+        schema == null || schema.isBlank() ? null : schema);
   }
 
   static JobRef fromIdentifier(Identifier ident) {
     String[] ns = ident.namespace();
-    if (ns.length == 1 && BATCH_NAMESPACE.equals(ns[0])) {
-      return new JobRef(null, ident.name());
+    String schema = null;
+    if (ns.length == 2 && ns[1].startsWith(SCHEMA_PREFIX)) {
+      schema = ns[1].substring(SCHEMA_PREFIX.length());
     }
-    return new JobRef(ident.name(), null);
+    if (ns.length >= 1 && BATCH_NAMESPACE.equals(ns[0])) {
+      return new JobRef(null, ident.name(), schema);
+    }
+    return new JobRef(ident.name(), null, schema);
   }
 
   Identifier toIdentifier() {
-    return path != null
-        ? Identifier.of(new String[] {PATH_NAMESPACE}, path)
-        : Identifier.of(new String[] {BATCH_NAMESPACE}, batchIds.trim());
+    String kind = path != null ? PATH_NAMESPACE : BATCH_NAMESPACE;
+    String[] ns =
+        responseSchema == null
+            ? new String[] {kind}
+            : new String[] {kind, SCHEMA_PREFIX + responseSchema};
+    return Identifier.of(ns, path != null ? path : batchIds.trim());
   }
 
   /** The options, with this job's path or batch ids where the options themselves lack them. */

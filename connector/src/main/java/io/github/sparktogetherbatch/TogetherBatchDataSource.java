@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch;
 
-import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +41,7 @@ public class TogetherBatchDataSource
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return ResultSchema.SCHEMA;
+    return new TogetherBatchTable(JobRef.fromOptions(options)).schema();
   }
 
   @Override

@@ -21,6 +21,9 @@ public final class DecodedResult {
   /** The raw response body JSON (only when asked for). */
   String response;
 
+  /** The content decoded into the column {@code parsed} ({@link ParsedContent}), or null. */
+  Object parsed;
+
   /** The request's custom_id. */
   public String customId() {
     return customId;
@@ -93,5 +96,11 @@ public final class DecodedResult {
     errorCode = null;
     errorMessage = null;
     response = null;
+    parsed = null;
+  }
+
+  /** The column {@code parsed}'s value (an InternalRow), or null. */
+  public Object parsed() {
+    return parsed;
   }
 }

@@ -17,29 +17,51 @@ public final class ResultRowBuilder {
   private static final UTF8String MISSING = UTF8String.fromString(ResultSchema.MISSING);
   private static final UTF8String PENDING = UTF8String.fromString(ResultSchema.PENDING);
 
+  /** The output columns; null for {@link ResultSchema#PARSED}. */
   private final Column[] columns;
+
   private final UTF8String batchId;
+  private final boolean wantsParsed;
 
   /**
-   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA}
+   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA} ({@link
+   *     ResultSchema#PARSED_POSITION} for {@code parsed})
    * @param batchId the batch every row belongs to
    */
   public ResultRowBuilder(int[] positions, String batchId) {
     this.columns = new Column[positions.length];
+    boolean parsed = false;
     for (int i = 0; i < positions.length; i++) {
-      columns[i] = Column.at(positions[i]);
+      if (positions[i] == ResultSchema.PARSED_POSITION) {
+        parsed = true;
+      } else {
+        columns[i] = Column.at(positions[i]);
+      }
     }
+    this.wantsParsed = parsed;
     this.batchId = UTF8String.fromString(batchId);
   }
 
   /** Whether any column needs the result files (anything but custom_id and batch_id). */
   public boolean needsResults() {
     for (Column c : columns) {
-      if (c != Column.CUSTOM_ID && c != Column.BATCH_ID) {
+      if (c == null || (c != Column.CUSTOM_ID && c != Column.BATCH_ID)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether answers must be decoded with the job's responseSchema: when {@code parsed} is read, or
+   * a column that decoding can change ({@code status}, {@code error_code}, {@code error_message}),
+   * so that a row's status is the same whatever else a query reads.
+   */
+  public boolean needsParsing() {
+    return wantsParsed
+        || reads(Column.STATUS)
+        || reads(Column.ERROR_CODE)
+        || reads(Column.ERROR_MESSAGE);
   }
 
   /** Whether the column {@code content} is read. */
@@ -75,6 +97,10 @@ public final class ResultRowBuilder {
   public InternalRow result(DecodedResult r) {
     Object[] v = new Object[columns.length];
     for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == null) {
+        v[i] = r.parsed;
+        continue;
+      }
       switch (columns[i]) {
         case CUSTOM_ID:
           v[i] = UTF8String.fromString(r.customId);
@@ -151,6 +177,9 @@ public final class ResultRowBuilder {
       String customId, UTF8String status, UTF8String errorCode, UTF8String errorMessage) {
     Object[] v = new Object[columns.length];
     for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == null) {
+        continue;
+      }
       switch (columns[i]) {
         case CUSTOM_ID:
           v[i] = UTF8String.fromString(customId);

@@ -27,6 +27,9 @@ public final class ResultSchema {
   public static final String REASONING = "reasoning";
   public static final String TOOL_CALLS = "tool_calls";
 
+  /** The column of a job with a {@code responseSchema}: the content decoded into that struct. */
+  public static final String PARSED = "parsed";
+
   /** Row statuses. */
   public static final String SUCCEEDED = "succeeded";
 
@@ -83,6 +86,14 @@ public final class ResultSchema {
   }
 
   public static final StructType SCHEMA = schema();
+
+  /** The position of {@link #PARSED}: after every fixed column. */
+  public static final int PARSED_POSITION = SCHEMA.fields().length;
+
+  /** The schema of a read: {@link #SCHEMA}, and {@link #PARSED} when the job has a struct. */
+  public static StructType of(StructType parsed) {
+    return parsed == null ? SCHEMA : SCHEMA.add(PARSED, parsed, true);
+  }
 
   private static StructType schema() {
     Column[] columns = Column.values();

@@ -5,6 +5,14 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.CharType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VarcharType;
 
 /**
  * Strict parsers for option values; every message names the option, the value and what is allowed.
@@ -185,5 +193,71 @@ public final class OptionParsers {
       cur = t;
     }
     return prev[b.length()];
+  }
+
+  /**
+   * A Spark struct: a DDL string ({@code "label STRING, score DOUBLE"}) or a {@code StructType} as
+   * JSON ({@code schema.json()}).
+   */
+  public static StructType structType(String option, String value) {
+    String v = value.trim();
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      if (v.startsWith("{")) {
+        DataType t = DataType.fromJson(v);
+        if (!(t instanceof StructType)) {
+          throw new TogetherConfigException(
+              "Option '"
+                  + option
+                  + "' must be a struct, e.g. \"label STRING, score DOUBLE\" or a StructType's "
+                  + "json(); got a "
+                  + t.simpleString()
+                  + ".");
+        }
+        return (StructType) withStrings(t);
+      }
+      return (StructType) withStrings(StructType.fromDDL(v));
+    } catch (TogetherConfigException e) {
+      throw e;
+    } catch (Exception e) { // Spark's ParseException is not a RuntimeException
+      String why = String.valueOf(e.getMessage());
+      int nl = why.indexOf('\n');
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' is neither a Spark DDL schema (e.g. \"label STRING, score DOUBLE, tags "
+              + "ARRAY<STRING>\") nor a StructType as JSON (schema.json()): "
+              + (nl > 0 ? why.substring(0, nl) : why),
+          e);
+    }
+  }
+
+  /** The type with CHAR(n) and VARCHAR(n) read as STRING, as Spark reads them from files. */
+  private static DataType withStrings(DataType t) {
+    if (t instanceof CharType || t instanceof VarcharType) {
+      return DataTypes.StringType;
+    }
+    if (t instanceof ArrayType) {
+      ArrayType a = (ArrayType) t;
+      return DataTypes.createArrayType(withStrings(a.elementType()), a.containsNull());
+    }
+    if (t instanceof MapType) {
+      MapType m = (MapType) t;
+      return DataTypes.createMapType(
+          withStrings(m.keyType()), withStrings(m.valueType()), m.valueContainsNull());
+    }
+    if (t instanceof StructType) {
+      StructField[] f = ((StructType) t).fields();
+      StructField[] out = new StructField[f.length];
+      for (int i = 0; i < f.length; i++) {
+        out[i] =
+            new StructField(
+                f[i].name(), withStrings(f[i].dataType()), f[i].nullable(), f[i].metadata());
+      }
+      return new StructType(out);
+    }
+    return t;
   }
 }

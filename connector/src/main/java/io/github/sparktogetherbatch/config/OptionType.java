@@ -44,6 +44,9 @@ public interface OptionType<T> {
   /** A whole number of 0 or more. */
   OptionType<Integer> NON_NEGATIVE_INT = OptionParsers::nonNegativeInt;
 
+  /** A Spark struct as DDL or as a {@code StructType}'s JSON. */
+  OptionType<org.apache.spark.sql.types.StructType> STRUCT = OptionParsers::structType;
+
   /** {@code true} or {@code false}. */
   OptionType<Boolean> BOOLEAN = OptionParsers::bool;
 

@@ -4,6 +4,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROGRESS;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT_TIMEOUT;
 
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /** The read side's options, parsed and checked once on the driver. */
 public final class ReadConfig implements Serializable {
@@ -39,6 +41,7 @@ public final class ReadConfig implements Serializable {
   private final long pollIntervalMillis;
   private final long waitTimeoutMillis;
   private final String progress;
+  private final StructType responseSchema;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -55,6 +58,7 @@ public final class ReadConfig implements Serializable {
     this.pollIntervalMillis = o.get(POLL_INTERVAL).toMillis();
     this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
     this.progress = o.get(PROGRESS);
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -97,6 +101,11 @@ public final class ReadConfig implements Serializable {
    */
   public String progress() {
     return progress;
+  }
+
+  /** The option {@code responseSchema} (else the job's recorded one applies), or null. */
+  public StructType responseSchema() {
+    return responseSchema;
   }
 
   @Override

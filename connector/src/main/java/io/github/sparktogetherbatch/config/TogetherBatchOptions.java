@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Every option of the {@code together-batch} source: its name, side, type, default and a one-line
@@ -341,6 +342,15 @@ public final class TogetherBatchOptions {
           OptionType.BOOLEAN,
           "false",
           "Encode, check and stage every row, then upload nothing, create no batch, write no manifest.");
+
+  public static final Option<StructType> RESPONSE_SCHEMA =
+      define(
+          "responseSchema",
+          Side.BOTH,
+          OptionType.STRUCT,
+          null,
+          "Spark DDL or StructType JSON: requests ask for JSON of this shape; the read adds the "
+              + "column parsed.");
 
   // Read
   public static final Option<Boolean> WAIT =

@@ -11,6 +11,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL_CHECK;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_DIR;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
 
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The write side's options, parsed and checked once on the driver; executors get this object.
@@ -65,6 +67,7 @@ public final class WriteConfig implements Serializable {
   private final String stagingDir;
   private final boolean dryRun;
   private final boolean modelCheck;
+  private final StructType responseSchema;
 
   private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
@@ -82,6 +85,7 @@ public final class WriteConfig implements Serializable {
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.modelCheck = o.get(MODEL_CHECK);
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   /**
@@ -173,6 +177,11 @@ public final class WriteConfig implements Serializable {
   /** Whether the preflight checks the model option against the account's model list. */
   public boolean modelCheck() {
     return modelCheck;
+  }
+
+  /** The option {@code responseSchema}: the shape every answer is asked for, or null. */
+  public StructType responseSchema() {
+    return responseSchema;
   }
 
   @Override

@@ -26,9 +26,9 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 1}):
  * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
- * connectorVersion}, {@code batches: [{batchId, inputFileId, requests, bytes, createdAt,
- * writeId}]}, {@code pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never
- * written.
+ * connectorVersion}, {@code responseSchema} (optional: the StructType JSON every request asked
+ * for), {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId}]}, {@code
+ * pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -128,6 +128,7 @@ public final class JobManifest implements Serializable {
   private final Instant updatedAt;
   private final String endpoint;
   private final String model;
+  private final String responseSchema;
   private final List<BatchEntry> batches;
   private final List<PendingFile> pendingFiles;
 
@@ -138,6 +139,7 @@ public final class JobManifest implements Serializable {
       Instant updatedAt,
       String endpoint,
       String model,
+      String responseSchema,
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles) {
     this.version = version;
@@ -146,6 +148,7 @@ public final class JobManifest implements Serializable {
     this.updatedAt = updatedAt;
     this.endpoint = endpoint;
     this.model = model;
+    this.responseSchema = responseSchema;
     this.batches = Collections.unmodifiableList(new ArrayList<>(batches));
     this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
   }
@@ -154,7 +157,7 @@ public final class JobManifest implements Serializable {
   public static JobManifest newJob(String endpoint, String model) {
     Instant now = Instant.now();
     return new JobManifest(
-        0, UUID.randomUUID().toString(), now, now, endpoint, model, List.of(), List.of());
+        0, UUID.randomUUID().toString(), now, now, endpoint, model, null, List.of(), List.of());
   }
 
   /** The file version this was read from or written as (0: never written). */
@@ -180,6 +183,20 @@ public final class JobManifest implements Serializable {
 
   public String model() {
     return model;
+  }
+
+  /**
+   * The shape every request of the job asked for (the option {@code responseSchema}, as a {@code
+   * StructType}'s JSON), or null.
+   */
+  public String responseSchema() {
+    return responseSchema;
+  }
+
+  /** This job recording the shape its requests ask for ({@code schemaJson} may be null). */
+  public JobManifest withResponseSchema(String schemaJson) {
+    return new JobManifest(
+        version, jobId, createdAt, updatedAt, endpoint, model, schemaJson, batches, pendingFiles);
   }
 
   public List<BatchEntry> batches() {
@@ -211,7 +228,8 @@ public final class JobManifest implements Serializable {
   public JobManifest withPendingFiles(List<PendingFile> more) {
     List<PendingFile> p = new ArrayList<>(pendingFiles);
     p.addAll(more);
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, responseSchema, batches, p);
   }
 
   /** Adds a batch and drops its input file from the pending list. */
@@ -224,7 +242,8 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, b, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, responseSchema, b, p);
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -235,7 +254,8 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
-    return new JobManifest(version, jobId, createdAt, Instant.now(), endpoint, model, batches, p);
+    return new JobManifest(
+        version, jobId, createdAt, Instant.now(), endpoint, model, responseSchema, batches, p);
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
@@ -248,6 +268,7 @@ public final class JobManifest implements Serializable {
         now,
         newEndpoint,
         newModel,
+        null,
         List.of(),
         List.of());
   }
@@ -272,7 +293,8 @@ public final class JobManifest implements Serializable {
 
   /** This manifest as file version {@code v}. */
   JobManifest withVersion(long v) {
-    return new JobManifest(v, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles);
+    return new JobManifest(
+        v, jobId, createdAt, updatedAt, endpoint, model, responseSchema, batches, pendingFiles);
   }
 
   ObjectNode toJson() {
@@ -285,6 +307,9 @@ public final class JobManifest implements Serializable {
     n.put("endpoint", endpoint);
     n.put("model", model);
     n.put("connectorVersion", ConnectorVersion.get());
+    if (responseSchema != null) {
+      n.put("responseSchema", responseSchema);
+    }
     ArrayNode b = n.putArray("batches");
     for (BatchEntry e : batches) {
       ObjectNode o = b.addObject();
@@ -347,6 +372,7 @@ public final class JobManifest implements Serializable {
         Instant.parse(n.path("updatedAt").asText()),
         n.path("endpoint").asText(null),
         n.path("model").asText(null),
+        n.path("responseSchema").asText(null),
         batches,
         pending);
   }

@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.codec.DecodedResult;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.codec.ResultDecoder;
 import io.github.sparktogetherbatch.codec.ResultRowBuilder;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A batch still running, or a query that reads only {@code custom_id}/{@code batch_id}, needs the
- * input file alone ({@link InputIdRows}). Rows are built by the codec's {@link ResultRowBuilder};
+ * input file alone ({@link InputIdRows}). A job with a responseSchema has each answer decoded
+ * ({@link ParsedContent}) only when the query reads {@code parsed} or a column decoding can change
+ * (status, error_code, error_message). Rows are built by the codec's {@link ResultRowBuilder};
  * counts go to {@link ReadCounters}.
  *
  * <p>Memory: only the batch's custom_ids are held, about 30 bytes per request ({@link
@@ -54,10 +57,21 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private boolean finished;
   private InternalRow current;
 
+  /** Decodes answers into parsed (and checks them) when the query needs it; else null. */
+  private final ParsedContent parsing;
+
   TogetherPartitionReader(TogetherInputPartition part, int[] columns) {
+    this(part, columns, null);
+  }
+
+  /**
+   * @param parsed the decoding of the column parsed, or null when the job has no responseSchema
+   */
+  TogetherPartitionReader(TogetherInputPartition part, int[] columns, ParsedContent parsed) {
     this.part = part;
     this.columns = columns;
     this.rows = new ResultRowBuilder(columns, part.batchId());
+    this.parsing = parsed != null && rows.needsParsing() ? parsed.fresh() : null;
     this.idsOnly =
         part.inputFileId() != null
             && (!rows.needsResults() || part.mode() == TogetherInputPartition.Mode.PENDING);
@@ -138,7 +152,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     }
     ResultDecoder decoder =
         new ResultDecoder(
-            rows.wantsContent(),
+            rows.wantsContent() || parsing != null,
             rows.wantsReasoning(),
             rows.wantsToolCalls(),
             rows.wantsResponse());
@@ -154,6 +168,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
               seenWithoutInput,
               decoder,
               result,
+              parsing,
               rows,
               counters));
     }

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.ResultSchema;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -15,12 +16,16 @@ final class TogetherPartitionReaderFactory implements PartitionReaderFactory {
   /** The output columns, as positions in {@link ResultSchema#SCHEMA}. */
   private final int[] columns;
 
-  TogetherPartitionReaderFactory(int[] columns) {
+  /** The decoding of the column parsed, or null when the job has no responseSchema. */
+  private final ParsedContent parsed;
+
+  TogetherPartitionReaderFactory(int[] columns, ParsedContent parsed) {
     this.columns = columns.clone();
+    this.parsed = parsed;
   }
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
-    return new TogetherPartitionReader((TogetherInputPartition) partition, columns);
+    return new TogetherPartitionReader((TogetherInputPartition) partition, columns, parsed);
   }
 }

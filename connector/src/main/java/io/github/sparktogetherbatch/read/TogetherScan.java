@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.read;
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
@@ -58,10 +59,14 @@ final class TogetherScan implements Scan, Batch {
   /** HTTP retries of the driver's client while planning (status polls). */
   private volatile long driverRetries;
 
-  TogetherScan(ReadConfig config, StructType schema, int[] columns) {
+  /** The decoding of the column parsed, or null when the job has no responseSchema. */
+  private final ParsedContent parsed;
+
+  TogetherScan(ReadConfig config, StructType schema, int[] columns, ParsedContent parsed) {
     this.config = config;
     this.schema = schema;
     this.columns = columns.clone();
+    this.parsed = parsed;
   }
 
   @Override
@@ -110,7 +115,7 @@ final class TogetherScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new TogetherPartitionReaderFactory(columns);
+    return new TogetherPartitionReaderFactory(columns, parsed);
   }
 
   private String jobLabel() {

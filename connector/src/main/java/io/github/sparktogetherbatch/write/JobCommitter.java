@@ -91,6 +91,9 @@ final class JobCommitter {
     List<String> created = new ArrayList<>();
     CommitMode.Start start = mode.begin(client, existing, created);
     JobManifest m = start.manifest();
+    if (start.unwritten()) {
+      m = m.withResponseSchema(mapping.responseSchemaJson());
+    }
 
     if (files.isEmpty() && created.isEmpty()) {
       LOG.warn(

@@ -102,8 +102,8 @@ class OptionMessagesTest {
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
             + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, stagingDir,"
-            + " modelCheck, dryRun, wait, pollInterval, waitTimeout, progress, batchId, and"
-            + " body.<field>.";
+            + " modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout, progress,"
+            + " batchId, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"
