@@ -7,6 +7,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MIN_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_COLUMN;
@@ -58,6 +59,7 @@ public final class WriteConfig implements Serializable {
   private final LinkedHashMap<String, String> bodyFields;
   private final int maxRequestsPerBatch;
   private final long maxBytesPerBatch;
+  private final int minRequestsPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
 
@@ -74,6 +76,7 @@ public final class WriteConfig implements Serializable {
     this.bodyFields = new LinkedHashMap<>(body);
     this.maxRequestsPerBatch = o.get(MAX_REQUESTS_PER_BATCH);
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
+    this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
   }
@@ -151,6 +154,14 @@ public final class WriteConfig implements Serializable {
     return maxBytesPerBatch;
   }
 
+  /**
+   * Staged files with fewer requests than this are not uploaded by their task but packed by the
+   * driver into shared batches; 0 turns packing off.
+   */
+  public int minRequestsPerBatch() {
+    return minRequestsPerBatch;
+  }
+
   /** Local staging directory, or null for the JVM's temp dir. */
   public String stagingDir() {
     return stagingDir;
@@ -176,6 +187,8 @@ public final class WriteConfig implements Serializable {
         + maxRequestsPerBatch
         + ", maxBytesPerBatch="
         + maxBytesPerBatch
+        + ", minRequestsPerBatch="
+        + minRequestsPerBatch
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

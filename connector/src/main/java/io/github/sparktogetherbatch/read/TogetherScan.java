@@ -7,6 +7,7 @@ import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * for them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
- *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
- *       {@code succeeded}, {@code failed}, or {@code missing});
+ *   <li>{@code COMPLETED}: its results, reconciled against its custom_ids (the record the write
+ *       left at the job path; for older jobs, the input file) (every request one row: {@code
+ *       succeeded}, {@code failed}, or {@code missing});
  *   <li>{@code EXPIRED}, {@code CANCELLED}: the same: the requests it finished, and a {@code
  *       missing} row (error_code {@code batch_expired} / {@code batch_cancelled}) for each other;
  *   <li>{@code FAILED}: if no batch of the job COMPLETED, the read fails with a {@link
@@ -50,6 +53,9 @@ final class TogetherScan implements Scan, Batch {
   private final StructType schema;
   private final int[] columns;
   private InputPartition[] planned;
+
+  /** The job path's files (custom_id records), once planning read a manifest; else null. */
+  private volatile JobFolder jobFolder;
 
   /** HTTP retries of the driver's client while planning (status polls). */
   private volatile long driverRetries;
@@ -106,7 +112,7 @@ final class TogetherScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new TogetherPartitionReaderFactory(columns);
+    return new TogetherPartitionReaderFactory(columns, jobFolder);
   }
 
   private String jobLabel() {
@@ -116,14 +122,19 @@ final class TogetherScan implements Scan, Batch {
     return "batch(es) " + String.join(", ", config.batchIds());
   }
 
-  /** A batch to read: its id, and its input file when the manifest knows it. */
+  /**
+   * A batch to read: its id, and its input file and custom_id record (absolute) when the manifest
+   * knows them.
+   */
   private static final class Target {
     final String batchId;
     final String inputFileId;
+    final String idRecord;
 
-    Target(String batchId, String inputFileId) {
+    Target(String batchId, String inputFileId, String idRecord) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
+      this.idRecord = idRecord;
     }
   }
 
@@ -214,7 +225,8 @@ final class TogetherScan implements Scan, Batch {
               b.rawStatus(),
               b.error(),
               mode,
-              config.client()));
+              config.client(),
+              jobFolder == null ? null : t.idRecord));
     }
     return parts.toArray(new InputPartition[0]);
   }
@@ -226,7 +238,11 @@ final class TogetherScan implements Scan, Batch {
   private List<Target> resolve() {
     Optional<JobManifest> manifest = Optional.empty();
     if (config.path() != null) {
-      manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      Configuration conf = HadoopConfs.forSession(SparkSession.active());
+      manifest = JobManifest.read(config.path(), conf);
+      if (manifest.isPresent() && !manifest.get().customIdRecords().isEmpty()) {
+        jobFolder = JobFolder.of(conf, config.path(), null);
+      }
       if (manifest.isEmpty() && config.batchIds().isEmpty()) {
         throw new TogetherConfigException(
             "There is no together-batch job at "
@@ -237,11 +253,12 @@ final class TogetherScan implements Scan, Batch {
       }
     }
     List<Target> out = new ArrayList<>();
+    Map<String, JobManifest.BatchEntry> known = new HashMap<>();
+    manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
     if (!config.batchIds().isEmpty()) {
-      Map<String, String> inputs = new HashMap<>();
-      manifest.ifPresent(m -> m.batches().forEach(b -> inputs.put(b.batchId(), b.inputFileId())));
       for (String id : config.batchIds()) {
-        out.add(new Target(id, inputs.get(id)));
+        JobManifest.BatchEntry b = known.get(id);
+        out.add(b == null ? new Target(id, null, null) : target(b));
       }
       return out;
     }
@@ -254,9 +271,15 @@ final class TogetherScan implements Scan, Batch {
           m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
-      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId())));
+      out.add(target(b));
     }
     return out;
+  }
+
+  private Target target(JobManifest.BatchEntry b) {
+    String record =
+        b.customIds() == null || jobFolder == null ? null : jobFolder.resolve(b.customIds());
+    return new Target(b.batchId(), emptyToNull(b.inputFileId()), record);
   }
 
   private static String emptyToNull(String s) {
