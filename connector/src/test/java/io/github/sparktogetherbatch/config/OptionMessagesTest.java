@@ -103,8 +103,8 @@ class OptionMessagesTest {
     String known =
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
-            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, stagingDir, dryRun,"
-            + " wait, pollInterval, waitTimeout, batchId, and body.<field>.";
+            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
+            + " stagingDir, dryRun, wait, pollInterval, waitTimeout, batchId, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"
