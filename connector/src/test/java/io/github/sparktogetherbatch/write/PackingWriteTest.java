@@ -126,7 +126,7 @@ class PackingWriteTest {
 
   @Test
   void packsHoldAtMostMaxRequestsPerBatch() {
-    writer(rows(1000, 200), EMU).option("maxRequestsPerBatch", "300").save(path());
+    writer(rows(1000, 100), EMU).option("maxRequestsPerBatch", "300").save(path());
 
     List<Long> sizes = new ArrayList<>();
     for (JobManifest.BatchEntry b : manifest(spark, path()).orElseThrow().batches()) {
@@ -183,11 +183,11 @@ class PackingWriteTest {
 
   @Test
   void aDuplicateAcrossSmallTasksFailsBeforeAnythingIsSubmitted() throws IOException {
-    // ids repeat 500 rows apart, so in different tasks of 5 rows each
+    // ids repeat 100 rows apart, so in different tasks of 5 rows each
     Dataset<Row> df =
         spark
-            .range(0, 1000, 1, 200)
-            .selectExpr("concat('id-', id % 500) AS custom_id", "concat('question ', id) AS p");
+            .range(0, 200, 1, 40)
+            .selectExpr("concat('id-', id % 100) AS custom_id", "concat('question ', id) AS p");
     Throwable t =
         assertThrows(
             Throwable.class, () -> writer(df, EMU).option("promptColumn", "p").save(path()));
