@@ -20,6 +20,11 @@ final class TogetherPartitionReaderFactory implements PartitionReaderFactory {
   /** Reaches the job path's custom_id records; null when the read has no job path. */
   private final JobFolder jobFolder;
 
+  /** Without a job path: every batch reconciles from its input file. */
+  TogetherPartitionReaderFactory(int[] columns) {
+    this(columns, null);
+  }
+
   TogetherPartitionReaderFactory(int[] columns, JobFolder jobFolder) {
     this.columns = columns.clone();
     this.jobFolder = jobFolder;
