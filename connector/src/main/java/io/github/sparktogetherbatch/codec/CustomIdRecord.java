@@ -12,9 +12,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The record of one batch input file's custom_ids, kept at the job path so that a read reconciles
  * without downloading the input file (Together does not promise to serve {@code batch-api} files
- * back): the ids in file order, each as a JSON string literal on its own line, gzip-compressed.
- * Records concatenate: the gzip members of several files read back as one record (how the driver
- * packs small tasks' files into one batch).
+ * back): the ids in file order, each as a JSON string literal on its own line, gzip-compressed as
+ * one gzip member. To join records (the driver's packs of small files), {@link #content} gives a
+ * record's lines to copy into a new {@link #writer}: concatenated gzip members would read back only
+ * as far as the input stream's {@code available()} lets {@link GZIPInputStream} see.
  */
 public final class CustomIdRecord {
   /** The suffix of a record's file name: {@code <input file name>.ids.gz}. */
@@ -31,9 +32,14 @@ public final class CustomIdRecord {
     return new GZIPOutputStream(out, BUFFER);
   }
 
-  /** Reads a record (or several concatenated) back, one custom_id at a time. */
+  /** Reads a record back, one custom_id at a time. */
   public static IdStream reader(InputStream in) throws IOException {
-    return new Reader(JSON.createParser(new GZIPInputStream(in, BUFFER)));
+    return new Reader(JSON.createParser(content(in)));
+  }
+
+  /** A record's lines, uncompressed (to copy into another record). */
+  public static InputStream content(InputStream in) throws IOException {
+    return new GZIPInputStream(in, BUFFER);
   }
 
   private static final class Reader implements IdStream {

@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import java.io.IOException;
@@ -19,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * The driver's half of packing: the small files that committed tasks left at the job path (fewer
  * than {@code minRequestsPerBatch} requests each) are concatenated, whole files in task order, into
  * input files of up to {@code maxRequestsPerBatch} requests and {@code maxBytesPerBatch} bytes,
- * each uploaded as {@code stb-<writeId>-packed-NNNNN.jsonl}; their custom_id records are
- * concatenated alike (gzip members) into the packed file's record. Streams only: one copy buffer,
- * one local file at a time. A small file always fits an empty pack (its task rolled at the same
- * limits), so a pack starts anew when the next file would not fit the current one.
+ * each uploaded as {@code stb-<writeId>-packed-NNNNN.jsonl}; their custom_id records are joined
+ * alike into the packed file's record (uncompressed and compressed again as one member). Streams
+ * only: one copy buffer, one local file at a time. A small file always fits an empty pack (its task
+ * rolled at the same limits), so a pack starts anew when the next file would not fit the current
+ * one.
  */
 final class SmallFilePacker {
   private static final Logger LOG = LoggerFactory.getLogger(SmallFilePacker.class);
@@ -87,10 +89,14 @@ final class SmallFilePacker {
     Path local = dir.resolve(name);
     try {
       try (OutputStream jsonl = Files.newOutputStream(local);
-          OutputStream ids = jobFolder.create(record)) {
+          OutputStream ids = CustomIdRecord.writer(jobFolder.create(record))) {
         for (TogetherWriterCommitMessage.SmallFile f : files) {
-          copy(f.path(), jsonl);
-          copy(f.record(), ids);
+          try (InputStream in = jobFolder.open(f.path())) {
+            in.transferTo(jsonl);
+          }
+          try (InputStream in = CustomIdRecord.content(jobFolder.open(f.record()))) {
+            in.transferTo(ids);
+          }
         }
       }
       long size = Files.size(local);
@@ -110,12 +116,6 @@ final class SmallFilePacker {
           uploaded.id(), name, requests, bytes, customIds, record);
     } finally {
       Files.deleteIfExists(local);
-    }
-  }
-
-  private void copy(String from, OutputStream to) throws IOException {
-    try (InputStream in = jobFolder.open(from)) {
-      in.transferTo(to);
     }
   }
 }
