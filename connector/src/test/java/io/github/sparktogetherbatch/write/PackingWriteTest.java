@@ -222,4 +222,39 @@ class PackingWriteTest {
       assertEquals(2, records.count(), "one folder of records per write");
     }
   }
+
+  private Set<String> recordFolders() throws IOException {
+    Set<String> out = new HashSet<>();
+    try (Stream<Path> s = Files.list(tmp.resolve("job").resolve(JobFolder.RECORDS_DIR))) {
+      s.forEach(p -> out.add(p.getFileName().toString()));
+    }
+    return out;
+  }
+
+  @Test
+  void recordsFollowTheJobThroughAFailedAppendAndAnOverwrite() throws IOException {
+    writer(rows(50, 5), EMU).save(path());
+    JobManifest first = manifest(spark, path()).orElseThrow();
+    String firstWrite = first.batches().get(0).writeId();
+    assertEquals(Set.of(firstWrite), recordFolders());
+
+    // A failed append (a duplicate across its tasks) leaves the job's records as they were.
+    Dataset<Row> dup =
+        spark
+            .range(50, 100, 1, 5)
+            .selectExpr(
+                "concat('dup-', id % 10) AS custom_id", "concat('question ', id) AS prompt");
+    assertThrows(Throwable.class, () -> writer(dup, EMU).mode("append").save(path()));
+    WriteTestSupport.awaitNoRunningTasks(spark);
+    assertEquals(Set.of(firstWrite), recordFolders());
+    assertEquals(first.customIdRecords(), manifest(spark, path()).orElseThrow().customIdRecords());
+
+    // An overwrite replaces the job: the old job's records go with it.
+    writer(rows(20, 2), EMU).mode("overwrite").save(path());
+    JobManifest replaced = manifest(spark, path()).orElseThrow();
+    String newWrite = replaced.batches().get(0).writeId();
+    assertEquals(Set.of(newWrite), recordFolders());
+    assertEquals(20, record(path(), replaced.batches().get(0).customIds()).size());
+    assertNoTemporaryFiles();
+  }
 }
