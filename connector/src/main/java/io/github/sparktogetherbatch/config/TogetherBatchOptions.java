@@ -320,6 +320,24 @@ public final class TogetherBatchOptions {
                       + " bytes)."),
           "100MB",
           "Bytes per batch input file (Together's limit: 100 MB = 100,000,000 bytes).");
+  public static final Option<Integer> MIN_REQUESTS_PER_BATCH =
+      define(
+          "minRequestsPerBatch",
+          Side.WRITE,
+          OptionType.NON_NEGATIVE_INT.check(
+              n -> n <= WriteConfig.LIMIT_REQUESTS,
+              (option, value, n) ->
+                  "Option '"
+                      + option
+                      + "' is "
+                      + n
+                      + ", above Together's limit of "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + " requests per batch. Use at most "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + " (0 gives every task its own batches)."),
+          "1000",
+          "Staged files with fewer requests are packed by the driver into shared batches; 0: never.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",

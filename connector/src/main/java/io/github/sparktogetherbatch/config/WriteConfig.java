@@ -7,6 +7,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MIN_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL_CHECK;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
@@ -64,6 +65,7 @@ public final class WriteConfig implements Serializable {
   private final LinkedHashMap<String, String> bodyFields;
   private final int maxRequestsPerBatch;
   private final long maxBytesPerBatch;
+  private final int minRequestsPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
   private final boolean modelCheck;
@@ -82,6 +84,7 @@ public final class WriteConfig implements Serializable {
     this.bodyFields = new LinkedHashMap<>(body);
     this.maxRequestsPerBatch = o.get(MAX_REQUESTS_PER_BATCH);
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
+    this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.modelCheck = o.get(MODEL_CHECK);
@@ -161,6 +164,14 @@ public final class WriteConfig implements Serializable {
     return maxBytesPerBatch;
   }
 
+  /**
+   * Staged files with fewer requests than this are not uploaded by their task but packed by the
+   * driver into shared batches; 0 turns packing off.
+   */
+  public int minRequestsPerBatch() {
+    return minRequestsPerBatch;
+  }
+
   /** Local staging directory, or null for the JVM's temp dir. */
   public String stagingDir() {
     return stagingDir;
@@ -196,6 +207,8 @@ public final class WriteConfig implements Serializable {
         + maxRequestsPerBatch
         + ", maxBytesPerBatch="
         + maxBytesPerBatch
+        + ", minRequestsPerBatch="
+        + minRequestsPerBatch
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

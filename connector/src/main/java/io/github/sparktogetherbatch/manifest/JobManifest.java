@@ -12,8 +12,10 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 
@@ -24,11 +26,14 @@ import org.apache.hadoop.conf.Configuration;
  * temporary name and renamed into place: {@link ManifestFiles}), so a crash at any point leaves the
  * last complete version readable. Readers take the highest version that parses.
  *
- * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 1}):
+ * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 2}):
  * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
  * connectorVersion}, {@code responseSchema} (optional: the StructType JSON every request asked
- * for), {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId}]}, {@code
- * pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never written.
+ * for), {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId, customIds}]},
+ * {@code pendingFiles: [{inputFileId, requests, bytes, writeId, customIds}]}. {@code customIds}
+ * (since version 2) names the input file's custom_id record relative to the job path ({@link
+ * JobFolder}); version 1 manifests have none, and their reads reconcile from the input file. The
+ * API key is never written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,7 +41,7 @@ public final class JobManifest implements Serializable {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static final String FORMAT = "spark-together-batch-manifest";
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** One batch of the job. */
   public static final class BatchEntry implements Serializable {
@@ -47,6 +52,7 @@ public final class JobManifest implements Serializable {
     private final long bytes;
     private final Instant createdAt;
     private final String writeId;
+    private final String customIds;
 
     public BatchEntry(
         String batchId,
@@ -55,12 +61,32 @@ public final class JobManifest implements Serializable {
         long bytes,
         Instant createdAt,
         String writeId) {
+      this(batchId, inputFileId, requests, bytes, createdAt, writeId, null);
+    }
+
+    /**
+     * @param customIds the input file's custom_id record, relative to the job path, or null
+     */
+    public BatchEntry(
+        String batchId,
+        String inputFileId,
+        long requests,
+        long bytes,
+        Instant createdAt,
+        String writeId,
+        String customIds) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.requests = requests;
       this.bytes = bytes;
       this.createdAt = createdAt;
       this.writeId = writeId;
+      this.customIds = customIds;
+    }
+
+    /** The input file's custom_id record, relative to the job path; null for older jobs. */
+    public String customIds() {
+      return customIds;
     }
 
     public String batchId() {
@@ -97,12 +123,27 @@ public final class JobManifest implements Serializable {
     private final long requests;
     private final long bytes;
     private final String writeId;
+    private final String customIds;
 
     public PendingFile(String inputFileId, long requests, long bytes, String writeId) {
+      this(inputFileId, requests, bytes, writeId, null);
+    }
+
+    /**
+     * @param customIds the file's custom_id record, relative to the job path, or null
+     */
+    public PendingFile(
+        String inputFileId, long requests, long bytes, String writeId, String customIds) {
       this.inputFileId = inputFileId;
       this.requests = requests;
       this.bytes = bytes;
       this.writeId = writeId;
+      this.customIds = customIds;
+    }
+
+    /** The file's custom_id record, relative to the job path; null for older jobs. */
+    public String customIds() {
+      return customIds;
     }
 
     public String inputFileId() {
@@ -216,6 +257,22 @@ public final class JobManifest implements Serializable {
     return ids;
   }
 
+  /** The custom_id records the job names (its batches' and pending files'), relative to it. */
+  public Set<String> customIdRecords() {
+    Set<String> out = new HashSet<>();
+    for (BatchEntry b : batches) {
+      if (b.customIds() != null) {
+        out.add(b.customIds());
+      }
+    }
+    for (PendingFile f : pendingFiles) {
+      if (f.customIds() != null) {
+        out.add(f.customIds());
+      }
+    }
+    return out;
+  }
+
   /** The total number of submitted requests. */
   public long totalRequests() {
     long n = 0;
@@ -319,6 +376,9 @@ public final class JobManifest implements Serializable {
       o.put("bytes", e.bytes());
       o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
       o.put("writeId", e.writeId());
+      if (e.customIds() != null) {
+        o.put("customIds", e.customIds());
+      }
     }
     ArrayNode p = n.putArray("pendingFiles");
     for (PendingFile f : pendingFiles) {
@@ -327,6 +387,9 @@ public final class JobManifest implements Serializable {
       o.put("requests", f.requests());
       o.put("bytes", f.bytes());
       o.put("writeId", f.writeId());
+      if (f.customIds() != null) {
+        o.put("customIds", f.customIds());
+      }
     }
     return n;
   }
@@ -354,7 +417,8 @@ public final class JobManifest implements Serializable {
               b.path("requests").asLong(-1),
               b.path("bytes").asLong(-1),
               b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
-              b.path("writeId").asText(null)));
+              b.path("writeId").asText(null),
+              b.path("customIds").asText(null)));
     }
     List<PendingFile> pending = new ArrayList<>();
     for (JsonNode f : n.path("pendingFiles")) {
@@ -363,7 +427,8 @@ public final class JobManifest implements Serializable {
               f.path("inputFileId").asText(),
               f.path("requests").asLong(-1),
               f.path("bytes").asLong(-1),
-              f.path("writeId").asText(null)));
+              f.path("writeId").asText(null),
+              f.path("customIds").asText(null)));
     }
     return new JobManifest(
         version,

@@ -35,6 +35,7 @@ final class TogetherInputPartition implements InputPartition {
   private final String batchError;
   private final Mode mode;
   private final TogetherClientConfig client;
+  private final String idRecord;
 
   TogetherInputPartition(
       String batchId,
@@ -45,6 +46,32 @@ final class TogetherInputPartition implements InputPartition {
       String batchError,
       Mode mode,
       TogetherClientConfig client) {
+    this(
+        batchId,
+        inputFileId,
+        outputFileId,
+        errorFileId,
+        batchStatus,
+        batchError,
+        mode,
+        client,
+        null);
+  }
+
+  /**
+   * @param idRecord the input file's custom_id record at the job path (absolute), or null when the
+   *     job has none (written before records existed, or read by batchId alone)
+   */
+  TogetherInputPartition(
+      String batchId,
+      String inputFileId,
+      String outputFileId,
+      String errorFileId,
+      String batchStatus,
+      String batchError,
+      Mode mode,
+      TogetherClientConfig client,
+      String idRecord) {
     this.batchId = batchId;
     this.inputFileId = inputFileId;
     this.outputFileId = outputFileId;
@@ -53,6 +80,12 @@ final class TogetherInputPartition implements InputPartition {
     this.batchError = batchError;
     this.mode = mode;
     this.client = client;
+    this.idRecord = idRecord;
+  }
+
+  /** The input file's custom_id record at the job path, or null. */
+  String idRecord() {
+    return idRecord;
   }
 
   String batchId() {
@@ -106,6 +139,7 @@ final class TogetherInputPartition implements InputPartition {
         + outputFileId
         + ", error="
         + errorFileId
+        + (idRecord == null ? "" : ", idRecord=" + idRecord)
         + "}";
   }
 }

@@ -8,6 +8,7 @@ import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
 import io.github.sparktogetherbatch.preflight.Preflight;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
- *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
- *       {@code succeeded}, {@code failed}, or {@code missing});
+ *   <li>{@code COMPLETED}: its results, reconciled against its custom_ids (the record the write
+ *       left at the job path; for older jobs, the input file) (every request one row: {@code
+ *       succeeded}, {@code failed}, or {@code missing});
  *   <li>{@code EXPIRED}, {@code CANCELLED}: the same: the requests it finished, and a {@code
  *       missing} row (error_code {@code batch_expired} / {@code batch_cancelled}) for each other;
  *   <li>{@code FAILED}: if no batch of the job COMPLETED, the read fails with a {@link
@@ -55,6 +58,9 @@ final class TogetherScan implements Scan, Batch {
   private final StructType schema;
   private final int[] columns;
   private InputPartition[] planned;
+
+  /** The job path's files (custom_id records), once planning read a manifest; else null. */
+  private volatile JobFolder jobFolder;
 
   /** HTTP retries of the driver's client while planning (status polls). */
   private volatile long driverRetries;
@@ -115,7 +121,7 @@ final class TogetherScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new TogetherPartitionReaderFactory(columns, parsed);
+    return new TogetherPartitionReaderFactory(columns, parsed, jobFolder);
   }
 
   private String jobLabel() {
@@ -126,18 +132,20 @@ final class TogetherScan implements Scan, Batch {
   }
 
   /**
-   * A batch to read: its id, and its input file and request count when the manifest knows them
-   * (else null and -1).
+   * A batch to read: its id, and its input file, request count (else -1) and custom_id record
+   * (absolute) when the manifest knows them.
    */
   private static final class Target {
     final String batchId;
     final String inputFileId;
     final long requests;
+    final String idRecord;
 
-    Target(String batchId, String inputFileId, long requests) {
+    Target(String batchId, String inputFileId, long requests, String idRecord) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.requests = requests;
+      this.idRecord = idRecord;
     }
   }
 
@@ -241,7 +249,8 @@ final class TogetherScan implements Scan, Batch {
               b.rawStatus(),
               b.error(),
               mode,
-              config.client()));
+              config.client(),
+              jobFolder == null ? null : t.idRecord));
     }
     return parts.toArray(new InputPartition[0]);
   }
@@ -253,7 +262,11 @@ final class TogetherScan implements Scan, Batch {
   private List<Target> resolve() {
     Optional<JobManifest> manifest = Optional.empty();
     if (config.path() != null) {
-      manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      Configuration conf = HadoopConfs.forSession(SparkSession.active());
+      manifest = JobManifest.read(config.path(), conf);
+      if (manifest.isPresent() && !manifest.get().customIdRecords().isEmpty()) {
+        jobFolder = JobFolder.of(conf, config.path(), null);
+      }
       if (manifest.isEmpty() && config.batchIds().isEmpty()) {
         throw new TogetherConfigException(
             "There is no together-batch job at "
@@ -264,15 +277,12 @@ final class TogetherScan implements Scan, Batch {
       }
     }
     List<Target> out = new ArrayList<>();
+    Map<String, JobManifest.BatchEntry> known = new HashMap<>();
+    manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
     if (!config.batchIds().isEmpty()) {
-      Map<String, JobManifest.BatchEntry> known = new HashMap<>();
-      manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
       for (String id : config.batchIds()) {
         JobManifest.BatchEntry b = known.get(id);
-        out.add(
-            b == null
-                ? new Target(id, null, -1)
-                : new Target(id, emptyToNull(b.inputFileId()), b.requests()));
+        out.add(b == null ? new Target(id, null, -1, null) : target(b));
       }
       return out;
     }
@@ -285,9 +295,15 @@ final class TogetherScan implements Scan, Batch {
           m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
-      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId()), b.requests()));
+      out.add(target(b));
     }
     return out;
+  }
+
+  private Target target(JobManifest.BatchEntry b) {
+    String record =
+        b.customIds() == null || jobFolder == null ? null : jobFolder.resolve(b.customIds());
+    return new Target(b.batchId(), emptyToNull(b.inputFileId()), b.requests(), record);
   }
 
   private static String emptyToNull(String s) {

@@ -94,7 +94,8 @@ final class AppendMode implements CommitMode {
                         p.requests(),
                         p.bytes(),
                         b.createdAt() == null ? Instant.now() : b.createdAt(),
-                        p.writeId()))
+                        p.writeId(),
+                        p.customIds()))
                 .commit(path, conf);
       } catch (RuntimeException e) {
         throw JobCommitter.incomplete(path, m, created, e);

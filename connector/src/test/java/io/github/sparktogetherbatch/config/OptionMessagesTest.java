@@ -101,9 +101,9 @@ class OptionMessagesTest {
     String known =
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
-            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, stagingDir,"
-            + " modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout, progress,"
-            + " batchId, and body.<field>.";
+            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
+            + " stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
+            + " progress, batchId, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"

@@ -324,9 +324,15 @@ class TogetherWriteTest {
             EmulatorExtension.TEST_API_KEY,
             "maxRequestsPerBatch",
             "2",
+            "minRequestsPerBatch",
+            "0",
             "stagingDir",
             tmp.resolve("staging").toString());
-    TogetherDataWriter w = new TogetherDataWriter(config, mapping, "w1", 0, 0, null);
+    io.github.sparktogetherbatch.manifest.JobFolder folder =
+        io.github.sparktogetherbatch.manifest.JobFolder.of(
+            new org.apache.hadoop.conf.Configuration(), tmp.resolve("job").toString(), "w1");
+    folder.markStarted();
+    TogetherDataWriter w = new TogetherDataWriter(config, mapping, "w1", 0, 0, null, folder);
     long bytes;
     try {
       for (int i = 0; i < 5; i++) {
@@ -392,7 +398,12 @@ class TogetherWriteTest {
     spark.listenerManager().register(listener);
     try {
       // append: Spark attaches a DSv2 write's custom metrics to AppendData/OverwriteByExpression
-      writer(df, EMU).option("maxRequestsPerBatch", "10").mode("append").save(path);
+      // the tasks upload every file themselves (no packing), so the task metrics count them all
+      writer(df, EMU)
+          .option("maxRequestsPerBatch", "10")
+          .option("minRequestsPerBatch", "0")
+          .mode("append")
+          .save(path);
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (plans.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
