@@ -54,12 +54,15 @@ fi
 
 # 2. The connector's shaded jar, and Spark + the emulator for the kernel's classpath ----------------
 mkdir -p "$target"
+# no colour codes from Maven when the output goes to a file or a pipe
+[ -t 1 ] || MAVEN_ARGS="${MAVEN_ARGS:-} -Dstyle.color=never"
 echo "Building the connector jar and resolving Spark (mvn -DskipTests package)..."
 # shellcheck disable=SC2086
 mvn -B -q ${MAVEN_ARGS:-} -pl examples -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/notebook-classpath.txt -DincludeScope=runtime \
   -DexcludeArtifactIds=spark-together-batch,httpclient5,httpcore5,httpcore5-h2
-jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests)\.jar$' | sed -n 1p)
+# the shaded jar: not the -unshaded, -tests, -sources or -javadoc ones beside it
+jar=$(ls connector/target/spark-together-batch-*.jar | grep -Ev -- '-(sources|javadoc|tests|unshaded)\.jar$' | sed -n 1p)
 cp "$jar" "$target/spark-together-batch.jar"
 tr ':' '\n' < examples/target/notebook-classpath.txt | grep -v '^$' > "$target/classpath.txt"
 echo "  connector: $jar -> notebooks/target/spark-together-batch.jar"

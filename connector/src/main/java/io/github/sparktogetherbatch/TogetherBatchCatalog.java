@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch;
 
+import io.github.sparktogetherbatch.exceptions.TogetherJobExistsException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.util.Map;
@@ -15,8 +16,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * The catalog {@link TogetherBatchDataSource} names so that Spark routes every SaveMode through the
  * DSv2 write. A "table" is a job path (or a list of batch ids); it "exists" when the path holds a
- * job manifest. Creating one writes nothing (the manifest is written when batches are created);
- * dropping one never deletes a job.
+ * job manifest; a write in the default save mode to such a path fails with {@link
+ * TogetherJobExistsException}, naming the modes. Creating one writes nothing (the manifest is
+ * written when batches are created); dropping one never deletes a job.
  */
 public final class TogetherBatchCatalog implements TableCatalog {
   private String name = TogetherBatchDataSource.CATALOG_NAME;
@@ -47,7 +49,14 @@ public final class TogetherBatchCatalog implements TableCatalog {
     if (job.path == null) {
       return true;
     }
-    return JobManifest.exists(job.path, HadoopConfs.forSession(SparkSession.active()));
+    SparkSession spark = SparkSession.active();
+    if (!JobManifest.exists(job.path, HadoopConfs.forSession(spark))) {
+      return false;
+    }
+    if (CreateModeProbe.refusesExistingJob(spark)) {
+      throw new TogetherJobExistsException(job.path);
+    }
+    return true;
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.github.sparktogetherbatch;
 
-import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
-import io.github.sparktogetherbatch.read.BatchViewSchema;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Identifier;
@@ -43,7 +41,7 @@ public class TogetherBatchDataSource
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return JobRef.fromOptions(options).batchView ? BatchViewSchema.SCHEMA : ResultSchema.SCHEMA;
+    return new TogetherBatchTable(JobRef.fromOptions(options)).schema();
   }
 
   @Override

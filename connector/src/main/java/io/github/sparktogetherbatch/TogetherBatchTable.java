@@ -1,9 +1,14 @@
 package io.github.sparktogetherbatch;
 
+import io.github.sparktogetherbatch.codec.JsonSchemaMapping;
 import io.github.sparktogetherbatch.codec.ResultSchema;
+import io.github.sparktogetherbatch.config.OptionParsers;
 import io.github.sparktogetherbatch.config.ReadConfig;
+import io.github.sparktogetherbatch.config.TogetherBatchOptions;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.read.BatchViewScan;
 import io.github.sparktogetherbatch.read.BatchViewSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
@@ -27,9 +32,34 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  */
 final class TogetherBatchTable implements SupportsRead, SupportsWrite {
   private final JobRef job;
+  private StructType parsed;
+  private boolean resolved;
 
   TogetherBatchTable(JobRef job) {
     this.job = job;
+  }
+
+  /**
+   * The struct of the column {@code parsed}: the option responseSchema, else the one the job at the
+   * path records (its manifest, read once), else null (no such column).
+   */
+  private synchronized StructType parsed() {
+    if (!resolved) {
+      String text = job.responseSchema;
+      if (text == null && job.path != null) {
+        text =
+            JobManifest.read(job.path, HadoopConfs.forSession(SparkSession.active()))
+                .map(JobManifest::responseSchema)
+                .orElse(null);
+      }
+      if (text != null) {
+        String option = TogetherBatchOptions.RESPONSE_SCHEMA.name();
+        parsed = OptionParsers.structType(option, text);
+        JsonSchemaMapping.schemaOf(parsed, option); // refuses types with no JSON Schema
+      }
+      resolved = true;
+    }
+    return parsed;
   }
 
   @Override
@@ -39,7 +69,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
 
   @Override
   public StructType schema() {
-    return job.batchView ? BatchViewSchema.SCHEMA : ResultSchema.SCHEMA;
+    return job.batchView ? BatchViewSchema.SCHEMA : ResultSchema.of(parsed());
   }
 
   @Override
@@ -57,7 +87,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     if (job.batchView || config.batchView()) {
       return new BatchViewScan(config);
     }
-    return new TogetherScanBuilder(config);
+    return new TogetherScanBuilder(config, parsed(), sessionTimeZone());
   }
 
   @Override
@@ -71,6 +101,14 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
         WriteConfig.parse(
             job.addTo(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());
     return new TogetherWriteBuilder(info, config);
+  }
+
+  private static String sessionTimeZone() {
+    try {
+      return SparkSession.active().conf().get("spark.sql.session.timeZone");
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   static String sparkVersion() {

@@ -1,14 +1,10 @@
 package io.github.sparktogetherbatch.benchmarks;
 
-import io.github.sparktogetherbatch.client.TogetherClient;
-import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.emulator.EmulatorOptions;
 import io.github.sparktogetherbatch.emulator.TogetherEmulator;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +14,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,8 +29,7 @@ import org.apache.spark.sql.SparkSession;
  * JVMs with {@code -Xmx768m}, and writes {@code benchmarks/target/results.md}.
  */
 public final class Bench {
-  private static final Set<String> ALL =
-      new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1"));
+  static final Set<String> ALL = new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1"));
   private static final int PARTITIONS = 2;
   private static final long WARMUP_ROWS = 50_000;
 
@@ -131,10 +124,10 @@ public final class Bench {
       Path warmBase = work.resolve("warmup-baseline");
       Workloads.baselineWrite(warm, warmBase.toUri().toString());
       Workloads.awaitBatchesDone(baseUrl);
-      checkIdenticalLines(baseUrl, warmJob, warmBase);
+      Checks.identicalLines(baseUrl, warmJob, warmBase);
       Path warmLocal = work.resolve("warmup-results");
       Workloads.copyResults(baseUrl, warmJob, warmLocal);
-      checkSameAggregates(
+      Checks.sameAggregates(
           Workloads.connectorRead(spark, baseUrl, warmJob.toUri().toString()),
           Workloads.baselineRead(spark, warmLocal.toUri().toString()));
       warm.unpersist(true);
@@ -208,7 +201,7 @@ public final class Bench {
                   r1Job = job;
                 } else {
                   // keep the emulator's disk use bounded: only the R1 job's files stay
-                  deleteJobFiles(emulator, baseUrl, job);
+                  Checks.deleteJobFiles(emulator, baseUrl, job);
                 }
                 break;
               }
@@ -258,7 +251,7 @@ public final class Bench {
               results.add("R.base.cpu", cpu.seconds(spark));
             }
           }
-          checkSameAggregates(results.r1Connector, results.r1Baseline);
+          Checks.sameAggregates(results.r1Connector, results.r1Baseline);
           if (results.r1Connector.get(0).getLong(1) != args.rows) {
             throw new IllegalStateException(
                 "R1 returned " + results.r1Connector + " for " + args.rows + " rows");
@@ -267,141 +260,16 @@ public final class Bench {
       }
       df.unpersist(true);
       if (args.any("E1") && r1Job != null) {
-        throughput(baseUrl, r1Job);
+        Throughput.measure(work, baseUrl, r1Job, Math.max(3, args.runs), results);
       }
     } finally {
       spark.stop();
     }
   }
 
-  /** Upload and download throughput of the emulator, with the connector's own HTTP client. */
-  private void throughput(String baseUrl, Path job) throws IOException {
-    List<String[]> batches = Workloads.manifestBatches(job);
-    Path big = work.resolve("e1-upload.jsonl");
-    // About 80 MB of request lines: five input files of the R1 job, concatenated.
-    try (OutputStream out = Files.newOutputStream(big)) {
-      for (int i = 0; i < Math.min(5, batches.size()); i++) {
-        Path part = work.resolve("e1-part.jsonl");
-        Workloads.download(baseUrl, batches.get(i)[1], part);
-        Files.copy(part, out);
-        Files.delete(part);
-      }
-    }
-    long size = Files.size(big);
-    TogetherClientConfig cfg =
-        TogetherClientConfig.builder().baseUrl(baseUrl).apiKey(Workloads.API_KEY).build();
-    Map<String, String> outputs = new LinkedHashMap<>();
-    for (com.fasterxml.jackson.databind.JsonNode b : Workloads.state(baseUrl).path("batches")) {
-      outputs.put(b.path("id").asText(), b.path("output_file_id").asText());
-    }
-    try (TogetherEmulator md5 =
-            TogetherEmulator.start(EmulatorOptions.builder().dataDir(work).build());
-        TogetherClient client =
-            new TogetherClient(
-                TogetherClientConfig.builder()
-                    .baseUrl(md5.baseUrl())
-                    .apiKey(Workloads.API_KEY)
-                    .build())) {
-      for (int i = 0; i < Math.max(3, args.runs); i++) {
-        long t0 = System.nanoTime();
-        client.uploadFile(big, "e1-upload.jsonl");
-        results.add("E1.upMd5MBs", size / 1e6 / ((System.nanoTime() - t0) / 1e9));
-      }
-    }
-    try (TogetherClient client = new TogetherClient(cfg)) {
-      for (int i = 0; i < Math.max(3, args.runs); i++) {
-        long t0 = System.nanoTime();
-        String id = client.uploadFile(big, "e1-upload.jsonl").id();
-        double s = (System.nanoTime() - t0) / 1e9;
-        results.add("E1.upMBs", size / 1e6 / s);
-        client.deleteQuietly(id);
-        long bytes = 0;
-        t0 = System.nanoTime();
-        for (int j = 0; j < Math.min(3, batches.size()); j++) {
-          try (InputStream in = client.openFileContent(outputs.get(batches.get(j)[0]))) {
-            byte[] buf = new byte[64 * 1024];
-            int r;
-            while ((r = in.read(buf)) >= 0) {
-              bytes += r;
-            }
-          }
-        }
-        s = (System.nanoTime() - t0) / 1e9;
-        results.add("E1.downMBs", bytes / 1e6 / s);
-      }
-    }
-    Files.delete(big);
-  }
-
-  /** Deletes a job's input and result files from the emulator (not timed). */
-  private static void deleteJobFiles(TogetherEmulator emulator, String baseUrl, Path job)
-      throws IOException {
-    Map<String, com.fasterxml.jackson.databind.JsonNode> byId = new LinkedHashMap<>();
-    for (com.fasterxml.jackson.databind.JsonNode b : emulator.state().path("batches")) {
-      byId.put(b.path("id").asText(), b);
-    }
-    TogetherClientConfig cfg =
-        TogetherClientConfig.builder().baseUrl(baseUrl).apiKey(Workloads.API_KEY).build();
-    try (TogetherClient client = new TogetherClient(cfg)) {
-      for (String[] b : Workloads.manifestBatches(job)) {
-        com.fasterxml.jackson.databind.JsonNode st = byId.get(b[0]);
-        client.deleteQuietly(b[1]);
-        client.deleteQuietly(st.path("output_file_id").asText());
-        client.deleteQuietly(st.path("error_file_id").asText());
-      }
-    }
-  }
-
   @SuppressWarnings("unchecked")
   private static List<Row>[] newRowsHolder() {
     return (List<Row>[]) new List<?>[1];
-  }
-
-  /** The connector's uploaded input files hold exactly the baseline's lines. */
-  private static void checkIdenticalLines(String baseUrl, Path job, Path baselineDir)
-      throws IOException {
-    List<String> mine = new ArrayList<>();
-    Path tmp = Files.createTempFile(baselineDir.getParent(), "input", ".jsonl");
-    for (String[] b : Workloads.manifestBatches(job)) {
-      Workloads.download(baseUrl, b[1], tmp);
-      mine.addAll(Files.readAllLines(tmp));
-    }
-    Files.delete(tmp);
-    List<String> theirs = new ArrayList<>();
-    try (var s = Files.list(baselineDir)) {
-      for (Path p :
-          (Iterable<Path>)
-              s.filter(p -> p.getFileName().toString().startsWith("part-"))::iterator) {
-        theirs.addAll(Files.readAllLines(p));
-      }
-    }
-    mine.sort(null);
-    theirs.sort(null);
-    if (!mine.equals(theirs)) {
-      String a = mine.isEmpty() ? "(none)" : mine.get(0);
-      String b = theirs.isEmpty() ? "(none)" : theirs.get(0);
-      throw new IllegalStateException(
-          "The connector's request lines differ from the baseline's ("
-              + mine.size()
-              + " vs "
-              + theirs.size()
-              + " lines); first lines:\n"
-              + a
-              + "\n"
-              + b);
-    }
-    log(
-        "Check: the connector's "
-            + mine.size()
-            + " request lines are byte-identical to Spark's "
-            + "to_json lines");
-  }
-
-  private static void checkSameAggregates(List<Row> connector, List<Row> baseline) {
-    if (!connector.toString().equals(baseline.toString())) {
-      throw new IllegalStateException(
-          "R1 aggregates differ: connector " + connector + ", baseline " + baseline);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -546,71 +414,5 @@ public final class Bench {
     System.out.println(
         "[bench] " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + s);
     System.out.flush();
-  }
-
-  /** Command-line arguments. */
-  static final class Args {
-    long rows = 1_000_000;
-    int runs = 3;
-    boolean quick;
-    Set<String> only = ALL;
-    long m1Rows = -1;
-    long scaleSmall = -1;
-    long scaleBig = -1;
-    boolean child;
-    String baseUrl;
-    String workDir;
-
-    static Args parse(String[] argv) {
-      Args a = new Args();
-      for (int i = 0; i < argv.length; i++) {
-        switch (argv[i]) {
-          case "--rows":
-            a.rows = Long.parseLong(argv[++i].replace("_", "").replace(",", ""));
-            break;
-          case "--runs":
-            a.runs = Integer.parseInt(argv[++i]);
-            break;
-          case "--quick":
-            a.quick = true;
-            break;
-          case "--only":
-            a.only =
-                new LinkedHashSet<>(Arrays.asList(argv[++i].toUpperCase(Locale.ROOT).split(",")));
-            break;
-          case "--child":
-            a.child = true;
-            break;
-          case "--base-url":
-            a.baseUrl = argv[++i];
-            break;
-          case "--work":
-            a.workDir = argv[++i];
-            break;
-          default:
-            throw new IllegalArgumentException(
-                "unknown argument "
-                    + argv[i]
-                    + "; use --rows N "
-                    + "--runs R --quick --only W1,W2,R1,E1,M1,S1");
-        }
-      }
-      if (a.quick && !Arrays.asList(argv).contains("--rows")) {
-        a.rows = 200_000;
-      }
-      a.m1Rows = 2 * a.rows;
-      a.scaleSmall = a.rows;
-      a.scaleBig = 4 * a.rows;
-      return a;
-    }
-
-    boolean any(String... names) {
-      for (String n : names) {
-        if (only.contains(n)) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 }

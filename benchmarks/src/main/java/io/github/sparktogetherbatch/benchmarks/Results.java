@@ -80,7 +80,7 @@ final class Results {
     return out;
   }
 
-  String markdown(Bench.Args a) {
+  String markdown(Args a) {
     StringBuilder sb = new StringBuilder();
     sb.append("## Results\n\n")
         .append(setup)

@@ -41,7 +41,7 @@ final class ScaleChild {
         .getOrCreate();
   }
 
-  static void run(Bench.Args a) throws Exception {
+  static void run(Args a) throws Exception {
     Path work = Paths.get(a.workDir);
     SparkSession spark = spark("together-batch-scale", work);
     Result r = new Result();

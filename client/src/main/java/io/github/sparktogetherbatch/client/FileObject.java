@@ -14,6 +14,7 @@ public final class FileObject implements Serializable {
   private final long createdAt;
   private final String fileType;
   private final boolean processed;
+  private final String processingStatus;
 
   public FileObject(
       String id,
@@ -23,6 +24,22 @@ public final class FileObject implements Serializable {
       long createdAt,
       String fileType,
       boolean processed) {
+    this(id, filename, bytes, purpose, createdAt, fileType, processed, null);
+  }
+
+  /**
+   * @param processingStatus Together's {@code processing_status}, any case (null when absent); kept
+   *     in upper case, as Together's SDKs type it ({@code PENDING}, ..., {@code INVALID_FORMAT})
+   */
+  public FileObject(
+      String id,
+      String filename,
+      long bytes,
+      String purpose,
+      long createdAt,
+      String fileType,
+      boolean processed,
+      String processingStatus) {
     this.id = Objects.requireNonNull(id, "id");
     this.filename = filename;
     this.bytes = bytes;
@@ -30,6 +47,10 @@ public final class FileObject implements Serializable {
     this.createdAt = createdAt;
     this.fileType = fileType;
     this.processed = processed;
+    this.processingStatus =
+        processingStatus == null || processingStatus.isBlank()
+            ? null
+            : processingStatus.trim().toUpperCase(java.util.Locale.ROOT);
   }
 
   public String id() {
@@ -58,8 +79,17 @@ public final class FileObject implements Serializable {
     return fileType;
   }
 
+  /**
+   * Whether the file is ready: the {@code Processed} flag, or a {@code processing_status} of {@code
+   * COMPLETED} in any case.
+   */
   public boolean processed() {
-    return processed;
+    return processed || "COMPLETED".equals(processingStatus);
+  }
+
+  /** {@code processing_status} in upper case, or null when the server sent none. */
+  public String processingStatus() {
+    return processingStatus;
   }
 
   @Override

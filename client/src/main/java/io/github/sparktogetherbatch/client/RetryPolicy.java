@@ -17,9 +17,9 @@ import org.apache.hc.core5.http.MessageHeaders;
 /**
  * When a failed call is tried again, and after how long: capped exponential backoff with jitter, a
  * maximum attempt count and a total deadline. A delay the server asks for ({@code retry-after-ms},
- * {@code retry-after}) replaces the computed backoff, capped at {@link #maxServerDelay()}; the
- * server's {@code x-should-retry} overrides whether a status is retried. Immutable and
- * serializable, so executors get the driver's.
+ * {@code retry-after}, or Together's {@code x-ratelimit-reset}) replaces the computed backoff,
+ * capped at {@link #maxServerDelay()}; the server's {@code x-should-retry} overrides whether a
+ * status is retried. Immutable and serializable, so executors get the driver's.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -155,9 +155,16 @@ public final class RetryPolicy implements Serializable {
         && !(e instanceof InterruptedIOException && Thread.currentThread().isInterrupted());
   }
 
+  /** Together's rate-limit header: seconds until the limit resets, the suggested retry interval. */
+  static final String RATE_LIMIT_RESET = "x-ratelimit-reset";
+
+  /** A reset value above this many seconds is a Unix time, not an interval. */
+  private static final long EPOCH_SECONDS_FLOOR = 1_000_000_000L;
+
   /**
    * The delay the server asked for, in ms, or -1: {@code retry-after-ms} first, then {@code
-   * retry-after}.
+   * retry-after}, then {@code x-ratelimit-reset} (Together sends it with a 429, besides or instead
+   * of {@code retry-after}).
    */
   static long serverDelayMillis(MessageHeaders response) {
     Header ms = response.getFirstHeader("retry-after-ms");
@@ -173,9 +180,35 @@ public final class RetryPolicy implements Serializable {
     }
     Header ra = response.getFirstHeader("retry-after");
     if (ra != null) {
-      return parseRetryAfter(ra.getValue(), System.currentTimeMillis());
+      long v = parseRetryAfter(ra.getValue(), System.currentTimeMillis());
+      if (v >= 0) {
+        return v;
+      }
+    }
+    Header reset = response.getFirstHeader(RATE_LIMIT_RESET);
+    if (reset != null) {
+      return parseRateLimitReset(reset.getValue(), System.currentTimeMillis());
     }
     return -1;
+  }
+
+  /**
+   * {@code x-ratelimit-reset}: seconds (integer or decimal) until the limit resets; a value that
+   * can only be a Unix time (past 2001) is read as one. -1 when unreadable.
+   */
+  static long parseRateLimitReset(String value, long nowMillis) {
+    try {
+      double seconds = Double.parseDouble(value.trim());
+      if (seconds < 0 || Double.isNaN(seconds)) {
+        return -1;
+      }
+      if (seconds >= EPOCH_SECONDS_FLOOR) {
+        return Math.max(0, (long) (seconds * 1000) - nowMillis);
+      }
+      return (long) (seconds * 1000);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**

@@ -108,7 +108,8 @@ public final class TogetherClientConfig implements Serializable {
 
   /**
    * Checks a base URL: absolute, https, or plain http only towards a loopback host (a local
-   * emulator). Returns it without a trailing slash.
+   * emulator). Returns it without a trailing slash; a URL with no path at all ({@code
+   * https://api.together.xyz}) gets {@code /v1}, where every route of the API starts.
    */
   public static String normalizeBaseUrl(String raw) {
     if (raw == null || raw.isBlank()) {
@@ -154,6 +155,9 @@ public final class TogetherClientConfig implements Serializable {
               + u.getHost()
               + "': the API key would travel unencrypted. Use https; plain http is only allowed for a "
               + "loopback host such as a local emulator (127.0.0.1, localhost).");
+    }
+    if (u.getRawPath() == null || u.getRawPath().isEmpty()) {
+      return s + "/v1";
     }
     return s;
   }

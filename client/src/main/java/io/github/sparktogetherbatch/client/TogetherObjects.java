@@ -42,7 +42,8 @@ final class TogetherObjects {
         textOrNull(n.get("purpose")),
         n.path("created_at").asLong(0),
         type,
-        n.path("Processed").asBoolean(false));
+        n.path("Processed").asBoolean(false),
+        textOrNull(n.get("processing_status")));
   }
 
   /** A model of the model list; prices absent or not numbers read as NaN. */

@@ -172,6 +172,14 @@ class TogetherClientTest {
   }
 
   @Test
+  void anUploadedFileReportsTheUpperCaseProcessingStatus() throws Exception {
+    FileObject uploaded = client.uploadFile(requests(2, null), "status.jsonl");
+    FileObject f = client.getFile(uploaded.id());
+    assertEquals("COMPLETED", f.processingStatus());
+    assertTrue(f.processed());
+  }
+
+  @Test
   void anEmptyErrorFileDownloadsAsAnEmptyStream() throws Exception {
     FileObject in = client.uploadFile(requests(5, null), "ok.jsonl");
     BatchJob done = waitTerminal(client.createBatch(in.id(), "/v1/chat/completions", null).id());

@@ -21,6 +21,23 @@ class TogetherObjectsTest {
   }
 
   @Test
+  void processingStatusIsReadInEitherCase() {
+    com.fasterxml.jackson.databind.node.ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("id", "file-1");
+    for (String wire : new String[] {"COMPLETED", "completed", " Completed "}) {
+      n.put("processing_status", wire);
+      FileObject f = TogetherObjects.file(n, Operation.GET_FILE);
+      assertEquals("COMPLETED", f.processingStatus());
+      assertTrue(f.processed());
+    }
+    n.put("processing_status", "pending");
+    assertEquals("PENDING", TogetherObjects.file(n, Operation.GET_FILE).processingStatus());
+    assertTrue(!TogetherObjects.file(n, Operation.GET_FILE).processed());
+    n.put("processing_status", "INVALID_FORMAT");
+    assertEquals("INVALID_FORMAT", TogetherObjects.file(n, Operation.GET_FILE).processingStatus());
+  }
+
+  @Test
   void timestampsWithAnyFractionLength() {
     JsonNodeFactory f = JsonNodeFactory.instance;
     assertEquals(

@@ -16,16 +16,17 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two ways a cluster user adds the connector: {@code spark-submit --jars} and the {@code
- * spark.jars} setting. Each runs Spark's own {@code SparkSubmit} in a new JVM whose classpath is
- * Spark alone; the connector arrives only through the option under test, and the application is a
- * jar holding {@link RoundTripJob}.
+ * The three ways a cluster user adds the connector: {@code spark-submit --jars}, the {@code
+ * spark.jars} setting and {@code --packages} from a local Maven repository. Each runs Spark's own
+ * {@code SparkSubmit} in a new JVM whose classpath is Spark alone; the connector arrives only
+ * through the option under test, and the application is a jar holding {@link RoundTripJob}.
  */
 class SparkSubmitIT {
   private static Path work;
@@ -64,7 +65,83 @@ class SparkSubmitIT {
         "connector location:\n" + tail(out));
   }
 
+  /**
+   * {@code --packages} against a local Maven repository laid out as {@code mvn install} lays it
+   * out: the shaded jar with the dependency-reduced POM, the parent POM, and the BOMs the parent
+   * imports, in a fresh {@code ~/.m2/repository} (the child's {@code user.home}) that holds nothing
+   * else of ours. Ivy resolves the connector from it and nothing besides: the POM drags in no
+   * Spark, Jackson or HttpClient.
+   */
+  @Test
+  void sparkSubmitWithPackagesFromTheLocalMavenRepository() throws Exception {
+    Path home = Files.createDirectories(work.resolve("packages-home"));
+    Path repo = Files.createDirectories(home.resolve(".m2").resolve("repository"));
+    String version = ItSupport.required("it.project.version");
+    String group = "io/github/sparktogetherbatch/";
+    Path connectorDir =
+        Files.createDirectories(repo.resolve(group + "spark-together-batch/" + version));
+    Files.copy(
+        ItSupport.connectorJar(), connectorDir.resolve("spark-together-batch-" + version + ".jar"));
+    Files.copy(
+        Path.of(ItSupport.required("it.connector.pom")),
+        connectorDir.resolve("spark-together-batch-" + version + ".pom"));
+    Path parentDir =
+        Files.createDirectories(repo.resolve(group + "spark-together-batch-parent/" + version));
+    Files.copy(
+        Path.of(ItSupport.required("it.parent.pom")),
+        parentDir.resolve("spark-together-batch-parent-" + version + ".pom"));
+    copyPoms(
+        Path.of(ItSupport.required("it.maven.repo")), repo, "com/fasterxml/jackson/jackson-bom");
+    copyPoms(
+        Path.of(ItSupport.required("it.maven.repo")), repo, "com/fasterxml/jackson/jackson-parent");
+    copyPoms(Path.of(ItSupport.required("it.maven.repo")), repo, "com/fasterxml/oss-parent");
+    copyPoms(Path.of(ItSupport.required("it.maven.repo")), repo, "org/junit/junit-bom");
+    Path ivy = work.resolve("packages-ivy");
+    String coordinates = "io.github.sparktogetherbatch:spark-together-batch:" + version;
+    String out =
+        submit(
+            "packages",
+            List.of("-Duser.home=" + home),
+            List.of(
+                "--packages",
+                coordinates,
+                "--repositories",
+                repo.toUri().toString(),
+                "--conf",
+                "spark.jars.ivy=" + ivy));
+    Path fetched =
+        ivy.resolve("jars")
+            .resolve("io.github.sparktogetherbatch_spark-together-batch-" + version + ".jar");
+    assertTrue(Files.isRegularFile(fetched), "Ivy fetched the connector:\n" + tail(out));
+    assertTrue(out.contains("connector loaded from " + fetched.toUri().toURL()), tail(out));
+    try (Stream<Path> jars = Files.list(ivy.resolve("jars"))) {
+      assertEquals(List.of(fetched), jars.collect(Collectors.toList()), "only the connector");
+    }
+  }
+
+  /** Copies the POM files of one artifact folder (every version) between repositories. */
+  private static void copyPoms(Path fromRepo, Path toRepo, String artifactDir) throws IOException {
+    Path from = fromRepo.resolve(artifactDir);
+    if (!Files.isDirectory(from)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().endsWith(".pom")) {
+          Path to = toRepo.resolve(fromRepo.relativize(f).toString());
+          Files.createDirectories(to.getParent());
+          Files.copy(f, to);
+        }
+      }
+    }
+  }
+
   private String submit(String name, List<String> connectorArgs) throws Exception {
+    return submit(name, List.of(), connectorArgs);
+  }
+
+  private String submit(String name, List<String> jvmArgs, List<String> connectorArgs)
+      throws Exception {
     Path appJar = appJar(work.resolve(name + "-app.jar"));
     Path log = work.resolve(name + ".log");
     Path tmp = Files.createDirectories(work.resolve(name + "-tmp"));
@@ -73,6 +150,7 @@ class SparkSubmitIT {
     cmd.add("-Xmx1g");
     cmd.addAll(ItSupport.javaOpens());
     cmd.add("-Djava.io.tmpdir=" + tmp);
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(sparkOnlyClasspath());
     cmd.add("org.apache.spark.deploy.SparkSubmit");

@@ -18,6 +18,9 @@ final class BodyOptions {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** The request field {@code responseSchema} fills unless given. */
+  static final String RESPONSE_FORMAT = "response_format";
+
   /** body.&lt;field&gt; options as JSON text, without {@code model}, in the options' order. */
   final LinkedHashMap<String, String> fields;
 
@@ -86,6 +89,13 @@ final class BodyOptions {
                 + "' to send whole bodies.");
       }
       fields.put(field, json);
+    }
+    if (config.responseSchema() != null) {
+      // checked (and refused, naming the field) even when body.response_format replaces it
+      String rf =
+          JsonSchemaMapping.responseFormatJson(
+              config.responseSchema(), TogetherBatchOptions.RESPONSE_SCHEMA.name());
+      fields.putIfAbsent(RESPONSE_FORMAT, rf);
     }
     return new BodyOptions(fields, model);
   }

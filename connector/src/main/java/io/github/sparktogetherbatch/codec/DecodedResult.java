@@ -9,6 +9,8 @@ public final class DecodedResult {
   boolean failed;
   String model;
   String content;
+  String reasoning;
+  String toolCalls;
   String finishReason;
   Integer promptTokens;
   Integer completionTokens;
@@ -18,6 +20,9 @@ public final class DecodedResult {
 
   /** The raw response body JSON (only when asked for). */
   String response;
+
+  /** The content decoded into the column {@code parsed} ({@link ParsedContent}), or null. */
+  Object parsed;
 
   /** The request's custom_id. */
   public String customId() {
@@ -36,6 +41,16 @@ public final class DecodedResult {
   /** The assistant message or completion text (only when asked for). */
   public String content() {
     return content;
+  }
+
+  /** The assistant message's {@code reasoning} (only when asked for). */
+  public String reasoning() {
+    return reasoning;
+  }
+
+  /** The assistant message's {@code tool_calls} as JSON (only when asked for). */
+  public String toolCalls() {
+    return toolCalls;
   }
 
   public String finishReason() {
@@ -72,6 +87,8 @@ public final class DecodedResult {
     failed = false;
     model = null;
     content = null;
+    reasoning = null;
+    toolCalls = null;
     finishReason = null;
     promptTokens = null;
     completionTokens = null;
@@ -79,5 +96,11 @@ public final class DecodedResult {
     errorCode = null;
     errorMessage = null;
     response = null;
+    parsed = null;
+  }
+
+  /** The column {@code parsed}'s value (an InternalRow), or null. */
+  public Object parsed() {
+    return parsed;
   }
 }

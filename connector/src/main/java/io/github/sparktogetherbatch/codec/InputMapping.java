@@ -86,6 +86,10 @@ public final class InputMapping implements Serializable {
 
   final String systemPrompt;
   final boolean chat;
+
+  /** The option responseSchema as a StructType's JSON, or null. */
+  final String responseSchemaJson;
+
   final String endpoint;
 
   /** Fields of the message struct (messages) or of the body struct (struct bodies); else 0. */
@@ -116,7 +120,8 @@ public final class InputMapping implements Serializable {
       BodyOptions body,
       String systemPrompt,
       boolean chat,
-      String endpoint) {
+      String endpoint,
+      StructType responseSchema) {
     this.kind = kind;
     this.inputOrdinal = inputOrdinal;
     this.inputColumn = inputColumn;
@@ -131,6 +136,7 @@ public final class InputMapping implements Serializable {
     this.systemPrompt = systemPrompt;
     this.chat = chat;
     this.endpoint = endpoint;
+    this.responseSchemaJson = responseSchema == null ? null : responseSchema.json();
     this.bodyFieldOrdinals = new int[bodyFieldJson.size()];
     Arrays.fill(bodyFieldOrdinals, -1);
     if (kind == Kind.MESSAGES) {
@@ -199,6 +205,14 @@ public final class InputMapping implements Serializable {
   /** The id column's name; null when ids are derived. */
   public String idColumn() {
     return idColumn;
+  }
+
+  /**
+   * The option {@code responseSchema} as a {@code StructType}'s JSON (recorded in the job), or
+   * null.
+   */
+  public String responseSchemaJson() {
+    return responseSchemaJson;
   }
 
   Map<String, String> bodyFieldJson() {
@@ -275,7 +289,8 @@ public final class InputMapping implements Serializable {
         fields,
         system,
         chat,
-        endpoint);
+        endpoint,
+        config.responseSchema());
   }
 
   /**

@@ -102,6 +102,12 @@ public final class RequestEncoder {
     out.write(SUFFIX);
   }
 
+  /** Writes the current custom_id as one line of a {@link CustomIdRecord}. */
+  public void writeIdRecord(OutputStream out) throws IOException {
+    out.write(quotedId);
+    out.write('\n');
+  }
+
   /** How messages name the current row: its custom_id, or its position when ids are derived. */
   public String where() {
     return row.where();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -14,7 +13,7 @@ import java.io.InputStream;
  * without materialising it: only Jackson's buffer is held, whatever the size of a line. Not
  * thread-safe.
  */
-public final class RequestIds implements Closeable {
+public final class RequestIds implements IdStream {
   /** Read limits for request lines: one line may be as large as a batch input file. */
   static final StreamReadConstraints LARGE_INPUT =
       StreamReadConstraints.builder()
@@ -38,6 +37,7 @@ public final class RequestIds implements Closeable {
    * @return false at the end of the file
    * @throws IOException on a read error or a line that is not a JSON object
    */
+  @Override
   public boolean next() throws IOException {
     JsonToken t = parser.nextToken();
     if (t == null) {
@@ -62,6 +62,7 @@ public final class RequestIds implements Closeable {
   }
 
   /** The current request's custom_id, or null when it has none. */
+  @Override
   public String id() {
     return id;
   }

@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>success: {@code {"custom_id", "response": {"status_code": 200, "body": {"model", "choices":
  *       [{"message": {"content"}, "text", "finish_reason"}], "usage": {...}}}}} → {@code
- *       succeeded}; the content is {@code choices[0].message.content} (chat) or {@code
- *       choices[0].text} (completions);
+ *       succeeded}; the content is {@code choices[0].message.content} (chat; may be null) or {@code
+ *       choices[0].text} (completions, jobs written before Together refused that endpoint); {@code
+ *       message.reasoning} and {@code message.tool_calls} (as JSON) are read too;
  *   <li>{@code {"custom_id", "error": {"message", "code"}}} → {@code failed} with that code ({@code
  *       type} when there is no code) and message;
  *   <li>{@code {"custom_id", "error": "text"}} → {@code failed}, the text as message, no code;
@@ -48,6 +49,8 @@ public final class ResultDecoder {
   }
 
   private final boolean wantContent;
+  private final boolean wantReasoning;
+  private final boolean wantToolCalls;
   private final boolean wantResponse;
 
   // The line being decoded.
@@ -81,7 +84,20 @@ public final class ResultDecoder {
    * @param wantResponse whether to keep the raw response body JSON
    */
   public ResultDecoder(boolean wantContent, boolean wantResponse) {
+    this(wantContent, wantContent, wantContent, wantResponse);
+  }
+
+  /**
+   * @param wantContent whether to materialise the assistant content / completion text
+   * @param wantReasoning whether to materialise the message's {@code reasoning}
+   * @param wantToolCalls whether to keep the message's {@code tool_calls} JSON
+   * @param wantResponse whether to keep the raw response body JSON
+   */
+  public ResultDecoder(
+      boolean wantContent, boolean wantReasoning, boolean wantToolCalls, boolean wantResponse) {
     this.wantContent = wantContent;
+    this.wantReasoning = wantReasoning;
+    this.wantToolCalls = wantToolCalls;
     this.wantResponse = wantResponse;
   }
 
@@ -149,7 +165,7 @@ public final class ResultDecoder {
       out.failed = true;
       out.errorCode = topError.code != null ? topError.code : topError.type;
       out.errorMessage = topError.message;
-      out.content = null;
+      clearAnswer(out);
     } else if (responsePresent) {
       boolean httpError = statusCode >= 0 && (statusCode < 200 || statusCode >= 300);
       if (httpError || bodyError.present) {
@@ -164,7 +180,7 @@ public final class ResultDecoder {
             bodyError.message != null
                 ? bodyError.message
                 : "The request failed with HTTP " + statusCode + ".";
-        out.content = null;
+        clearAnswer(out);
       }
     } else {
       out.failed = true;
@@ -172,6 +188,12 @@ public final class ResultDecoder {
       out.errorMessage = "The result line has neither a response nor an error.";
     }
     return Outcome.OK;
+  }
+
+  private static void clearAnswer(DecodedResult out) {
+    out.content = null;
+    out.reasoning = null;
+    out.toolCalls = null;
   }
 
   /**
@@ -319,6 +341,12 @@ public final class ResultDecoder {
       JsonToken v = p.nextToken();
       if ("content".equals(name) && wantContent) {
         out.content = valueText(p, v);
+      } else if ("reasoning".equals(name) && wantReasoning) {
+        out.reasoning = valueText(p, v);
+      } else if ("tool_calls".equals(name) && wantToolCalls) {
+        String calls = valueText(p, v);
+        out.toolCalls =
+            calls == null || calls.isBlank() || calls.strip().equals("[]") ? null : calls;
       } else {
         p.skipChildren();
       }

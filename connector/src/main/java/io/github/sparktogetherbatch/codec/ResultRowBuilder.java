@@ -18,13 +18,17 @@ public final class ResultRowBuilder {
   private static final UTF8String MISSING = UTF8String.fromString(ResultSchema.MISSING);
   private static final UTF8String PENDING = UTF8String.fromString(ResultSchema.PENDING);
 
+  /** The output columns; null for {@link ResultSchema#PARSED}. */
   private final Column[] columns;
+
   private final UTF8String batchId;
   private final int attempt;
   private final BatchPrices prices;
+  private final boolean wantsParsed;
 
   /**
-   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA}
+   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA} ({@link
+   *     ResultSchema#PARSED_POSITION} for {@code parsed})
    * @param batchId the batch every row belongs to
    */
   public ResultRowBuilder(int[] positions, String batchId) {
@@ -32,16 +36,23 @@ public final class ResultRowBuilder {
   }
 
   /**
-   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA}
+   * @param positions the output columns, as positions in {@link ResultSchema#SCHEMA} ({@link
+   *     ResultSchema#PARSED_POSITION} for {@code parsed})
    * @param batchId the batch every row belongs to
    * @param attempt the submission the batch is (1: the first)
    * @param prices the batch prices for {@code cost_usd}
    */
   public ResultRowBuilder(int[] positions, String batchId, int attempt, BatchPrices prices) {
     this.columns = new Column[positions.length];
+    boolean parsed = false;
     for (int i = 0; i < positions.length; i++) {
-      columns[i] = Column.at(positions[i]);
+      if (positions[i] == ResultSchema.PARSED_POSITION) {
+        parsed = true;
+      } else {
+        columns[i] = Column.at(positions[i]);
+      }
     }
+    this.wantsParsed = parsed;
     this.batchId = UTF8String.fromString(batchId);
     this.attempt = attempt;
     this.prices = prices;
@@ -50,16 +61,38 @@ public final class ResultRowBuilder {
   /** Whether any column needs the result files (anything but custom_id and batch_id). */
   public boolean needsResults() {
     for (Column c : columns) {
-      if (c != Column.CUSTOM_ID && c != Column.BATCH_ID && c != Column.ATTEMPT) {
+      if (c == null || (c != Column.CUSTOM_ID && c != Column.BATCH_ID && c != Column.ATTEMPT)) {
         return true;
       }
     }
     return false;
   }
 
+  /**
+   * Whether answers must be decoded with the job's responseSchema: when {@code parsed} is read, or
+   * a column that decoding can change ({@code status}, {@code error_code}, {@code error_message}),
+   * so that a row's status is the same whatever else a query reads.
+   */
+  public boolean needsParsing() {
+    return wantsParsed
+        || reads(Column.STATUS)
+        || reads(Column.ERROR_CODE)
+        || reads(Column.ERROR_MESSAGE);
+  }
+
   /** Whether the column {@code content} is read. */
   public boolean wantsContent() {
     return reads(Column.CONTENT);
+  }
+
+  /** Whether the column {@code reasoning} is read. */
+  public boolean wantsReasoning() {
+    return reads(Column.REASONING);
+  }
+
+  /** Whether the column {@code tool_calls} is read. */
+  public boolean wantsToolCalls() {
+    return reads(Column.TOOL_CALLS);
   }
 
   /** Whether the column {@code response} is read. */
@@ -80,6 +113,10 @@ public final class ResultRowBuilder {
   public InternalRow result(DecodedResult r) {
     Object[] v = new Object[columns.length];
     for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == null) {
+        v[i] = r.parsed;
+        continue;
+      }
       switch (columns[i]) {
         case CUSTOM_ID:
           v[i] = UTF8String.fromString(r.customId);
@@ -116,6 +153,12 @@ public final class ResultRowBuilder {
           break;
         case RESPONSE:
           v[i] = utf8(r.response);
+          break;
+        case REASONING:
+          v[i] = utf8(r.reasoning);
+          break;
+        case TOOL_CALLS:
+          v[i] = utf8(r.toolCalls);
           break;
         case ATTEMPT:
           v[i] = attempt;
@@ -156,6 +199,9 @@ public final class ResultRowBuilder {
       String customId, UTF8String status, UTF8String errorCode, UTF8String errorMessage) {
     Object[] v = new Object[columns.length];
     for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == null) {
+        continue;
+      }
       switch (columns[i]) {
         case CUSTOM_ID:
           v[i] = UTF8String.fromString(customId);

@@ -24,6 +24,12 @@ public final class ResultSchema {
   public static final String ERROR_CODE = "error_code";
   public static final String ERROR_MESSAGE = "error_message";
   public static final String RESPONSE = "response";
+  public static final String REASONING = "reasoning";
+  public static final String TOOL_CALLS = "tool_calls";
+
+  /** The column of a job with a {@code responseSchema}: the content decoded into that struct. */
+  public static final String PARSED = "parsed";
+
   public static final String ATTEMPT = "attempt";
   public static final String COST_USD = "cost_usd";
 
@@ -51,6 +57,10 @@ public final class ResultSchema {
     ERROR_CODE(ResultSchema.ERROR_CODE, DataTypes.StringType, true),
     ERROR_MESSAGE(ResultSchema.ERROR_MESSAGE, DataTypes.StringType, true),
     RESPONSE(ResultSchema.RESPONSE, DataTypes.StringType, true),
+    /** {@code choices[0].message.reasoning} of a reasoning model. */
+    REASONING(ResultSchema.REASONING, DataTypes.StringType, true),
+    /** {@code choices[0].message.tool_calls} as JSON. */
+    TOOL_CALLS(ResultSchema.TOOL_CALLS, DataTypes.StringType, true),
     /** 1 for the first submission of the request, n + 1 for its n-th resubmission. */
     ATTEMPT(ResultSchema.ATTEMPT, DataTypes.IntegerType, true),
     /** Usage times the model's batch price; null when there is no usage or no known price. */
@@ -83,6 +93,14 @@ public final class ResultSchema {
   }
 
   public static final StructType SCHEMA = schema();
+
+  /** The position of {@link #PARSED}: after every fixed column. */
+  public static final int PARSED_POSITION = SCHEMA.fields().length;
+
+  /** The schema of a read: {@link #SCHEMA}, and {@link #PARSED} when the job has a struct. */
+  public static StructType of(StructType parsed) {
+    return parsed == null ? SCHEMA : SCHEMA.add(PARSED, parsed, true);
+  }
 
   private static StructType schema() {
     Column[] columns = Column.values();

@@ -67,7 +67,11 @@ final class SchemaLookup {
     return n.isEmpty() ? "none" : String.join(", ", n);
   }
 
-  /** Checks a messages column: {@code array<struct<role: string, content: ...>>}. */
+  /**
+   * Checks a messages column: {@code array<struct<role: string, content: ...>>}, the content a
+   * string or an array of content parts ({@code struct<type: string, text, image_url: struct<url>,
+   * ...>}, as Together's spec types them for vision models).
+   */
   static void checkMessagesType(StructField f, String option) {
     String expected = "array<struct<role: string, content: string>>";
     if (!(f.dataType() instanceof ArrayType)
@@ -96,6 +100,19 @@ final class SchemaLookup {
     if (!contentOk) {
       throw wrongType(
           f, option, expected, "'content' must be a string (or an array of content " + "parts)");
+    }
+    if (ct instanceof ArrayType) {
+      StructType part = (StructType) ((ArrayType) ct).elementType();
+      int type = find(part, "type");
+      if (type < 0 || !(part.fields()[type].dataType() instanceof StringType)) {
+        throw wrongType(
+            f,
+            option,
+            "array<struct<role: string, content: array<struct<type: string, text: string,"
+                + " image_url: struct<url: string>>>>>",
+            "each content part needs a string field 'type' ('text' with 'text', 'image_url' with"
+                + " 'image_url.url')");
+      }
     }
     String problem = JsonValueWriter.unsupported(el, f.name());
     if (problem != null) {

@@ -15,5 +15,12 @@
  * io.github.sparktogetherbatch.codec.DecodedResult}, and {@link
  * io.github.sparktogetherbatch.codec.ResultRowBuilder} builds the row for the columns of {@link
  * io.github.sparktogetherbatch.codec.ResultSchema} a query reads.
+ *
+ * <p>Structured output: {@link io.github.sparktogetherbatch.codec.JsonSchemaMapping} turns the
+ * option {@code responseSchema} (a Spark struct) into the JSON Schema of every request's {@code
+ * response_format}, refusing types without one; {@link
+ * io.github.sparktogetherbatch.codec.ParsedContent} decodes an answer's content into the column
+ * {@code parsed} with {@code JsonRowDecoder} (Spark's JSON rules per type, {@code JsonDates} for
+ * dates and timestamps), or turns the result into a failure that names the field.
  */
 package io.github.sparktogetherbatch.codec;

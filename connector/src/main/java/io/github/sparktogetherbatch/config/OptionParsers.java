@@ -5,6 +5,14 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.CharType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VarcharType;
 
 /**
  * Strict parsers for option values; every message names the option, the value and what is allowed.
@@ -19,8 +27,8 @@ public final class OptionParsers {
   private OptionParsers() {}
 
   /**
-   * Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}; a
-   * bare number is seconds.
+   * Spark's time-string form: {@code 200ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 2d}. A
+   * bare number is refused with the unit hint: {@code 30} could mean seconds or milliseconds.
    */
   public static Duration duration(String option, String value) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
@@ -39,7 +47,19 @@ public final class OptionParsers {
       throw new TogetherConfigException(
           "Option '" + option + "' must not be negative; got '" + value + "'.");
     }
-    String unit = m.group(2) == null ? "s" : m.group(2);
+    if (m.group(2) == null) {
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' is '"
+              + value
+              + "', a number without a unit: write it with one, e.g. '"
+              + m.group(1)
+              + "s' for seconds or '"
+              + m.group(1)
+              + "ms' for milliseconds (units: ms, s, m, h, d).");
+    }
+    String unit = m.group(2);
     double millis;
     switch (unit) {
       case "us":
@@ -173,5 +193,71 @@ public final class OptionParsers {
       cur = t;
     }
     return prev[b.length()];
+  }
+
+  /**
+   * A Spark struct: a DDL string ({@code "label STRING, score DOUBLE"}) or a {@code StructType} as
+   * JSON ({@code schema.json()}).
+   */
+  public static StructType structType(String option, String value) {
+    String v = value.trim();
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      if (v.startsWith("{")) {
+        DataType t = DataType.fromJson(v);
+        if (!(t instanceof StructType)) {
+          throw new TogetherConfigException(
+              "Option '"
+                  + option
+                  + "' must be a struct, e.g. \"label STRING, score DOUBLE\" or a StructType's "
+                  + "json(); got a "
+                  + t.simpleString()
+                  + ".");
+        }
+        return (StructType) withStrings(t);
+      }
+      return (StructType) withStrings(StructType.fromDDL(v));
+    } catch (TogetherConfigException e) {
+      throw e;
+    } catch (Exception e) { // Spark's ParseException is not a RuntimeException
+      String why = String.valueOf(e.getMessage());
+      int nl = why.indexOf('\n');
+      throw new TogetherConfigException(
+          "Option '"
+              + option
+              + "' is neither a Spark DDL schema (e.g. \"label STRING, score DOUBLE, tags "
+              + "ARRAY<STRING>\") nor a StructType as JSON (schema.json()): "
+              + (nl > 0 ? why.substring(0, nl) : why),
+          e);
+    }
+  }
+
+  /** The type with CHAR(n) and VARCHAR(n) read as STRING, as Spark reads them from files. */
+  private static DataType withStrings(DataType t) {
+    if (t instanceof CharType || t instanceof VarcharType) {
+      return DataTypes.StringType;
+    }
+    if (t instanceof ArrayType) {
+      ArrayType a = (ArrayType) t;
+      return DataTypes.createArrayType(withStrings(a.elementType()), a.containsNull());
+    }
+    if (t instanceof MapType) {
+      MapType m = (MapType) t;
+      return DataTypes.createMapType(
+          withStrings(m.keyType()), withStrings(m.valueType()), m.valueContainsNull());
+    }
+    if (t instanceof StructType) {
+      StructField[] f = ((StructType) t).fields();
+      StructField[] out = new StructField[f.length];
+      for (int i = 0; i < f.length; i++) {
+        out[i] =
+            new StructField(
+                f[i].name(), withStrings(f[i].dataType()), f[i].nullable(), f[i].metadata());
+      }
+      return new StructType(out);
+    }
+    return t;
   }
 }

@@ -44,6 +44,9 @@ public interface OptionType<T> {
   /** A whole number of 0 or more. */
   OptionType<Integer> NON_NEGATIVE_INT = OptionParsers::nonNegativeInt;
 
+  /** A Spark struct as DDL or as a {@code StructType}'s JSON. */
+  OptionType<org.apache.spark.sql.types.StructType> STRUCT = OptionParsers::structType;
+
   /** {@code true} or {@code false}. */
   OptionType<Boolean> BOOLEAN = OptionParsers::bool;
 
@@ -83,6 +86,20 @@ public interface OptionType<T> {
                 + ".");
       }
       return v;
+    };
+  }
+
+  /**
+   * This type, refusing one value before parsing it: text that {@code normalize} turns into {@code
+   * refused} fails with a message naming the option, the value and {@code why}.
+   */
+  default OptionType<T> refusing(String refused, UnaryOperator<String> normalize, String why) {
+    OptionType<T> base = this;
+    return (option, value) -> {
+      if (refused.equals(normalize.apply(value))) {
+        throw new TogetherConfigException("Option '" + option + "' is '" + value + "': " + why);
+      }
+      return base.parse(option, value);
     };
   }
 

@@ -4,6 +4,8 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PRICING;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROGRESS;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.VIEW;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.WAIT_TIMEOUT;
@@ -17,10 +19,22 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /** The read side's options, parsed and checked once on the driver. */
 public final class ReadConfig implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Option {@code progress}: the console line when Spark shows its own console progress. */
+  public static final String PROGRESS_AUTO = "auto";
+
+  /** Option {@code progress}: always the console line. */
+  public static final String PROGRESS_CONSOLE = "console";
+
+  /** Option {@code progress}: INFO log lines only. */
+  public static final String PROGRESS_LOG = "log";
+
+  static final List<String> PROGRESS_MODES = List.of(PROGRESS_AUTO, PROGRESS_CONSOLE, PROGRESS_LOG);
 
   private final TogetherClientConfig client;
   private final String path;
@@ -30,6 +44,8 @@ public final class ReadConfig implements Serializable {
   private final long waitTimeoutMillis;
   private final String view;
   private final String pricing;
+  private final String progress;
+  private final StructType responseSchema;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -47,6 +63,8 @@ public final class ReadConfig implements Serializable {
     this.waitTimeoutMillis = o.get(WAIT_TIMEOUT).toMillis();
     this.view = o.get(VIEW);
     this.pricing = o.get(PRICING);
+    this.progress = o.get(PROGRESS);
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -93,6 +111,19 @@ public final class ReadConfig implements Serializable {
     return Duration.ofMillis(waitTimeoutMillis);
   }
 
+  /**
+   * How the wait is shown: {@link #PROGRESS_AUTO}, {@link #PROGRESS_CONSOLE} or {@link
+   * #PROGRESS_LOG}.
+   */
+  public String progress() {
+    return progress;
+  }
+
+  /** The option {@code responseSchema} (else the job's recorded one applies), or null. */
+  public StructType responseSchema() {
+    return responseSchema;
+  }
+
   @Override
   public String toString() {
     return "ReadConfig{path="
@@ -105,7 +136,9 @@ public final class ReadConfig implements Serializable {
         + pollIntervalMillis
         + "ms, waitTimeout="
         + waitTimeoutMillis
-        + "ms, "
+        + "ms, progress="
+        + progress
+        + ", "
         + client
         + "}";
   }

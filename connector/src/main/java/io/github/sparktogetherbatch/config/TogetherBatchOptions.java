@@ -6,11 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Every option of the {@code together-batch} source: its name, side, type, default and a one-line
@@ -169,18 +168,6 @@ public final class TogetherBatchOptions {
   /** The path every endpoint starts with. */
   private static final String API_VERSION = "/v1";
 
-  /** Not an option: what users mean by it is {@code body.<field>} or {@code bodyColumn}. */
-  private static final String BODY = "body";
-
-  /** Spark's own key for {@code load(path1, path2, ...)}; accepted, not used. */
-  private static final String SPARK_PATHS = "paths";
-
-  /** Keys Spark or this source add for themselves start with this. */
-  private static final String INTERNAL_PREFIX = "__";
-
-  /** Unknown names containing one of these are request fields given without {@code body.}. */
-  private static final List<String> REQUEST_FIELD_HINTS = List.of("token", "temperature", "top_p");
-
   /** The options table's row for {@code body.<field>}, which is a prefix, not an option. */
   private static final String BODY_FIELD_ROW =
       "| `body.<field>` | write | | A request field for every row, e.g. body.max_tokens=200; "
@@ -254,20 +241,26 @@ public final class TogetherBatchOptions {
       define(
           "endpoint",
           Side.WRITE,
-          OptionType.oneOf("endpoints", WriteConfig.ENDPOINTS, TogetherBatchOptions::withV1Prefix),
+          OptionType.oneOf("endpoints", WriteConfig.ENDPOINTS, TogetherBatchOptions::withV1Prefix)
+              .refusing(
+                  WriteConfig.COMPLETIONS,
+                  TogetherBatchOptions::withV1Prefix,
+                  "Together's batch API no longer accepts "
+                      + WriteConfig.COMPLETIONS
+                      + " (its create answers 400 since May 2026). Use "
+                      + WriteConfig.CHAT_COMPLETIONS
+                      + " (the default): a 'promptColumn' becomes one user message."),
           WriteConfig.CHAT_COMPLETIONS,
           "Batch endpoint: "
               + WriteConfig.CHAT_COMPLETIONS
-              + " or "
-              + WriteConfig.COMPLETIONS
-              + ".");
+              + ", the one Together's batch API takes for text.");
   public static final Option<String> PROMPT_COLUMN =
       defineDescribed(
           "promptColumn",
           Side.WRITE,
           OptionType.STRING,
           "prompt if present",
-          "String column: one user message (chat) or the prompt (completions).");
+          "String column: one user message of each request.");
   public static final Option<String> MESSAGES_COLUMN =
       defineDescribed(
           "messagesColumn",
@@ -332,6 +325,24 @@ public final class TogetherBatchOptions {
                       + " bytes)."),
           "100MB",
           "Bytes per batch input file (Together's limit: 100 MB = 100,000,000 bytes).");
+  public static final Option<Integer> MIN_REQUESTS_PER_BATCH =
+      define(
+          "minRequestsPerBatch",
+          Side.WRITE,
+          OptionType.NON_NEGATIVE_INT.check(
+              n -> n <= WriteConfig.LIMIT_REQUESTS,
+              (option, value, n) ->
+                  "Option '"
+                      + option
+                      + "' is "
+                      + n
+                      + ", above Together's limit of "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + " requests per batch. Use at most "
+                      + WriteConfig.LIMIT_REQUESTS
+                      + " (0 gives every task its own batches)."),
+          "1000",
+          "Staged files with fewer requests are packed by the driver into shared batches; 0: never.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",
@@ -339,6 +350,14 @@ public final class TogetherBatchOptions {
           OptionType.STRING,
           "the JVM's temp dir",
           "Local directory where executors stage JSONL files before upload.");
+  public static final Option<Boolean> MODEL_CHECK =
+      define(
+          "modelCheck",
+          Side.WRITE,
+          OptionType.BOOLEAN,
+          "true",
+          "Check 'model' against the account's model list before the write; false for dedicated"
+              + " endpoints the list does not show (the key is checked still).");
   public static final Option<Boolean> DRY_RUN =
       define(
           "dryRun",
@@ -346,6 +365,15 @@ public final class TogetherBatchOptions {
           OptionType.BOOLEAN,
           "false",
           "Encode, check and stage every row, then upload nothing, create no batch, write no manifest.");
+
+  public static final Option<StructType> RESPONSE_SCHEMA =
+      define(
+          "responseSchema",
+          Side.BOTH,
+          OptionType.STRUCT,
+          null,
+          "Spark DDL or StructType JSON: requests ask for JSON of this shape; the read adds the "
+              + "column parsed.");
 
   // Read
   public static final Option<Boolean> WAIT =
@@ -374,8 +402,21 @@ public final class TogetherBatchOptions {
           "waitTimeout",
           Side.READ,
           OptionType.DURATION,
-          "24h",
-          "Longest wait; then fail naming the batches still running.");
+          "72h",
+          "Longest wait (Together advises allowing 72h for large jobs); then fail naming the"
+              + " batches still running.");
+  public static final Option<String> PROGRESS =
+      define(
+          "progress",
+          Side.READ,
+          OptionType.oneOf(
+              "progress displays",
+              ReadConfig.PROGRESS_MODES,
+              v -> v.trim().toLowerCase(Locale.ROOT)),
+          ReadConfig.PROGRESS_AUTO,
+          "While waiting: console prints a progress line on the driver's stderr (in place on a"
+              + " terminal, else at most once a minute); log, INFO lines only; auto, console when"
+              + " spark.ui.showConsoleProgress is true (spark-shell, pyspark).");
   public static final Option<List<String>> BATCH_ID =
       define(
           "batchId",
@@ -431,67 +472,7 @@ public final class TogetherBatchOptions {
    * path}, {@code paths}) and {@code body.<field>} are accepted.
    */
   public static void checkNames(Map<String, String> options) {
-    Map<String, String> named =
-        options instanceof CaseInsensitiveStringMap
-            ? ((CaseInsensitiveStringMap) options).asCaseSensitiveMap()
-            : options;
-    for (String raw : named.keySet()) {
-      String k = raw.toLowerCase(Locale.ROOT);
-      if (k.equals(SPARK_PATHS) || k.startsWith(BODY_PREFIX) || k.startsWith(INTERNAL_PREFIX)) {
-        continue;
-      }
-      if (k.equals(BODY)) {
-        throw new TogetherConfigException(
-            "Option '"
-                + BODY
-                + "' is not an option: set request fields one by one as "
-                + BODY_PREFIX
-                + "<field>, e.g. .option(\"body.max_tokens\", 200), or use '"
-                + BODY_COLUMN.name()
-                + "' for a per-row body.");
-      }
-      if (!BY_KEY.containsKey(k)) {
-        throw new TogetherConfigException(
-            "Unknown option '"
-                + raw
-                + "' for format(\""
-                + SHORT_NAME
-                + "\")."
-                + suggestion(k)
-                + " Known options: "
-                + names()
-                + ", and "
-                + BODY_PREFIX
-                + "<field>.");
-      }
-    }
-  }
-
-  private static String suggestion(String k) {
-    Option<?> best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (Option<?> o : ALL_OPTIONS) {
-      int d = OptionParsers.distance(k, o.key());
-      if (d < bestD) {
-        bestD = d;
-        best = o;
-      }
-    }
-    if (best != null && bestD <= Math.max(2, best.key().length() / 3)) {
-      return " Did you mean '" + best.name() + "'?";
-    }
-    if (REQUEST_FIELD_HINTS.stream().anyMatch(k::contains)) {
-      return " Request fields go under " + BODY_PREFIX + ", e.g. '" + BODY_PREFIX + k + "'.";
-    }
-    return "";
-  }
-
-  private static String names() {
-    List<String> n = new ArrayList<>();
-    for (Option<?> o : ALL_OPTIONS) {
-      n.add(o.name());
-    }
-    return String.join(", ", n);
+    OptionNames.check(options);
   }
 
   /**
@@ -499,25 +480,12 @@ public final class TogetherBatchOptions {
    * the map preserves it), in a stable order.
    */
   public static Map<String, String> bodyFields(Map<String, String> caseSensitiveOptions) {
-    Map<String, String> out = new LinkedHashMap<>();
-    caseSensitiveOptions.keySet().stream()
-        .sorted()
-        .forEach(
-            raw -> {
-              if (raw.toLowerCase(Locale.ROOT).startsWith(BODY_PREFIX)) {
-                String field = raw.substring(BODY_PREFIX.length());
-                if (field.isEmpty()) {
-                  throw new TogetherConfigException(
-                      "Option '"
-                          + raw
-                          + "' names no field: use "
-                          + BODY_PREFIX
-                          + "<field>, e.g. body.max_tokens.");
-                }
-                out.put(field, caseSensitiveOptions.get(raw));
-              }
-            });
-    return out;
+    return OptionNames.bodyFields(caseSensitiveOptions);
+  }
+
+  /** The option with this lower-case key, or null. */
+  static Option<?> byKey(String key) {
+    return BY_KEY.get(key);
   }
 
   /** A markdown table of every option, for the README. */

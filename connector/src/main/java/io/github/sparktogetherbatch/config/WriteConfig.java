@@ -7,9 +7,12 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MIN_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MODEL_CHECK;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_DIR;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
 
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The write side's options, parsed and checked once on the driver; executors get this object.
@@ -33,11 +37,14 @@ public final class WriteConfig implements Serializable {
   /** The chat endpoint (the default): requests carry {@code messages}. */
   public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
 
-  /** The completions endpoint: requests carry {@code prompt}. */
+  /**
+   * The completions endpoint. Together's batch create refuses it since May 2026, so a write refuses
+   * it too; its result lines are still decoded (jobs written before).
+   */
   public static final String COMPLETIONS = "/v1/completions";
 
   /** Endpoints a batch may target with the request shapes this connector builds. */
-  public static final List<String> ENDPOINTS = List.of(CHAT_COMPLETIONS, COMPLETIONS);
+  public static final List<String> ENDPOINTS = List.of(CHAT_COMPLETIONS);
 
   /** Together's per-batch limits. */
   public static final int LIMIT_REQUESTS = 50_000;
@@ -59,10 +66,13 @@ public final class WriteConfig implements Serializable {
   private final LinkedHashMap<String, String> bodyFields;
   private final int maxRequestsPerBatch;
   private final long maxBytesPerBatch;
+  private final int minRequestsPerBatch;
   private final String stagingDir;
   private final boolean dryRun;
   private final String pricing;
   private final String estimateKey;
+  private final boolean modelCheck;
+  private final StructType responseSchema;
 
   private WriteConfig(TogetherClientConfig client, OptionResolver o, Map<String, String> body) {
     this.client = client;
@@ -77,10 +87,13 @@ public final class WriteConfig implements Serializable {
     this.bodyFields = new LinkedHashMap<>(body);
     this.maxRequestsPerBatch = o.get(MAX_REQUESTS_PER_BATCH);
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
+    this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.pricing = o.get(TogetherBatchOptions.PRICING);
     this.estimateKey = null;
+    this.modelCheck = o.get(MODEL_CHECK);
+    this.responseSchema = o.get(RESPONSE_SCHEMA);
   }
 
   private WriteConfig(WriteConfig c, String estimateKey) {
@@ -96,10 +109,13 @@ public final class WriteConfig implements Serializable {
     this.bodyFields = c.bodyFields;
     this.maxRequestsPerBatch = c.maxRequestsPerBatch;
     this.maxBytesPerBatch = c.maxBytesPerBatch;
+    this.minRequestsPerBatch = c.minRequestsPerBatch;
     this.stagingDir = c.stagingDir;
     this.dryRun = c.dryRun;
     this.pricing = c.pricing;
     this.estimateKey = estimateKey;
+    this.modelCheck = c.modelCheck;
+    this.responseSchema = c.responseSchema;
   }
 
   /**
@@ -146,7 +162,7 @@ public final class WriteConfig implements Serializable {
     return model;
   }
 
-  /** {@code /v1/chat/completions} or {@code /v1/completions}. */
+  /** {@code /v1/chat/completions}. */
   public String endpoint() {
     return endpoint;
   }
@@ -188,6 +204,14 @@ public final class WriteConfig implements Serializable {
     return maxBytesPerBatch;
   }
 
+  /**
+   * Staged files with fewer requests than this are not uploaded by their task but packed by the
+   * driver into shared batches; 0 turns packing off.
+   */
+  public int minRequestsPerBatch() {
+    return minRequestsPerBatch;
+  }
+
   /** Local staging directory, or null for the JVM's temp dir. */
   public String stagingDir() {
     return stagingDir;
@@ -215,6 +239,7 @@ public final class WriteConfig implements Serializable {
     putIfSet(out, BODY_COLUMN.name(), bodyColumn);
     putIfSet(out, SYSTEM_PROMPT.name(), systemPrompt);
     putIfSet(out, ID_COLUMN.name(), idColumn);
+    putIfSet(out, RESPONSE_SCHEMA.name(), responseSchema == null ? null : responseSchema.json());
     bodyFields.forEach((k, v) -> out.put(TogetherBatchOptions.BODY_PREFIX + k, v));
     return out;
   }
@@ -223,6 +248,16 @@ public final class WriteConfig implements Serializable {
     if (value != null) {
       out.put(key, value);
     }
+  }
+
+  /** Whether the preflight checks the model option against the account's model list. */
+  public boolean modelCheck() {
+    return modelCheck;
+  }
+
+  /** The option {@code responseSchema}: the shape every answer is asked for, or null. */
+  public StructType responseSchema() {
+    return responseSchema;
   }
 
   @Override
@@ -237,6 +272,8 @@ public final class WriteConfig implements Serializable {
         + maxRequestsPerBatch
         + ", maxBytesPerBatch="
         + maxBytesPerBatch
+        + ", minRequestsPerBatch="
+        + minRequestsPerBatch
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.ids;
 
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class DigestFiles implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DigestFiles.class);
-  static final String TEMP_DIR = "_stb_temporary";
+  static final String TEMP_DIR = JobFolder.TEMP_DIR;
 
   private final String dir;
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One task's custom_ids as the driver's check across tasks sees them ({@link WriteDuplicateCheck}):
- * where the task's sorted digests are, and the input files it uploaded (to read the ids back).
+ * where the task's sorted digests are, and the custom_id records of its files (to read the ids
+ * back).
  */
 public interface TaskIds {
   /** The task's Spark partition, for messages. */
@@ -21,8 +22,8 @@ public interface TaskIds {
   /** How many custom_ids (digests) the task wrote. */
   long idCount();
 
-  /** The ids of the input files the task uploaded. */
-  List<String> inputFileIds();
+  /** The custom_id records of the task's files at the job path (absolute paths). */
+  List<String> idRecords();
 
   /** Whether the task has custom_id digests (false when ids are derived: unique by design). */
   default boolean hasDigests() {

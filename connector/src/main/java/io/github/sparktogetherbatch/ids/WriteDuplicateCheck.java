@@ -1,7 +1,7 @@
 package io.github.sparktogetherbatch.ids;
 
-import io.github.sparktogetherbatch.client.TogetherClient;
-import io.github.sparktogetherbatch.codec.RequestIds;
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
+import io.github.sparktogetherbatch.codec.IdStream;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import java.io.IOException;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's check for a custom_id in more than one task of a write, before any batch is created:
  * every task's sorted digests are merged as streams ({@link IdDigest#repeatedAcross}), and equal
- * digests are confirmed by reading the ids back from the uploaded files, so a digest collision
- * never fails a write. A dry run uploads nothing, so it has only the digests.
+ * digests are confirmed by reading the ids back from the files' custom_id records, so a digest
+ * collision never fails a write. A dry run uploads nothing, so it has only the digests.
  */
 public final class WriteDuplicateCheck {
   private static final Logger LOG = LoggerFactory.getLogger(WriteDuplicateCheck.class);
@@ -39,12 +39,18 @@ public final class WriteDuplicateCheck {
     this.digestFiles = digestFiles;
   }
 
+  /** Opens a custom_id record at the job path. */
+  public interface RecordOpener {
+    InputStream open(String record) throws IOException;
+  }
+
   /**
    * Fails the write when a custom_id occurs in more than one task, after discarding the uploaded
-   * files ({@code discardUploads} deletes them and returns how many there were).
+   * files ({@code discardUploads} deletes them and returns how many there were). Equal digests are
+   * confirmed from the tasks' custom_id records ({@code records}), never from Together.
    */
   public void check(
-      TogetherClient client, List<? extends TaskIds> tasks, IntSupplier discardUploads) {
+      RecordOpener records, List<? extends TaskIds> tasks, IntSupplier discardUploads) {
     long[] repeated;
     try {
       repeated = repeatedAcross(tasks);
@@ -55,16 +61,15 @@ public final class WriteDuplicateCheck {
     if (repeated.length == 0) {
       return;
     }
-    // Confirm: read the ids with a repeated digest back from the files that hold them.
+    // Confirm: read the ids with a repeated digest back from the records of the files.
     Map<String, TreeSet<Integer>> partitions = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (TaskIds task : tasks) {
       if (!task.hasDigests() || !intersects(task, repeated)) {
         continue;
       }
-      for (String fileId : task.inputFileIds()) {
-        try (InputStream raw = client.openFileContent(fileId);
-            RequestIds in = new RequestIds(raw)) {
+      for (String record : task.idRecords()) {
+        try (IdStream in = CustomIdRecord.reader(records.open(record))) {
           while (in.next()) {
             String id = in.id();
             if (id != null && IdDigest.contains(repeated, IdDigest.of(id))) {
@@ -75,8 +80,8 @@ public final class WriteDuplicateCheck {
         } catch (IOException e) {
           discardUploads.getAsInt();
           throw new TogetherBatchException(
-              "Could not read back input file "
-                  + fileId
+              "Could not read back the custom_id record "
+                  + record
                   + " to confirm a possible duplicate custom_id: "
                   + e.getMessage()
                   + ". Nothing was "

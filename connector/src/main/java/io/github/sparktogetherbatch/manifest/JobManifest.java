@@ -4,9 +4,11 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -18,17 +20,20 @@ import org.apache.hadoop.conf.Configuration;
  * temporary name and renamed into place: {@link ManifestFiles}), so a crash at any point leaves the
  * last complete version readable. Readers take the highest version that parses.
  *
- * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 1}):
+ * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 2}):
  * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
- * connectorVersion}, {@code batches: [{batchId, inputFileId, requests, bytes, createdAt,
- * writeId}]}, {@code pendingFiles: [{inputFileId, requests, bytes, writeId}]}. The API key is never
- * written.
+ * connectorVersion}, {@code responseSchema} (optional: the StructType JSON every request asked
+ * for), {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId, customIds}]},
+ * {@code pendingFiles: [{inputFileId, requests, bytes, writeId, customIds}]}. {@code customIds}
+ * (since version 2) names the input file's custom_id record relative to the job path ({@link
+ * JobFolder}); version 1 manifests have none, and their reads reconcile from the input file. The
+ * API key is never written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final String FORMAT = "spark-together-batch-manifest";
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** One batch of the job. */
   public static final class BatchEntry implements Serializable {
@@ -41,6 +46,7 @@ public final class JobManifest implements Serializable {
     private final String writeId;
     private final int attempt;
     private final List<String> retryOf;
+    private final String customIds;
 
     public BatchEntry(
         String batchId,
@@ -49,7 +55,21 @@ public final class JobManifest implements Serializable {
         long bytes,
         Instant createdAt,
         String writeId) {
-      this(batchId, inputFileId, requests, bytes, createdAt, writeId, 1, List.of());
+      this(batchId, inputFileId, requests, bytes, createdAt, writeId, 1, List.of(), null);
+    }
+
+    /**
+     * @param customIds the input file's custom_id record, relative to the job path, or null
+     */
+    public BatchEntry(
+        String batchId,
+        String inputFileId,
+        long requests,
+        long bytes,
+        Instant createdAt,
+        String writeId,
+        String customIds) {
+      this(batchId, inputFileId, requests, bytes, createdAt, writeId, 1, List.of(), customIds);
     }
 
     /**
@@ -65,6 +85,24 @@ public final class JobManifest implements Serializable {
         String writeId,
         int attempt,
         List<String> retryOf) {
+      this(batchId, inputFileId, requests, bytes, createdAt, writeId, attempt, retryOf, null);
+    }
+
+    /**
+     * @param attempt 1 for a first submission, n + 1 for a resubmission of attempt n's requests
+     * @param retryOf the batches whose requests this one submits again (empty for attempt 1)
+     * @param customIds the input file's custom_id record, relative to the job path, or null
+     */
+    public BatchEntry(
+        String batchId,
+        String inputFileId,
+        long requests,
+        long bytes,
+        Instant createdAt,
+        String writeId,
+        int attempt,
+        List<String> retryOf,
+        String customIds) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.requests = requests;
@@ -73,9 +111,10 @@ public final class JobManifest implements Serializable {
       this.writeId = writeId;
       this.attempt = attempt;
       this.retryOf = List.copyOf(retryOf);
+      this.customIds = customIds;
     }
 
-    /** The batch for a pending file, with that file's attempt. */
+    /** The batch for a pending file, with that file's attempt and custom_id record. */
     public static BatchEntry forPending(PendingFile p, String batchId, Instant createdAt) {
       return new BatchEntry(
           batchId,
@@ -85,7 +124,8 @@ public final class JobManifest implements Serializable {
           createdAt,
           p.writeId(),
           p.attempt(),
-          p.retryOf());
+          p.retryOf(),
+          p.customIds());
     }
 
     /** 1 for a first submission, n + 1 for a resubmission of attempt n's requests. */
@@ -96,6 +136,11 @@ public final class JobManifest implements Serializable {
     /** The batches whose requests this one submits again (empty for attempt 1). */
     public List<String> retryOf() {
       return retryOf;
+    }
+
+    /** The input file's custom_id record, relative to the job path; null for older jobs. */
+    public String customIds() {
+      return customIds;
     }
 
     public String batchId() {
@@ -134,9 +179,18 @@ public final class JobManifest implements Serializable {
     private final String writeId;
     private final int attempt;
     private final List<String> retryOf;
+    private final String customIds;
 
     public PendingFile(String inputFileId, long requests, long bytes, String writeId) {
-      this(inputFileId, requests, bytes, writeId, 1, List.of());
+      this(inputFileId, requests, bytes, writeId, 1, List.of(), null);
+    }
+
+    /**
+     * @param customIds the file's custom_id record, relative to the job path, or null
+     */
+    public PendingFile(
+        String inputFileId, long requests, long bytes, String writeId, String customIds) {
+      this(inputFileId, requests, bytes, writeId, 1, List.of(), customIds);
     }
 
     /** A pending file of a resubmission: see {@link BatchEntry#attempt()}. */
@@ -147,12 +201,25 @@ public final class JobManifest implements Serializable {
         String writeId,
         int attempt,
         List<String> retryOf) {
+      this(inputFileId, requests, bytes, writeId, attempt, retryOf, null);
+    }
+
+    /** A pending file of a resubmission with its custom_id record (relative to the job path). */
+    public PendingFile(
+        String inputFileId,
+        long requests,
+        long bytes,
+        String writeId,
+        int attempt,
+        List<String> retryOf,
+        String customIds) {
       this.inputFileId = inputFileId;
       this.requests = requests;
       this.bytes = bytes;
       this.writeId = writeId;
       this.attempt = attempt;
       this.retryOf = List.copyOf(retryOf);
+      this.customIds = customIds;
     }
 
     public int attempt() {
@@ -161,6 +228,11 @@ public final class JobManifest implements Serializable {
 
     public List<String> retryOf() {
       return retryOf;
+    }
+
+    /** The file's custom_id record, relative to the job path; null for older jobs. */
+    public String customIds() {
+      return customIds;
     }
 
     public String inputFileId() {
@@ -186,6 +258,7 @@ public final class JobManifest implements Serializable {
   private final Instant updatedAt;
   private final String endpoint;
   private final String model;
+  private final String responseSchema;
   private final List<BatchEntry> batches;
   private final List<PendingFile> pendingFiles;
   private final Map<String, String> writeOptions;
@@ -197,6 +270,7 @@ public final class JobManifest implements Serializable {
       Instant updatedAt,
       String endpoint,
       String model,
+      String responseSchema,
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
       Map<String, String> writeOptions) {
@@ -206,6 +280,7 @@ public final class JobManifest implements Serializable {
     this.updatedAt = updatedAt;
     this.endpoint = endpoint;
     this.model = model;
+    this.responseSchema = responseSchema;
     this.batches = Collections.unmodifiableList(new ArrayList<>(batches));
     this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
     this.writeOptions = Collections.unmodifiableMap(new TreeMap<>(writeOptions));
@@ -219,18 +294,37 @@ public final class JobManifest implements Serializable {
       Instant updatedAt,
       String endpoint,
       String model,
+      String responseSchema,
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
       Map<String, String> writeOptions) {
     return new JobManifest(
-        version, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles, writeOptions);
+        version,
+        jobId,
+        createdAt,
+        updatedAt,
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        pendingFiles,
+        writeOptions);
   }
 
   /** A new, not yet written job (version 0). */
   public static JobManifest newJob(String endpoint, String model) {
     Instant now = Instant.now();
     return new JobManifest(
-        0, UUID.randomUUID().toString(), now, now, endpoint, model, List.of(), List.of(), Map.of());
+        0,
+        UUID.randomUUID().toString(),
+        now,
+        now,
+        endpoint,
+        model,
+        null,
+        List.of(),
+        List.of(),
+        Map.of());
   }
 
   /** The file version this was read from or written as (0: never written). */
@@ -258,6 +352,29 @@ public final class JobManifest implements Serializable {
     return model;
   }
 
+  /**
+   * The shape every request of the job asked for (the option {@code responseSchema}, as a {@code
+   * StructType}'s JSON), or null.
+   */
+  public String responseSchema() {
+    return responseSchema;
+  }
+
+  /** This job recording the shape its requests ask for ({@code schemaJson} may be null). */
+  public JobManifest withResponseSchema(String schemaJson) {
+    return new JobManifest(
+        version,
+        jobId,
+        createdAt,
+        updatedAt,
+        endpoint,
+        model,
+        schemaJson,
+        batches,
+        pendingFiles,
+        writeOptions);
+  }
+
   public List<BatchEntry> batches() {
     return batches;
   }
@@ -275,6 +392,22 @@ public final class JobManifest implements Serializable {
     return ids;
   }
 
+  /** The custom_id records the job names (its batches' and pending files'), relative to it. */
+  public Set<String> customIdRecords() {
+    Set<String> out = new HashSet<>();
+    for (BatchEntry b : batches) {
+      if (b.customIds() != null) {
+        out.add(b.customIds());
+      }
+    }
+    for (PendingFile f : pendingFiles) {
+      if (f.customIds() != null) {
+        out.add(f.customIds());
+      }
+    }
+    return out;
+  }
+
   /** The total number of submitted requests. */
   public long totalRequests() {
     long n = 0;
@@ -288,7 +421,16 @@ public final class JobManifest implements Serializable {
     List<PendingFile> p = new ArrayList<>(pendingFiles);
     p.addAll(more);
     return new JobManifest(
-        version, jobId, createdAt, Instant.now(), endpoint, model, batches, p, writeOptions);
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        p,
+        writeOptions);
   }
 
   /** Adds a batch and drops its input file from the pending list. */
@@ -302,7 +444,16 @@ public final class JobManifest implements Serializable {
       }
     }
     return new JobManifest(
-        version, jobId, createdAt, Instant.now(), endpoint, model, b, p, writeOptions);
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        b,
+        p,
+        writeOptions);
   }
 
   /**
@@ -317,7 +468,16 @@ public final class JobManifest implements Serializable {
   /** This job recording {@code options} as its write options. */
   public JobManifest withWriteOptions(Map<String, String> options) {
     return new JobManifest(
-        version, jobId, createdAt, Instant.now(), endpoint, model, batches, pendingFiles, options);
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        pendingFiles,
+        options);
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -329,7 +489,16 @@ public final class JobManifest implements Serializable {
       }
     }
     return new JobManifest(
-        version, jobId, createdAt, Instant.now(), endpoint, model, batches, p, writeOptions);
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        p,
+        writeOptions);
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
@@ -342,6 +511,7 @@ public final class JobManifest implements Serializable {
         now,
         newEndpoint,
         newModel,
+        null,
         List.of(),
         List.of(),
         Map.of());
@@ -368,7 +538,16 @@ public final class JobManifest implements Serializable {
   /** This manifest as file version {@code v}. */
   JobManifest withVersion(long v) {
     return new JobManifest(
-        v, jobId, createdAt, updatedAt, endpoint, model, batches, pendingFiles, writeOptions);
+        v,
+        jobId,
+        createdAt,
+        updatedAt,
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        pendingFiles,
+        writeOptions);
   }
 
   @Override

@@ -31,6 +31,9 @@ final class ManifestJson {
     n.put("endpoint", m.endpoint());
     n.put("model", m.model());
     n.put("connectorVersion", ConnectorVersion.get());
+    if (m.responseSchema() != null) {
+      n.put("responseSchema", m.responseSchema());
+    }
     ArrayNode b = n.putArray("batches");
     for (BatchEntry e : m.batches()) {
       ObjectNode o = b.addObject();
@@ -40,6 +43,9 @@ final class ManifestJson {
       o.put("bytes", e.bytes());
       o.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
       o.put("writeId", e.writeId());
+      if (e.customIds() != null) {
+        o.put("customIds", e.customIds());
+      }
       putAttempt(o, e.attempt(), e.retryOf());
     }
     ArrayNode p = n.putArray("pendingFiles");
@@ -49,6 +55,9 @@ final class ManifestJson {
       o.put("requests", f.requests());
       o.put("bytes", f.bytes());
       o.put("writeId", f.writeId());
+      if (f.customIds() != null) {
+        o.put("customIds", f.customIds());
+      }
       putAttempt(o, f.attempt(), f.retryOf());
     }
     if (!m.writeOptions().isEmpty()) {
@@ -100,7 +109,8 @@ final class ManifestJson {
               b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
               b.path("writeId").asText(null),
               b.path("attempt").asInt(1),
-              retryOf(b)));
+              retryOf(b),
+              b.path("customIds").asText(null)));
     }
     Map<String, String> writeOptions = new TreeMap<>();
     n.path("writeOptions")
@@ -115,7 +125,8 @@ final class ManifestJson {
               f.path("bytes").asLong(-1),
               f.path("writeId").asText(null),
               f.path("attempt").asInt(1),
-              retryOf(f)));
+              retryOf(f),
+              f.path("customIds").asText(null)));
     }
     return JobManifest.of(
         version,
@@ -124,6 +135,7 @@ final class ManifestJson {
         Instant.parse(n.path("updatedAt").asText()),
         n.path("endpoint").asText(null),
         n.path("model").asText(null),
+        n.path("responseSchema").asText(null),
         batches,
         pending,
         writeOptions);

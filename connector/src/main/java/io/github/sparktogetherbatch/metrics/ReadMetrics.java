@@ -27,6 +27,7 @@ public final class ReadMetrics {
   public static final String DOWNLOAD_RESUMES = "downloadResumes";
   public static final String HTTP_RETRIES = "httpRetries";
   public static final String DRIVER_HTTP_RETRIES = "driverHttpRetries";
+  public static final String ANSWERS_PARSED = "answersParsed";
 
   /** The metrics a scan declares, in display order. */
   public static CustomMetric[] supported() {
@@ -34,7 +35,7 @@ public final class ReadMetrics {
       new RowsSucceeded(), new RowsFailed(), new RowsMissing(), new RowsPending(),
       new UnknownResults(), new DuplicateResults(), new PromptTokens(), new CompletionTokens(),
       new TotalTokens(), new BytesDownloaded(), new DownloadResumes(), new HttpRetries(),
-      new DriverHttpRetries(),
+      new DriverHttpRetries(), new AnswersParsed(),
     };
   }
 
@@ -209,6 +210,19 @@ public final class ReadMetrics {
     @Override
     public String description() {
       return "HTTP retries (driver)";
+    }
+  }
+
+  /** Answers decoded with the job's responseSchema (column parsed, or the status it decides). */
+  public static final class AnswersParsed extends CustomSumMetric {
+    @Override
+    public String name() {
+      return ANSWERS_PARSED;
+    }
+
+    @Override
+    public String description() {
+      return "answers parsed with responseSchema";
     }
   }
 }

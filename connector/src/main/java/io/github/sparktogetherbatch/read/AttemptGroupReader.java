@@ -1,9 +1,14 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.DecodedResult;
+import io.github.sparktogetherbatch.codec.IdStream;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.codec.ResultDecoder;
 import io.github.sparktogetherbatch.codec.ResultRowBuilder;
+import io.github.sparktogetherbatch.manifest.JobFolder;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the first submissions as a plain batch is read: result files, then the requests left.
  * </ol>
  *
- * When a first submission's input file is unknown or gone, rows are not reconciled against it (ids
- * seen are remembered instead), as for a single batch.
+ * The first submissions' custom_ids come from their records at the job path when the job has them
+ * (else from their input files). When a first submission's input file is unknown or gone, rows are
+ * not reconciled against it (ids seen are remembered instead), as for a single batch.
  */
 final class AttemptGroupReader implements PartitionReader<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptGroupReader.class);
@@ -47,9 +53,18 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
   /** The first batch's files: the task's metrics report its client. */
   private final BatchFiles metricsFiles;
 
-  AttemptGroupReader(AttemptGroupPartition group, int[] columns) {
+  /** Reaches the custom_id records at the job path; null when the job has none. */
+  private final JobFolder jobFolder;
+
+  /** The decoding of the column parsed, or null when the job has no responseSchema. */
+  private final ParsedContent parsed;
+
+  AttemptGroupReader(
+      AttemptGroupPartition group, int[] columns, ParsedContent parsed, JobFolder jobFolder) {
     this.group = group;
     this.columns = columns;
+    this.parsed = parsed;
+    this.jobFolder = jobFolder;
     this.metricsFiles =
         filesOf(group.firsts().isEmpty() ? group.resubmissions().get(0) : group.firsts().get(0));
   }
@@ -95,8 +110,8 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
     for (int j = 0; j < firsts.size(); j++) {
       TogetherInputPartition p = firsts.get(j);
       bounds[j] = all.size();
-      if (known && p.inputFileId() != null) {
-        try (RequestIds in = new RequestIds(filesOf(p).open(p.inputFileId(), "input"))) {
+      if (known && (p.inputFileId() != null || hasRecord(p))) {
+        try (IdStream in = openIds(p)) {
           while (in.next()) {
             if (in.id() != null) {
               all.add(in.id());
@@ -122,7 +137,14 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
           firsts);
     }
     ResultRowBuilder probe = new ResultRowBuilder(columns, "");
-    ResultDecoder decoder = new ResultDecoder(probe.wantsContent(), probe.wantsResponse());
+    ParsedContent parsing = parsed != null && probe.needsParsing() ? parsed.fresh() : null;
+    this.parsing = parsing;
+    ResultDecoder decoder =
+        new ResultDecoder(
+            probe.wantsContent() || parsing != null,
+            probe.wantsReasoning(),
+            probe.wantsToolCalls(),
+            probe.wantsResponse());
     DecodedResult result = new DecodedResult();
     List<TogetherInputPartition> later = group.resubmissions();
     for (TogetherInputPartition p : later) {
@@ -162,6 +184,35 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
     }
   }
 
+  /** Decodes answers into parsed when the query needs it; else null. */
+  private ParsedContent parsing;
+
+  private boolean hasRecord(TogetherInputPartition p) {
+    return jobFolder != null && p.idRecord() != null;
+  }
+
+  /**
+   * A first submission's custom_ids: its record at the job path when it has one (and it is still
+   * there), else its input file at Together.
+   */
+  private IdStream openIds(TogetherInputPartition p) throws IOException {
+    if (hasRecord(p)) {
+      try {
+        return CustomIdRecord.reader(jobFolder.open(p.idRecord()));
+      } catch (FileNotFoundException e) {
+        if (p.inputFileId() == null) {
+          throw e;
+        }
+        LOG.warn(
+            "Batch {}: its custom_id record {} is gone; reconciling from its input file {}",
+            p.batchId(),
+            p.idRecord(),
+            p.inputFileId());
+      }
+    }
+    return new RequestIds(filesOf(p).open(p.inputFileId(), "input"));
+  }
+
   private ResultFileRows resultRows(
       TogetherInputPartition p,
       String kind,
@@ -178,6 +229,7 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
         seen,
         decoder,
         result,
+        parsing,
         rowsOf(p, columns),
         counters);
   }
@@ -194,7 +246,7 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
     private final Set<String> seen;
     private final UnansweredRows outcome;
     private Iterator<String> recorded;
-    private RequestIds input;
+    private IdStream input;
     private InternalRow row;
 
     ResubmittedRows(
@@ -214,6 +266,8 @@ final class AttemptGroupReader implements PartitionReader<InternalRow> {
       if (recorded == null && input == null) {
         if (part.recordedIds() != null) {
           recorded = part.recordedIds().iterator();
+        } else if (hasRecord(part)) {
+          input = CustomIdRecord.reader(jobFolder.open(part.idRecord()));
         } else if (part.inputFileId() != null) {
           input = new RequestIds(batchFiles.open(part.inputFileId(), "input"));
         } else {

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits on the driver for a job's batches: polls every unfinished batch each {@code pollInterval}
  * until all are terminal (COMPLETED, FAILED, EXPIRED, CANCELLED) or {@code waitTimeout} passes,
- * logging one INFO line per poll with each batch's status, percent and the time waited. Any status
- * it does not know counts as running. A transient API failure during a poll (after the client's own
- * retries) is logged and the batch polled again next time; any other API error ends the wait.
+ * logging one INFO line per poll with each batch's status, percent and the time waited (and telling
+ * a {@link WaitProgress}, which shows a person the wait). Any status it does not know counts as
+ * running. A transient API failure during a poll (after the client's own retries) is logged and the
+ * batch polled again next time; any other API error ends the wait.
  */
 final class BatchPoller {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPoller.class);
@@ -30,12 +31,24 @@ final class BatchPoller {
   private final long intervalMillis;
   private final long timeoutMillis;
   private final String job;
+  private final WaitProgress progress;
 
   BatchPoller(TogetherClient client, Duration interval, Duration timeout, String job) {
+    this(client, interval, timeout, job, WaitProgress.NONE);
+  }
+
+  /** A poller that also tells {@code progress} after each poll of {@link #awaitTerminal}. */
+  BatchPoller(
+      TogetherClient client,
+      Duration interval,
+      Duration timeout,
+      String job,
+      WaitProgress progress) {
     this.client = client;
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.timeoutMillis = Math.max(0, timeout.toMillis());
     this.job = job;
+    this.progress = progress;
   }
 
   /** Polls every batch once; the result is in the order of {@code batchIds}. */
@@ -83,10 +96,11 @@ final class BatchPoller {
       long elapsed = elapsedMillis(start);
       logProgress(state, elapsed);
       List<String> running = unfinished(state);
+      long left = timeoutMillis - elapsed;
+      progress.update(state, elapsed, running.isEmpty() || left <= 0);
       if (running.isEmpty()) {
         return state;
       }
-      long left = timeoutMillis - elapsed;
       if (left <= 0) {
         throw new TogetherJobException(
             "Timed out after "

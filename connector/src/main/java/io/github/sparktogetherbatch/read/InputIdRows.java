@@ -1,15 +1,15 @@
 package io.github.sparktogetherbatch.read;
 
-import io.github.sparktogetherbatch.codec.RequestIds;
+import io.github.sparktogetherbatch.codec.IdStream;
 import io.github.sparktogetherbatch.codec.ResultRowBuilder;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * The rows of a batch's input file alone, streamed without holding the ids: one {@code pending} row
- * per request of a batch still running, or one row of ids only when a query reads nothing but
- * {@code custom_id} and {@code batch_id} (the rows are exactly the submitted ids, so the result
- * files are not downloaded at all).
+ * The rows of a batch's custom_ids alone (from its record at the job path, else its input file),
+ * streamed without holding the ids: one {@code pending} row per request of a batch still running,
+ * or one row of ids only when a query reads nothing but {@code custom_id} and {@code batch_id} (the
+ * rows are exactly the submitted ids, so the result files are not downloaded at all).
  */
 final class InputIdRows implements RowSource {
   private final BatchFiles files;
@@ -17,7 +17,7 @@ final class InputIdRows implements RowSource {
   private final boolean pending;
   private final ResultRowBuilder rows;
   private final ReadCounters counters;
-  private RequestIds ids;
+  private IdStream ids;
 
   /** The first request was read by {@link #open}; {@link #peekedMore} is its answer. */
   private boolean peeked;
@@ -38,14 +38,20 @@ final class InputIdRows implements RowSource {
     this.counters = counters;
   }
 
+  /** Opens a batch's custom_ids. */
+  interface IdSource {
+    IdStream open() throws IOException;
+  }
+
   /**
-   * Opens the input file and reads its first request, so that a file that is gone shows at once
-   * (the caller may then fall back to the result files).
+   * Opens the ids and reads its first request, so that a file that is gone shows at once (the
+   * caller may then fall back to the result files).
    *
    * @param pending whether the rows are {@code pending} (else ids only)
    * @throws IOException when the file cannot be read (closed by then)
    */
   static InputIdRows open(
+      IdSource source,
       BatchFiles files,
       String fileId,
       boolean pending,
@@ -55,7 +61,7 @@ final class InputIdRows implements RowSource {
     InputIdRows r = new InputIdRows(files, fileId, pending, rows, counters);
     try {
       // Jackson reads the first bytes on creation.
-      r.ids = new RequestIds(files.open(fileId, "input"));
+      r.ids = source.open();
       r.peekedMore = r.ids.next();
       r.peeked = true;
       return r;

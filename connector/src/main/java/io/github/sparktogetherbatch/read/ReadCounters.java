@@ -32,6 +32,9 @@ final class ReadCounters {
   /** Requests of the input file without a custom_id. */
   long inputWithoutId;
 
+  /** Result lines whose content was decoded with the job's responseSchema. */
+  long parsed;
+
   long promptTokens;
   long completionTokens;
   long totalTokens;
@@ -69,6 +72,7 @@ final class ReadCounters {
       ReadMetrics.task(ReadMetrics.BYTES_DOWNLOADED, client.bytesDownloaded()),
       ReadMetrics.task(ReadMetrics.DOWNLOAD_RESUMES, client.downloadResumes()),
       ReadMetrics.task(ReadMetrics.HTTP_RETRIES, client.retries()),
+      ReadMetrics.task(ReadMetrics.ANSWERS_PARSED, parsed),
     };
   }
 

@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.codec.DecodedResult;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.ResultDecoder;
 import io.github.sparktogetherbatch.codec.ResultLines;
 import io.github.sparktogetherbatch.codec.ResultRowBuilder;
@@ -28,6 +29,7 @@ final class ResultFileRows implements RowSource {
   private final Set<String> seenWithoutInput;
   private final ResultDecoder decoder;
   private final DecodedResult result;
+  private final ParsedContent parsing;
   private final ResultRowBuilder rows;
   private final ReadCounters counters;
   private ResultLines lines;
@@ -41,6 +43,7 @@ final class ResultFileRows implements RowSource {
    * @param submitted the batch's custom_ids, marked as they get a row; null when the input file is
    *     unknown
    * @param seenWithoutInput the ids that have a row when {@code submitted} is null, else null
+   * @param parsing decodes each answer into parsed (failing those that do not fit), or null
    */
   ResultFileRows(
       BatchFiles files,
@@ -51,6 +54,7 @@ final class ResultFileRows implements RowSource {
       Set<String> seenWithoutInput,
       ResultDecoder decoder,
       DecodedResult result,
+      ParsedContent parsing,
       ResultRowBuilder rows,
       ReadCounters counters) {
     this.files = files;
@@ -61,6 +65,7 @@ final class ResultFileRows implements RowSource {
     this.seenWithoutInput = seenWithoutInput;
     this.decoder = decoder;
     this.result = result;
+    this.parsing = parsing;
     this.rows = rows;
     this.counters = counters;
   }
@@ -128,6 +133,10 @@ final class ResultFileRows implements RowSource {
       } else if (!seenWithoutInput.add(id)) {
         counters.duplicates++;
         continue;
+      }
+      if (parsing != null) {
+        parsing.apply(result);
+        counters.parsed++;
       }
       counters.result(result);
       current = rows.result(result);

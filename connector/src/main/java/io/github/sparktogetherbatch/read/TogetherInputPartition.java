@@ -40,6 +40,7 @@ final class TogetherInputPartition implements InputPartition {
   private int attempt = 1;
   private BatchPrices prices = BatchPrices.NONE;
   private List<String> recordedIds;
+  private final String idRecord;
 
   TogetherInputPartition(
       String batchId,
@@ -50,6 +51,32 @@ final class TogetherInputPartition implements InputPartition {
       String batchError,
       Mode mode,
       TogetherClientConfig client) {
+    this(
+        batchId,
+        inputFileId,
+        outputFileId,
+        errorFileId,
+        batchStatus,
+        batchError,
+        mode,
+        client,
+        null);
+  }
+
+  /**
+   * @param idRecord the input file's custom_id record at the job path (absolute), or null when the
+   *     job has none (written before records existed, or read by batchId alone)
+   */
+  TogetherInputPartition(
+      String batchId,
+      String inputFileId,
+      String outputFileId,
+      String errorFileId,
+      String batchStatus,
+      String batchError,
+      Mode mode,
+      TogetherClientConfig client,
+      String idRecord) {
     this.batchId = batchId;
     this.inputFileId = inputFileId;
     this.outputFileId = outputFileId;
@@ -58,6 +85,12 @@ final class TogetherInputPartition implements InputPartition {
     this.batchError = batchError;
     this.mode = mode;
     this.client = client;
+    this.idRecord = idRecord;
+  }
+
+  /** The input file's custom_id record at the job path, or null. */
+  String idRecord() {
+    return idRecord;
   }
 
   String batchId() {
@@ -142,6 +175,7 @@ final class TogetherInputPartition implements InputPartition {
         + outputFileId
         + ", error="
         + errorFileId
+        + (idRecord == null ? "" : ", idRecord=" + idRecord)
         + "}";
   }
 }

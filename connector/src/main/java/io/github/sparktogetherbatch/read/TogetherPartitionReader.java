@@ -1,9 +1,14 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.DecodedResult;
+import io.github.sparktogetherbatch.codec.IdStream;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.RequestIds;
 import io.github.sparktogetherbatch.codec.ResultDecoder;
 import io.github.sparktogetherbatch.codec.ResultRowBuilder;
+import io.github.sparktogetherbatch.manifest.JobFolder;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,15 +25,18 @@ import org.slf4j.LoggerFactory;
  * each a {@link RowSource}:
  *
  * <ol>
- *   <li>the input file's custom_ids (bodies skipped) into {@link SubmittedIds}: in file order, each
- *       with "has a row";
+ *   <li>the batch's custom_ids into {@link SubmittedIds}, in input-file order, each with "has a
+ *       row": from the batch's custom_id record at the job path, or, for jobs written before such
+ *       records (or when it is gone), from the input file itself (bodies skipped);
  *   <li>the output file, then the error file ({@link ResultFileRows}): each line decoded straight
  *       into a row, reconciled against the submitted ids;
  *   <li>one row for every submitted custom_id still without one ({@link UnansweredRows}).
  * </ol>
  *
  * A batch still running, or a query that reads only {@code custom_id}/{@code batch_id}, needs the
- * input file alone ({@link InputIdRows}). Rows are built by the codec's {@link ResultRowBuilder};
+ * input file alone ({@link InputIdRows}). A job with a responseSchema has each answer decoded
+ * ({@link ParsedContent}) only when the query reads {@code parsed} or a column decoding can change
+ * (status, error_code, error_message). Rows are built by the codec's {@link ResultRowBuilder};
  * counts go to {@link ReadCounters}.
  *
  * <p>Memory: only the batch's custom_ids are held, about 30 bytes per request ({@link
@@ -43,6 +51,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private final int[] columns;
   private final boolean idsOnly;
   private final BatchFiles files;
+  private final JobFolder jobFolder;
   private final ResultRowBuilder rows;
   private final ReadCounters counters = new ReadCounters();
 
@@ -54,12 +63,27 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
   private boolean finished;
   private InternalRow current;
 
+  /** Decodes answers into parsed (and checks them) when the query needs it; else null. */
+  private final ParsedContent parsing;
+
   TogetherPartitionReader(TogetherInputPartition part, int[] columns) {
+    this(part, columns, null, null);
+  }
+
+  /**
+   * @param parsed the decoding of the column parsed, or null when the job has no responseSchema
+   * @param jobFolder reaches the batch's custom_id record at the job path; null to reconcile from
+   *     the input file
+   */
+  TogetherPartitionReader(
+      TogetherInputPartition part, int[] columns, ParsedContent parsed, JobFolder jobFolder) {
     this.part = part;
     this.columns = columns;
+    this.jobFolder = part.idRecord() == null ? null : jobFolder;
     this.rows = new ResultRowBuilder(columns, part.batchId(), part.attempt(), part.prices());
+    this.parsing = parsed != null && rows.needsParsing() ? parsed.fresh() : null;
     this.idsOnly =
-        part.inputFileId() != null
+        (part.inputFileId() != null || this.jobFolder != null)
             && (!rows.needsResults() || part.mode() == TogetherInputPartition.Mode.PENDING);
     this.files = new BatchFiles(part);
   }
@@ -100,12 +124,14 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
         part.errorFileId(),
         columns.length);
     boolean pendingMode = part.mode() == TogetherInputPartition.Mode.PENDING;
-    boolean inputKnown = part.inputFileId() != null;
+    boolean inputKnown = part.inputFileId() != null || jobFolder != null;
     SubmittedIds submitted = null;
     if (idsOnly) {
       try {
         // Read the first request now, so that a deleted input file falls back to the results.
-        sources.add(InputIdRows.open(files, part.inputFileId(), pendingMode, rows, counters));
+        sources.add(
+            InputIdRows.open(
+                this::openIds, files, part.inputFileId(), pendingMode, rows, counters));
         return;
       } catch (IOException e) {
         if (pendingMode || !BatchFiles.isGone(e)) {
@@ -136,7 +162,12 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
       // No input file known: nothing to list as pending.
       return;
     }
-    ResultDecoder decoder = new ResultDecoder(rows.wantsContent(), rows.wantsResponse());
+    ResultDecoder decoder =
+        new ResultDecoder(
+            rows.wantsContent() || parsing != null,
+            rows.wantsReasoning(),
+            rows.wantsToolCalls(),
+            rows.wantsResponse());
     DecodedResult result = new DecodedResult();
     for (String kind : new String[] {"output", "error"}) {
       sources.add(
@@ -149,6 +180,7 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
               seenWithoutInput,
               decoder,
               result,
+              parsing,
               rows,
               counters));
     }
@@ -157,10 +189,32 @@ final class TogetherPartitionReader implements PartitionReader<InternalRow> {
     }
   }
 
-  /** The input file's custom_ids, in file order. */
+  /**
+   * The batch's custom_ids, in input-file order: from its record at the job path when the job has
+   * one, else (older jobs, a record gone) from the input file at Together.
+   */
+  private IdStream openIds() throws IOException {
+    if (jobFolder != null) {
+      try {
+        return CustomIdRecord.reader(jobFolder.open(part.idRecord()));
+      } catch (FileNotFoundException e) {
+        if (part.inputFileId() == null) {
+          throw e;
+        }
+        LOG.warn(
+            "Batch {}: its custom_id record {} is gone; reconciling from its input file {}",
+            part.batchId(),
+            part.idRecord(),
+            part.inputFileId());
+      }
+    }
+    return new RequestIds(files.open(part.inputFileId(), "input"));
+  }
+
+  /** The batch's custom_ids, in file order. */
   private SubmittedIds readSubmitted() throws IOException {
     SubmittedIds ids = new SubmittedIds();
-    try (RequestIds in = new RequestIds(files.open(part.inputFileId(), "input"))) {
+    try (IdStream in = openIds()) {
       while (in.next()) {
         if (in.id() == null) {
           counters.inputWithoutId++;

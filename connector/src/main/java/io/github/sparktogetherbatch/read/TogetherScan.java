@@ -3,14 +3,17 @@ package io.github.sparktogetherbatch.read;
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.manifest.ResubmittedIds;
 import io.github.sparktogetherbatch.metrics.ReadMetrics;
+import io.github.sparktogetherbatch.preflight.Preflight;
 import io.github.sparktogetherbatch.pricing.BatchPrices;
 import io.github.sparktogetherbatch.pricing.PriceSources;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -31,19 +35,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read of a job: one input partition per batch. Planning ({@link #planInputPartitions()}, on
- * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), waits
- * for them with {@link BatchPoller} (unless {@code wait=false}), and decides per batch:
+ * the driver) finds the batches (the manifest at the path, or the option {@code batchId}), runs the
+ * {@link Preflight} (one call: the key) before the first poll, waits for them with {@link
+ * BatchPoller} (unless {@code wait=false}), and decides per batch:
  *
  * <ul>
- *   <li>{@code COMPLETED}: its results, reconciled against its input file (every request one row:
- *       {@code succeeded}, {@code failed}, or {@code missing});
+ *   <li>{@code COMPLETED}: its results, reconciled against its custom_ids (the record the write
+ *       left at the job path; for older jobs, the input file) (every request one row: {@code
+ *       succeeded}, {@code failed}, or {@code missing});
  *   <li>{@code EXPIRED}, {@code CANCELLED}: the same: the requests it finished, and a {@code
  *       missing} row (error_code {@code batch_expired} / {@code batch_cancelled}) for each other;
  *   <li>{@code FAILED}: if no batch of the job COMPLETED, the read fails with a {@link
- *       TogetherJobException} naming every failed batch with its own error message. If another
- *       batch of the job COMPLETED, the read goes on: the failed batch's requests come back as
- *       {@code failed} rows with error_code {@code batch_failed} and the batch's error as
- *       error_message (results it did produce, if any, are returned as they are);
+ *       TogetherJobException} naming every failed batch with its own error message and the
+ *       per-request reasons of its error file ({@link FailedBatchReasons}). If another batch of the
+ *       job COMPLETED, the read goes on: the failed batch's requests come back as {@code failed}
+ *       rows, with the code and message of their line in the batch's error file when it names them,
+ *       else with error_code {@code batch_failed} and the batch's error (results it did produce, if
+ *       any, are returned as they are);
  *   <li>still running ({@code wait=false} only): one {@code pending} row per submitted request.
  * </ul>
  */
@@ -55,13 +63,20 @@ final class TogetherScan implements Scan, Batch {
   private final int[] columns;
   private InputPartition[] planned;
 
+  /** The job path's files (custom_id records), once planning read a manifest; else null. */
+  private volatile JobFolder jobFolder;
+
   /** HTTP retries of the driver's client while planning (status polls). */
   private volatile long driverRetries;
 
-  TogetherScan(ReadConfig config, StructType schema, int[] columns) {
+  /** The decoding of the column parsed, or null when the job has no responseSchema. */
+  private final ParsedContent parsed;
+
+  TogetherScan(ReadConfig config, StructType schema, int[] columns, ParsedContent parsed) {
     this.config = config;
     this.schema = schema;
     this.columns = columns.clone();
+    this.parsed = parsed;
   }
 
   @Override
@@ -110,7 +125,7 @@ final class TogetherScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new TogetherPartitionReaderFactory(columns);
+    return new TogetherPartitionReaderFactory(columns, parsed, jobFolder);
   }
 
   private String jobLabel() {
@@ -120,16 +135,23 @@ final class TogetherScan implements Scan, Batch {
     return "batch(es) " + String.join(", ", config.batchIds());
   }
 
-  /** A batch to read: its id, and its input file and attempt when the manifest knows them. */
+  /**
+   * A batch to read: its id, and its input file, request count (else -1), custom_id record
+   * (absolute) and attempt when the manifest knows them.
+   */
   private static final class Target {
     final String batchId;
     final String inputFileId;
     final JobManifest.BatchEntry entry;
+    final long requests;
+    final String idRecord;
 
-    Target(String batchId, String inputFileId, JobManifest.BatchEntry entry) {
+    Target(String batchId, String inputFileId, JobManifest.BatchEntry entry, String idRecord) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.entry = entry;
+      this.requests = entry == null ? -1 : entry.requests();
+      this.idRecord = idRecord;
     }
 
     int attempt() {
@@ -152,14 +174,23 @@ final class TogetherScan implements Scan, Batch {
       ids.add(t.batchId);
     }
     LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
+    Preflight.beforeRead(config.client());
     Map<String, BatchJob> state;
+    Map<String, Long> requests = new HashMap<>();
+    for (Target t : targets) {
+      if (t.requests >= 0) {
+        requests.put(t.batchId, t.requests);
+      }
+    }
+    WaitDisplay display = WaitDisplay.start(config.progress(), job, requests);
     try (TogetherClient client = new TogetherClient(config.client())) {
       BatchPoller poller =
-          new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job);
+          new BatchPoller(client, config.pollInterval(), config.waitTimeout(), job, display);
       try {
         state = config.waitForCompletion() ? poller.awaitTerminal(ids) : poller.pollOnce(ids);
       } finally {
         driverRetries = client.stats().retries();
+        display.close();
       }
     }
 
@@ -174,20 +205,24 @@ final class TogetherScan implements Scan, Batch {
     }
     if (!failedIds.isEmpty() && !anyCompleted) {
       StringBuilder sb = new StringBuilder();
-      for (String id : failedIds) {
-        String err = state.get(id).error();
-        sb.append(sb.length() == 0 ? "" : "; ")
-            .append("batch ")
-            .append(id)
-            .append(" FAILED: ")
-            .append(err == null || err.isBlank() ? "Together gave no reason" : err);
+      try (TogetherClient client = new TogetherClient(config.client())) {
+        for (String id : failedIds) {
+          String err = state.get(id).error();
+          sb.append(sb.length() == 0 ? "" : "; ")
+              .append("batch ")
+              .append(id)
+              .append(" FAILED: ")
+              .append(err == null || err.isBlank() ? "Together gave no reason" : err)
+              .append('.')
+              .append(FailedBatchReasons.of(client, state.get(id)));
+        }
       }
       throw new TogetherJobException(
           "The "
               + job
               + " failed and no batch of it completed: "
               + sb
-              + ". Fix the cause (often the input file, the model or the endpoint) and write the job "
+              + " Fix the cause (often the input file, the model or the endpoint) and write the job "
               + "again.",
           failedIds);
     }
@@ -229,7 +264,8 @@ final class TogetherScan implements Scan, Batch {
                   b.rawStatus(),
                   b.error(),
                   mode,
-                  config.client())
+                  config.client(),
+                  jobFolder == null ? null : t.idRecord)
               .withAttempt(t.attempt(), prices)
               .withRecordedIds(
                   t.attempt() > 1 && config.path() != null
@@ -247,7 +283,9 @@ final class TogetherScan implements Scan, Batch {
   private BatchPrices prices() {
     boolean wanted = false;
     for (int c : columns) {
-      wanted |= ResultSchema.Column.at(c) == ResultSchema.Column.COST_USD;
+      wanted |=
+          c != ResultSchema.PARSED_POSITION
+              && ResultSchema.Column.at(c) == ResultSchema.Column.COST_USD;
     }
     if (!wanted) {
       return BatchPrices.NONE;
@@ -265,7 +303,11 @@ final class TogetherScan implements Scan, Batch {
   private List<Target> resolve() {
     Optional<JobManifest> manifest = Optional.empty();
     if (config.path() != null) {
-      manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
+      Configuration conf = HadoopConfs.forSession(SparkSession.active());
+      manifest = JobManifest.read(config.path(), conf);
+      if (manifest.isPresent() && !manifest.get().customIdRecords().isEmpty()) {
+        jobFolder = JobFolder.of(conf, config.path(), null);
+      }
       if (manifest.isEmpty() && config.batchIds().isEmpty()) {
         throw new TogetherConfigException(
             "There is no together-batch job at "
@@ -276,13 +318,13 @@ final class TogetherScan implements Scan, Batch {
       }
     }
     List<Target> out = new ArrayList<>();
+    Map<String, JobManifest.BatchEntry> known = new HashMap<>();
+    manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
     if (!config.batchIds().isEmpty()) {
-      Map<String, JobManifest.BatchEntry> entries = new HashMap<>();
-      manifest.ifPresent(m -> m.batches().forEach(b -> entries.put(b.batchId(), b)));
       this.manifest = manifest.orElse(null);
       for (String id : config.batchIds()) {
-        JobManifest.BatchEntry e = entries.get(id);
-        out.add(new Target(id, e == null ? null : e.inputFileId(), e));
+        JobManifest.BatchEntry b = known.get(id);
+        out.add(b == null ? new Target(id, null, null, null) : target(b));
       }
       return out;
     }
@@ -296,9 +338,15 @@ final class TogetherScan implements Scan, Batch {
           m.pendingFiles().size());
     }
     for (JobManifest.BatchEntry b : m.batches()) {
-      out.add(new Target(b.batchId(), emptyToNull(b.inputFileId()), b));
+      out.add(target(b));
     }
     return out;
+  }
+
+  private Target target(JobManifest.BatchEntry b) {
+    String record =
+        b.customIds() == null || jobFolder == null ? null : jobFolder.resolve(b.customIds());
+    return new Target(b.batchId(), emptyToNull(b.inputFileId()), b, record);
   }
 
   private static String emptyToNull(String s) {

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import java.util.ArrayList;
@@ -15,15 +16,25 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the read of a job ({@link TogetherScan}). Makes no network call: the schema is the fixed
- * {@link ResultSchema}, narrowed to the columns the query uses ({@link
- * SupportsPushDownRequiredColumns}); the content and raw response are only decoded when asked for.
+ * {@link ResultSchema} (with {@code parsed} when the job has a responseSchema), narrowed to the
+ * columns the query uses ({@link SupportsPushDownRequiredColumns}); the content, the raw response
+ * and {@code parsed} are only decoded when asked for.
  */
 public final class TogetherScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns {
   private final ReadConfig config;
-  private StructType schema = ResultSchema.SCHEMA;
+  private final StructType full;
+  private final ParsedContent parsed;
+  private StructType schema;
 
-  public TogetherScanBuilder(ReadConfig config) {
+  /**
+   * @param parsed the struct of the column {@code parsed}, or null when the job has none
+   * @param sessionTimeZone the zone of timestamps without an offset in answers
+   */
+  public TogetherScanBuilder(ReadConfig config, StructType parsed, String sessionTimeZone) {
     this.config = config;
+    this.full = ResultSchema.of(parsed);
+    this.schema = full;
+    this.parsed = parsed == null ? null : new ParsedContent(parsed, sessionTimeZone);
   }
 
   @Override
@@ -33,7 +44,8 @@ public final class TogetherScanBuilder implements ScanBuilder, SupportsPushDownR
       wanted.add(f.name().toLowerCase(Locale.ROOT));
     }
     List<StructField> kept = new ArrayList<>();
-    for (StructField f : ResultSchema.SCHEMA.fields()) {
+    // parsed is kept whole (no nested pruning): every answer is checked against the whole struct
+    for (StructField f : full.fields()) {
       if (wanted.contains(f.name().toLowerCase(Locale.ROOT))) {
         kept.add(f);
       }
@@ -45,8 +57,12 @@ public final class TogetherScanBuilder implements ScanBuilder, SupportsPushDownR
   public Scan build() {
     int[] columns = new int[schema.fields().length];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = ResultSchema.SCHEMA.fieldIndex(schema.fields()[i].name());
+      String name = schema.fields()[i].name();
+      columns[i] =
+          parsed != null && name.equals(ResultSchema.PARSED)
+              ? ResultSchema.PARSED_POSITION
+              : ResultSchema.SCHEMA.fieldIndex(name);
     }
-    return new TogetherScan(config, schema, columns);
+    return new TogetherScan(config, schema, columns, parsed);
   }
 }

@@ -6,7 +6,8 @@
  * <p>Data flows manifest → poll → partitions → download → decode → rows: {@code
  * TogetherScanBuilder} (column pruning, no network call) → {@code TogetherScan} (planning on the
  * driver: finds the batches, waits with {@code BatchPoller}, one {@code TogetherInputPartition} per
- * batch) → {@code TogetherPartitionReader} on the executors (streams the input, output and error
+ * batch) → {@code TogetherPartitionReader} on the executors (reads the batch's custom_id record at
+ * the job path — for jobs written before records, its input file — and streams the output and error
  * files through {@code BatchFiles} in phases: {@code InputIdRows}, {@code ResultFileRows}, {@code
  * UnansweredRows}; lines decoded and rows built by the codec's {@code ResultDecoder} and {@code
  * ResultRowBuilder}) → {@code ReadCounters} → the task's read metrics.

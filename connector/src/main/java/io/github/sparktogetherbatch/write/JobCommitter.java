@@ -6,6 +6,7 @@ import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.ids.WriteDuplicateCheck;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * The driver's half of a write, without Spark: checks custom_ids across tasks ({@link
  * WriteDuplicateCheck}), starts from the job at the path as the SaveMode's {@link CommitMode} says
  * (append resumes an interrupted write, overwrite cancels and replaces the old job), records the
- * uploaded files in the job manifest, creates one batch per file, and has {@link WriteCleanup}
- * sweep the write's orphaned files. One instance per write.
+ * uploaded files (the tasks' and the packs of small files) in the job manifest, creates one batch
+ * per file, and has {@link WriteCleanup} sweep the write's orphaned files. One instance per write.
  *
  * <p>Order of {@link #commit}, and what a failure at each point leaves:
  *
  * <ol>
  *   <li>Duplicate custom_ids across tasks: every uploaded file is deleted, no batch, no manifest.
+ *   <li>The small files tasks left at the job path are packed into shared input files and uploaded
+ *       ({@link SmallFilePacker}); a failure leaves nothing recorded (the abort deletes them).
  *   <li>Overwrite: the old job's unfinished batches are cancelled (a failure here leaves the old
  *       manifest in place). Append: pending files of an earlier interrupted write get their batch
  *       first ({@code findBatchForInputFile}, else create), each recorded at once.
@@ -50,6 +53,8 @@ final class JobCommitter {
   private final DigestFiles digestFiles;
   private final WriteCleanup cleanup;
   private Map<String, String> writeOptions = Map.of();
+  private final JobFolder jobFolder;
+  private final SmallFilePacker packer;
 
   JobCommitter(
       Configuration conf,
@@ -60,7 +65,9 @@ final class JobCommitter {
       AtomicLong batchesCreated,
       AtomicLong httpRetries,
       DigestFiles digestFiles,
-      WriteCleanup cleanup) {
+      WriteCleanup cleanup,
+      JobFolder jobFolder,
+      SmallFilePacker packer) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
@@ -70,6 +77,8 @@ final class JobCommitter {
     this.httpRetries = httpRetries;
     this.digestFiles = digestFiles;
     this.cleanup = cleanup;
+    this.jobFolder = jobFolder;
+    this.packer = packer;
   }
 
   /** Records {@code options} (the write options that shape a request) in the job. */
@@ -81,24 +90,30 @@ final class JobCommitter {
   /** Commits the write; returns the manifest as last written. */
   JobManifest commit(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
     List<TogetherWriterCommitMessage.UploadedFile> files = new ArrayList<>();
-    long requests = 0;
-    long bytes = 0;
+    List<TogetherWriterCommitMessage.SmallFile> small = new ArrayList<>();
     for (TogetherWriterCommitMessage msg : messages) {
-      for (TogetherWriterCommitMessage.UploadedFile f : msg.files()) {
-        files.add(f);
-        requests += f.requests();
-        bytes += f.bytes();
-      }
+      files.addAll(msg.files());
+      small.addAll(msg.small());
     }
     if (!mapping.idsDerived()) {
       new WriteDuplicateCheck(mapping.idColumn(), digestFiles)
-          .check(client, messages, () -> cleanup.discard(client, files));
+          .check(jobFolder::open, messages, () -> cleanup.discard(client, files));
+    }
+    files.addAll(packer.pack(client, small));
+    long requests = 0;
+    long bytes = 0;
+    for (TogetherWriterCommitMessage.UploadedFile f : files) {
+      requests += f.requests();
+      bytes += f.bytes();
     }
 
     Optional<JobManifest> existing = JobManifest.read(path, conf);
     List<String> created = new ArrayList<>();
     CommitMode.Start start = mode.begin(client, existing, created);
     JobManifest m = start.manifest();
+    if (start.unwritten()) {
+      m = m.withResponseSchema(mapping.responseSchemaJson());
+    }
 
     if (files.isEmpty() && created.isEmpty()) {
       LOG.warn(
@@ -112,11 +127,13 @@ final class JobCommitter {
     if (!files.isEmpty()) {
       List<JobManifest.PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        intent.add(new JobManifest.PendingFile(f.fileId(), f.requests(), f.bytes(), writeId));
+        intent.add(
+            new JobManifest.PendingFile(
+                f.fileId(), f.requests(), f.bytes(), writeId, f.customIds()));
       }
       m = m.withWriteOptions(writeOptions).withPendingFiles(intent).commit(path, conf);
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        cleanup.recordedPending(f.fileId());
+        cleanup.recordedPending(f.fileId(), f.customIds());
       }
     } else if (start.unwritten()) {
       m = m.commit(path, conf);
@@ -126,6 +143,7 @@ final class JobCommitter {
       m = createBatches(client, files, m, created);
     }
     cleanup.sweepAfterCommit(client);
+    jobFolder.sweepRecords(m.customIdRecords(), null);
     long retries = client.stats().retries();
     for (TogetherWriterCommitMessage msg : messages) {
       retries += msg.httpRetries();
@@ -180,8 +198,9 @@ final class JobCommitter {
                     f.requests(),
                     f.bytes(),
                     b.createdAt() == null ? Instant.now() : b.createdAt(),
-                    writeId));
-        cleanup.batchCreated(f.fileId());
+                    writeId,
+                    f.customIds()));
+        cleanup.batchCreated(f.fileId(), f.customIds());
         try {
           recorder.record(m);
         } catch (RuntimeException e) {

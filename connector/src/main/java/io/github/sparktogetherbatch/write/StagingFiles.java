@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.write;
 
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.RequestEncoder;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,16 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A task's rolling local JSONL files: lines go into the current file through a buffer, and a new
  * file starts whenever the next line would take the current one past the request or byte limit of
- * one batch. Each file becomes one batch input file. Files are named {@code <prefix>-NNN.jsonl}
- * ({@link WriteFileNames}; the same name is used for the upload, so a write's files can be found in
- * the account).
+ * one batch. Each file becomes one batch input file. Beside each, a record of its custom_ids
+ * ({@link CustomIdRecord}, {@code <name>.ids.gz}) is written as the lines are. Files are named
+ * {@code <prefix>-NNN.jsonl} ({@link WriteFileNames}; the same name is used for the upload, so a
+ * write's files can be found in the account).
  */
 final class StagingFiles implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
   private static final int BUFFER = 256 * 1024;
 
-  /** One finished staged file. */
-  record Staged(Path path, String fileName, long requests, long bytes) {}
+  /** One finished staged file, and the record of its custom_ids ({@link CustomIdRecord}). */
+  record Staged(Path path, Path ids, String fileName, long requests, long bytes) {}
 
   private final Path dir;
   private final String prefix;
@@ -33,7 +35,9 @@ final class StagingFiles implements Closeable {
   private final long maxBytes;
   private final List<Staged> finished = new ArrayList<>();
   private OutputStream out;
+  private OutputStream idsOut;
   private Path current;
+  private Path currentIds;
   private String currentName;
   private long requests;
   private long bytes;
@@ -66,6 +70,7 @@ final class StagingFiles implements Closeable {
       open();
     }
     encoder.writeLine(out);
+    encoder.writeIdRecord(idsOut);
     requests++;
     bytes += len;
     totalBytes += len;
@@ -74,6 +79,24 @@ final class StagingFiles implements Closeable {
   /** Files started so far (each becomes one upload). */
   int filesStarted() {
     return opened;
+  }
+
+  /** Files so far with at least {@code minRequests} requests (each uploaded by the task). */
+  int filesToUpload(int minRequests) {
+    int n = out != null && requests >= minRequests ? 1 : 0;
+    for (Staged s : finished) {
+      n += s.requests() >= minRequests ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Bytes so far in files with at least {@code minRequests} requests. */
+  long bytesToUpload(int minRequests) {
+    long n = out != null && requests >= minRequests ? bytes : 0;
+    for (Staged s : finished) {
+      n += s.requests() >= minRequests ? s.bytes() : 0;
+    }
+    return n;
   }
 
   /** Bytes staged so far, over all files. */
@@ -93,6 +116,14 @@ final class StagingFiles implements Closeable {
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE),
             BUFFER);
+    currentIds = dir.resolve(currentName + CustomIdRecord.SUFFIX);
+    idsOut =
+        CustomIdRecord.writer(
+            Files.newOutputStream(
+                currentIds,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE));
     requests = 0;
     bytes = 0;
     opened++;
@@ -101,9 +132,12 @@ final class StagingFiles implements Closeable {
   private void roll() throws IOException {
     out.close();
     out = null;
-    finished.add(new Staged(current, currentName, requests, bytes));
+    idsOut.close();
+    idsOut = null;
+    finished.add(new Staged(current, currentIds, currentName, requests, bytes));
     LOG.debug("Staged {} ({} requests, {} bytes)", currentName, requests, bytes);
     current = null;
+    currentIds = null;
   }
 
   /** Closes the current file and returns every staged file, in order. */
@@ -116,20 +150,25 @@ final class StagingFiles implements Closeable {
 
   /** Deletes every staged file (finished or not); never throws. */
   void deleteAll() {
-    if (out != null) {
-      try {
-        out.close();
-      } catch (IOException ignored) {
-        // deleting anyway
+    for (OutputStream o : new OutputStream[] {out, idsOut}) {
+      if (o != null) {
+        try {
+          o.close();
+        } catch (IOException ignored) {
+          // deleting anyway
+        }
       }
-      out = null;
     }
+    out = null;
+    idsOut = null;
     List<Path> paths = new ArrayList<>();
     for (Staged s : finished) {
       paths.add(s.path());
+      paths.add(s.ids());
     }
     if (current != null) {
       paths.add(current);
+      paths.add(currentIds);
     }
     for (Path p : paths) {
       try {
@@ -140,6 +179,7 @@ final class StagingFiles implements Closeable {
     }
     finished.clear();
     current = null;
+    currentIds = null;
   }
 
   @Override

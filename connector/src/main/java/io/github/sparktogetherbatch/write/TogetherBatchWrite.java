@@ -5,6 +5,7 @@ import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,9 +33,10 @@ final class TogetherBatchWrite implements BatchWrite {
   private final boolean truncate;
   private final AtomicLong batchesCreated;
   private final AtomicLong httpRetries;
-  private final WriteCleanup cleanup;
   private JobCommitter committer;
   private DigestFiles digestFiles;
+  private JobFolder jobFolder;
+  private WriteCleanup cleanup;
 
   TogetherBatchWrite(
       WriteConfig config,
@@ -49,7 +51,6 @@ final class TogetherBatchWrite implements BatchWrite {
     this.truncate = truncate;
     this.batchesCreated = batchesCreated;
     this.httpRetries = httpRetries;
-    this.cleanup = new WriteCleanup(config.path(), writeId);
   }
 
   @Override
@@ -60,7 +61,12 @@ final class TogetherBatchWrite implements BatchWrite {
         config.path(),
         info.numPartitions(),
         mapping);
-    return new TogetherDataWriterFactory(config, mapping, writeId, digestFiles());
+    DigestFiles digests = digestFiles();
+    JobFolder folder = jobFolder();
+    if (!config.dryRun()) {
+      folder.markStarted();
+    }
+    return new TogetherDataWriterFactory(config, mapping, writeId, digests, folder);
   }
 
   @Override
@@ -80,18 +86,28 @@ final class TogetherBatchWrite implements BatchWrite {
         committer().commit(client, ours(messages));
       }
     } finally {
-      deleteDigests();
+      deleteTemporary();
     }
   }
 
+  /**
+   * Marks the write as aborted at the job path first, then sweeps: a task that finishes an upload
+   * after the sweep looked sees the marker (or, later, the write's temporary folder gone) and
+   * deletes its own files.
+   */
   @Override
   public void abort(WriterCommitMessage[] messages) {
     try {
       if (config.dryRun()) {
         return; // nothing was uploaded; executors delete their own staging
       }
+      try {
+        jobFolder().markAborted();
+      } catch (RuntimeException e) {
+        LOG.warn("Could not mark the write {} as aborted: {}", writeId, e.getMessage());
+      }
       try (TogetherClient client = new TogetherClient(config.client())) {
-        cleanup.abort(client, ours(messages));
+        cleanup().abort(client, ours(messages));
       } catch (RuntimeException e) {
         LOG.warn(
             "Clean-up after the failed write {} to {} failed: {}",
@@ -100,7 +116,7 @@ final class TogetherBatchWrite implements BatchWrite {
             e.getMessage());
       }
     } finally {
-      deleteDigests();
+      deleteTemporary();
     }
   }
 
@@ -122,10 +138,29 @@ final class TogetherBatchWrite implements BatchWrite {
                   batchesCreated,
                   httpRetries,
                   digestFiles(),
-                  cleanup)
+                  cleanup(),
+                  jobFolder(),
+                  new SmallFilePacker(config, jobFolder(), writeId))
               .recordingOptions(config.recordedOptions());
     }
     return committer;
+  }
+
+  /** The job path's files of this write (custom_id records, small files, markers). */
+  private synchronized JobFolder jobFolder() {
+    if (jobFolder == null) {
+      digestFiles(); // first: it notes whether the job path existed before this write
+      jobFolder =
+          JobFolder.of(HadoopConfs.forSession(SparkSession.active()), config.path(), writeId);
+    }
+    return jobFolder;
+  }
+
+  private synchronized WriteCleanup cleanup() {
+    if (cleanup == null) {
+      cleanup = new WriteCleanup(config.path(), writeId, jobFolder());
+    }
+    return cleanup;
   }
 
   /** Where large tasks leave their custom_id digests; null when ids are derived. */
@@ -138,9 +173,12 @@ final class TogetherBatchWrite implements BatchWrite {
     return digestFiles;
   }
 
-  private synchronized void deleteDigests() {
+  private synchronized void deleteTemporary() {
     if (digestFiles != null) {
       digestFiles.deleteAll();
+    }
+    if (jobFolder != null) {
+      jobFolder.deleteTemp();
     }
   }
 

@@ -2,12 +2,15 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.codec.RequestEncoder;
 import io.github.sparktogetherbatch.config.WriteConfig;
+import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.ids.TaskDuplicateCheck;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,14 +28,18 @@ import org.slf4j.LoggerFactory;
  * One task's writer. {@link #write} encodes each row into a rolling local staging file and checks
  * it (null or empty input, id, line size); nothing leaves the executor. {@link #commit} — which
  * Spark calls only after the commit coordinator authorised this attempt — checks the task's
- * custom_ids for duplicates, then uploads each staged file and reports the file ids. {@link #abort}
- * deletes what this attempt uploaded and its staging; {@link #close} always deletes the staging. A
- * dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
+ * custom_ids for duplicates, then uploads each staged file (its custom_id record to the job path)
+ * and reports the file ids; a file with fewer than {@code minRequestsPerBatch} requests is copied
+ * to the job path instead, for the driver to pack into a shared batch. After its uploads it checks
+ * that the write is still under way ({@link JobFolder#writeEnded}). {@link #abort} deletes what
+ * this attempt uploaded or wrote to the job path, and its staging; {@link #close} always deletes
+ * the staging. A dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
 
   private final WriteConfig config;
+  private final String writeId;
   private final InputMapping mapping;
   private final int partitionId;
   private final long taskId;
@@ -40,7 +47,13 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private final RequestEncoder encoder;
   private final StagingFiles staging;
   private final TaskDuplicateCheck ids;
+  private final JobFolder jobFolder;
   private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
+  private final List<TogetherWriterCommitMessage.SmallFile> small = new ArrayList<>();
+
+  /** What this attempt wrote to the job path (custom_id records, small files). */
+  private final List<String> written = new ArrayList<>();
+
   private TogetherClient client;
   private long rows;
   private long bytesUploaded;
@@ -52,8 +65,11 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       String writeId,
       int partitionId,
       long taskId,
-      DigestFiles digestFiles) {
+      DigestFiles digestFiles,
+      JobFolder jobFolder) {
     this.config = config;
+    this.jobFolder = jobFolder;
+    this.writeId = writeId;
     this.mapping = mapping;
     this.partitionId = partitionId;
     this.taskId = taskId;
@@ -129,41 +145,79 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
           files.size(),
           staging.bytesStaged());
       return new TogetherWriterCommitMessage(
-              partitionId, taskId, attempt, uploaded, sorted, sortedFile, idCount, 0)
+              partitionId, taskId, attempt, uploaded, small, sorted, sortedFile, idCount, 0)
           .withStaged(rows, staging.bytesStaged());
     }
-    if (!files.isEmpty()) {
-      client = new TogetherClient(config.client());
-      for (StagingFiles.Staged s : files) {
-        stopIfKilled();
-        FileObject f = client.uploadFile(s.path(), s.fileName());
-        uploaded.add(
-            new TogetherWriterCommitMessage.UploadedFile(
-                f.id(), s.fileName(), s.requests(), s.bytes()));
-        bytesUploaded += s.bytes();
-        filesUploaded++;
-      }
-      // A job that failed elsewhere while this task uploaded has already run its driver-side
-      // clean-up; a killed task deletes its own files (abort) instead of reporting them.
+    for (StagingFiles.Staged s : files) {
       stopIfKilled();
+      if (s.requests() < config.minRequestsPerBatch()) {
+        leaveForPacking(s);
+      } else {
+        upload(s);
+      }
+    }
+    // A killed task deletes its own files (abort) instead of reporting them. So does a task whose
+    // write ended (failed elsewhere) while it uploaded: the driver's clean-up wrote its marker
+    // before it swept the account, so whatever this task uploaded after that sweep is seen here.
+    stopIfKilled();
+    if (!files.isEmpty() && jobFolder.writeEnded()) {
+      throw new TogetherBatchException(
+          "Write "
+              + writeId
+              + " ended while partition "
+              + partitionId
+              + " was uploading its requests; the partition's files are deleted.");
     }
     LOG.debug(
-        "Partition {} (task {}, attempt {}): {} requests uploaded as {} file(s), {} bytes",
+        "Partition {} (task {}, attempt {}): {} requests, {} file(s) uploaded ({} bytes), {} left "
+            + "at the job path for the driver to pack",
         partitionId,
         taskId,
         attempt,
         rows,
         filesUploaded,
-        bytesUploaded);
+        bytesUploaded,
+        small.size());
     return new TogetherWriterCommitMessage(
         partitionId,
         taskId,
         attempt,
         uploaded,
+        small,
         sorted,
         sortedFile,
         idCount,
         client == null ? 0 : client.stats().retries());
+  }
+
+  /** Uploads a staged file; its custom_id record goes to the job path first. */
+  private void upload(StagingFiles.Staged s) throws IOException {
+    if (client == null) {
+      client = new TogetherClient(config.client());
+    }
+    String customIds = jobFolder.recordName(s.fileName());
+    String record = jobFolder.resolve(customIds);
+    written.add(record);
+    jobFolder.copyFromLocal(s.ids(), record);
+    FileObject f = client.uploadFile(s.path(), s.fileName());
+    uploaded.add(
+        new TogetherWriterCommitMessage.UploadedFile(
+            f.id(), s.fileName(), s.requests(), s.bytes(), customIds, record));
+    bytesUploaded += s.bytes();
+    filesUploaded++;
+  }
+
+  /** Copies a small staged file and its custom_id record to the job path, for the driver. */
+  private void leaveForPacking(StagingFiles.Staged s) throws IOException {
+    String path = jobFolder.smallFile(s.fileName());
+    String record = jobFolder.smallFile(s.fileName() + CustomIdRecord.SUFFIX);
+    written.add(record);
+    jobFolder.copyFromLocal(s.ids(), record);
+    written.add(path);
+    jobFolder.copyFromLocal(s.path(), path);
+    small.add(
+        new TogetherWriterCommitMessage.SmallFile(
+            path, record, s.fileName(), s.requests(), s.bytes()));
   }
 
   private static void stopIfKilled() {
@@ -192,6 +246,14 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       LOG.warn("Partition {}: clean-up of uploaded files failed: {}", partitionId, e.getMessage());
     } finally {
       uploaded.clear();
+      for (String f : written) {
+        jobFolder.deleteQuietly(f);
+      }
+      if (!written.isEmpty() && jobFolder.writeEnded()) {
+        jobFolder.deleteEmptyFolders(); // the driver's clean-up may have run before this task's
+      }
+      written.clear();
+      small.clear();
       staging.deleteAll();
       if (ids != null) {
         ids.deleteDigestFile();
@@ -214,18 +276,21 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   /**
    * Spark 3.5 reads these for the last time just before {@link #commit}, so bytes and files are
    * reported as staged: Spark sums the values of successful tasks only, and a successful task
-   * uploads exactly what it staged, so the write's totals are the bytes and files uploaded. A dry
-   * run uploads nothing.
+   * uploads exactly what it staged (but for its small files, which the driver packs and uploads),
+   * so the write's totals are the bytes and files the tasks uploaded. A dry run uploads nothing.
    */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     boolean upload = !config.dryRun();
+    int min = config.minRequestsPerBatch();
     return new CustomTaskMetric[] {
       WriteMetrics.value(WriteMetrics.REQUESTS_ENCODED, rows),
       WriteMetrics.value(
-          WriteMetrics.BYTES_UPLOADED, upload ? Math.max(bytesUploaded, staging.bytesStaged()) : 0),
+          WriteMetrics.BYTES_UPLOADED,
+          upload ? Math.max(bytesUploaded, staging.bytesToUpload(min)) : 0),
       WriteMetrics.value(
-          WriteMetrics.FILES_UPLOADED, upload ? Math.max(filesUploaded, staging.filesStarted()) : 0)
+          WriteMetrics.FILES_UPLOADED,
+          upload ? Math.max(filesUploaded, staging.filesToUpload(min)) : 0)
     };
   }
 }

@@ -5,18 +5,23 @@ import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.preflight.Preflight;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.SupportsTruncate;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the write on the driver and runs every check that needs no data: the input mapping against
  * the DataFrame's schema (columns, types, model, endpoint; see {@link InputMapping}) and, when
- * appending, that the existing job uses the same endpoint. {@link #truncate()} is
- * SaveMode.Overwrite: the old job's unfinished batches are cancelled and its manifest replaced.
+ * appending, that the existing job uses the same endpoint and responseSchema; then, unless it is a
+ * dry run, the {@link Preflight} (one call: the key and the model), before any task starts. {@link
+ * #truncate()} is SaveMode.Overwrite: the old job's unfinished batches are cancelled and its
+ * manifest replaced.
  */
 public final class TogetherWriteBuilder implements SupportsTruncate {
   private final LogicalWriteInfo info;
@@ -58,8 +63,31 @@ public final class TogetherWriteBuilder implements SupportsTruncate {
                 + ". A job has one endpoint: write to another path, or replace the job with "
                 + "mode(\"overwrite\").");
       }
+      if (existing.isPresent()
+          && !sameSchema(existing.get().responseSchema(), mapping.responseSchemaJson())) {
+        throw new TogetherConfigException(
+            "The job at "
+                + config.path()
+                + " records the responseSchema "
+                + ddl(existing.get().responseSchema())
+                + ", but this write's is "
+                + ddl(mapping.responseSchemaJson())
+                + ". A job has one responseSchema (its read decodes every answer with it): write "
+                + "to another path, or replace the job with mode(\"overwrite\").");
+      }
+    }
+    if (!config.dryRun()) {
+      Preflight.beforeWrite(config.client(), mapping.model(), config.modelCheck());
     }
     return new TogetherWrite(config, mapping, truncate);
+  }
+
+  private static boolean sameSchema(String a, String b) {
+    return a == null || b == null ? a == b : DataType.fromJson(a).equals(DataType.fromJson(b));
+  }
+
+  private static String ddl(String json) {
+    return json == null ? "(none)" : "'" + ((StructType) DataType.fromJson(json)).toDDL() + "'";
   }
 
   @Override

@@ -7,23 +7,40 @@ import java.util.List;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
 /**
- * What one task uploaded: its input files (id, name, requests, bytes) and, when ids come from a
- * column, where the sorted digests of its custom_ids are, so the driver can find duplicates across
- * tasks before it creates any batch ({@link io.github.sparktogetherbatch.ids.WriteDuplicateCheck}):
- * in this message when there are few enough (64 KB), else in a file next to the job ({@link
- * io.github.sparktogetherbatch.ids.DigestFiles}).
+ * What one task uploaded: its input files (id, name, requests, bytes, custom_id record), the small
+ * files it left at the job path for the driver to pack ({@link SmallFilePacker}), and, when ids
+ * come from a column, where the sorted digests of its custom_ids are, so the driver can find
+ * duplicates across tasks before it creates any batch ({@link
+ * io.github.sparktogetherbatch.ids.WriteDuplicateCheck}): in this message when there are few enough
+ * (64 KB), else in a file next to the job ({@link io.github.sparktogetherbatch.ids.DigestFiles}).
  */
 final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds {
   private static final long serialVersionUID = 1L;
 
-  /** One uploaded batch input file. */
-  record UploadedFile(String fileId, String fileName, long requests, long bytes)
+  /**
+   * One uploaded batch input file.
+   *
+   * @param customIds its custom_id record, relative to the job path (as the manifest names it)
+   * @param record the same record's absolute path
+   */
+  record UploadedFile(
+      String fileId, String fileName, long requests, long bytes, String customIds, String record)
+      implements Serializable {}
+
+  /**
+   * A small staged file copied to the job path for the driver to pack into a shared batch.
+   *
+   * @param path the staged JSONL at the job path (absolute)
+   * @param record its custom_id record at the job path (absolute)
+   */
+  record SmallFile(String path, String record, String fileName, long requests, long bytes)
       implements Serializable {}
 
   private final int partitionId;
   private final long taskId;
   private final int attemptNumber;
   private final List<UploadedFile> files;
+  private final List<SmallFile> small;
   private final long[] idDigests;
   private final String digestFile;
   private final long idCount;
@@ -40,6 +57,7 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
       long taskId,
       int attemptNumber,
       List<UploadedFile> files,
+      List<SmallFile> small,
       long[] idDigests,
       String digestFile,
       long idCount,
@@ -48,6 +66,7 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
     this.taskId = taskId;
     this.attemptNumber = attemptNumber;
     this.files = List.copyOf(files);
+    this.small = List.copyOf(small);
     this.idDigests = idDigests;
     this.digestFile = digestFile;
     this.idCount = idCount;
@@ -71,13 +90,21 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
     return files;
   }
 
+  /** The small files the task left at the job path for the driver to pack. */
+  List<SmallFile> small() {
+    return small;
+  }
+
   @Override
-  public List<String> inputFileIds() {
-    List<String> ids = new ArrayList<>(files.size());
+  public List<String> idRecords() {
+    List<String> out = new ArrayList<>(files.size() + small.size());
     for (UploadedFile f : files) {
-      ids.add(f.fileId());
+      out.add(f.record());
     }
-    return ids;
+    for (SmallFile f : small) {
+      out.add(f.record());
+    }
+    return out;
   }
 
   /** Sorted digests of this task's custom_ids when they travel in the message, else null. */
@@ -123,6 +150,9 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
     for (UploadedFile f : files) {
       n += f.requests();
     }
+    for (SmallFile f : small) {
+      n += f.requests();
+    }
     return n;
   }
 
@@ -136,6 +166,8 @@ final class TogetherWriterCommitMessage implements WriterCommitMessage, TaskIds 
         + attemptNumber
         + ", files="
         + files
+        + ", small="
+        + small
         + "}";
   }
 }

@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.manifest.JobFolder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,13 +13,18 @@ import org.slf4j.LoggerFactory;
  * What a write deletes at Together: after a failed write, the uploaded files nothing refers to;
  * after any commit, this write's files that no task reported (the orphan sweep). One instance per
  * write: the committer tells it which files got a batch or were recorded as pending, so an abort
- * after a failed commit deletes only what the manifest does not name. Best effort throughout.
+ * after a failed commit deletes only what the manifest does not name, at Together and among the
+ * write's custom_id records at the job path. Best effort throughout.
  */
 final class WriteCleanup {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCleanup.class);
 
   private final String path;
   private final String writeId;
+  private final JobFolder jobFolder;
+
+  /** The custom_id records of the files kept (batched or pending), relative to the job path. */
+  private final Set<String> keptRecords = new HashSet<>();
 
   /** Input files that have a batch recorded in the manifest. */
   private final Set<String> batched = new HashSet<>();
@@ -26,20 +32,27 @@ final class WriteCleanup {
   /** Input files recorded as pending in the manifest (kept for a resume). */
   private final Set<String> pending = new HashSet<>();
 
-  WriteCleanup(String path, String writeId) {
+  WriteCleanup(String path, String writeId, JobFolder jobFolder) {
     this.path = path;
     this.writeId = writeId;
+    this.jobFolder = jobFolder;
   }
 
-  /** The manifest records the file as pending: an abort keeps it for a resume. */
-  void recordedPending(String fileId) {
+  /** The manifest records the file as pending: an abort keeps it (and its record) for a resume. */
+  void recordedPending(String fileId, String customIds) {
     pending.add(fileId);
+    if (customIds != null) {
+      keptRecords.add(customIds);
+    }
   }
 
   /** The file got a batch: never deleted. */
-  void batchCreated(String fileId) {
+  void batchCreated(String fileId, String customIds) {
     batched.add(fileId);
     pending.remove(fileId);
+    if (customIds != null) {
+      keptRecords.add(customIds);
+    }
   }
 
   /** Deletes every uploaded file of a write that submits nothing; returns how many there were. */
@@ -48,6 +61,7 @@ final class WriteCleanup {
       client.deleteQuietly(f.fileId());
     }
     sweepOrphans(client, Set.of());
+    jobFolder.sweepRecords(Set.of(), writeId);
     return files.size();
   }
 
@@ -75,6 +89,7 @@ final class WriteCleanup {
       Set<String> keep = new HashSet<>(batched);
       keep.addAll(pending);
       sweepOrphans(client, keep);
+      jobFolder.sweepRecords(keptRecords, writeId);
     } catch (RuntimeException e) {
       LOG.warn(
           "Clean-up after the failed write {} to {} did not finish: {}",

@@ -7,7 +7,8 @@ import java.nio.file.Paths;
 /**
  * The names of a write's files. Every file a write stages and uploads is named {@code
  * stb-<writeId>-p<partition>-a<attempt>-NNN.jsonl} (the upload keeps the staged name), so the
- * orphan sweep finds a write's files in the account by the prefix {@code stb-<writeId>-} alone.
+ * orphan sweep finds a write's files in the account by the prefix {@code stb-<writeId>-} alone. The
+ * driver's packs of small files are {@code stb-<writeId>-packed-NNNNN.jsonl}.
  */
 final class WriteFileNames {
   /** The folder under the staging directory where executors stage. */
@@ -47,6 +48,11 @@ final class WriteFileNames {
    */
   static String stagedFile(String taskPrefix, int index) {
     return String.format("%s-%03d.jsonl", taskPrefix, index);
+  }
+
+  /** The {@code index}-th (0-based) input file the driver packs from small files. */
+  static String packedFile(String writeId, int index) {
+    return String.format("%spacked-%05d.jsonl", writePrefix(writeId), index);
   }
 
   /** A task attempt's local spill file of custom_id digests. */

@@ -135,9 +135,10 @@ class JsonStringsTest {
       "x\u0001\u001f",
       "emoji \ud83d\ude00 </script>"
     };
-    for (boolean chat : new boolean[] {true, false}) {
+    // With a system prompt and request fields, and without (completions are refused today).
+    for (boolean full : new boolean[] {true, false}) {
       WriteConfig c =
-          chat
+          full
               ? RequestEncoderTest.config(
                   "model",
                   "meta/\"m\"\u00e9",
@@ -149,13 +150,7 @@ class JsonStringsTest {
                   "{\"type\":\"json_object\"}",
                   "body.stop",
                   "END")
-              : RequestEncoderTest.config(
-                  "model",
-                  "meta/\"m\"\u00e9",
-                  "body.max_tokens",
-                  "200",
-                  "endpoint",
-                  "/v1/completions");
+              : RequestEncoderTest.config("model", "meta/\"m\"\u00e9", "body.max_tokens", "200");
       InputMapping m = InputMapping.resolve(RequestEncoderTest.schema("id LONG, prompt STRING"), c);
       RequestEncoder e = new RequestEncoder(m, 0);
       for (int i = 0; i < prompts.length; i++) {
@@ -171,8 +166,8 @@ class JsonStringsTest {
             generatorLine(
                 Integer.toString(i),
                 "meta/\"m\"\u00e9",
-                chat ? "Be \"brief\".\n" : null,
-                chat,
+                full ? "Be \"brief\".\n" : null,
+                true,
                 m.bodyFieldJson,
                 prompts[i]),
             out.toString(StandardCharsets.UTF_8));

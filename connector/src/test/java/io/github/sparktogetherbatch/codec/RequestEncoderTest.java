@@ -95,16 +95,16 @@ class RequestEncoderTest {
   }
 
   @Test
-  void completionsPromptAndIntegralIds() throws IOException {
-    WriteConfig c = config("model", "m2", "endpoint", "/v1/completions");
+  void promptAndIntegralIds() throws IOException {
+    WriteConfig c = config("model", "m2");
     InputMapping m = InputMapping.resolve(schema("id BIGINT, prompt STRING"), c);
     assertEquals(InputMapping.IdKind.INTEGRAL, m.idKind);
     RequestEncoder e = new RequestEncoder(m, 3);
     e.encode(row(1234567890123L, "Once upon"), 0);
     JsonNode n = line(e);
     assertEquals("1234567890123", n.get("custom_id").asText());
-    assertEquals("Once upon", n.at("/body/prompt").asText());
-    assertFalse(n.get("body").has("messages"));
+    assertEquals("Once upon", n.at("/body/messages/0/content").asText());
+    assertFalse(n.get("body").has("prompt"));
   }
 
   @Test

@@ -214,6 +214,41 @@ class ResultDecoderTest {
   }
 
   @Test
+  void reasoningAndToolCallsOfTheMessage() {
+    DecodedResult r =
+        decode(
+            full,
+            "{\"custom_id\":\"t\",\"response\":{\"status_code\":200,\"body\":{\"choices\":"
+                + "[{\"message\":{\"role\":\"assistant\",\"content\":null,\"reasoning\":\"think\","
+                + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}}}");
+    assertNull(r.content);
+    assertEquals("think", r.reasoning);
+    assertEquals(
+        "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+            + "\"arguments\":\"{}\"}}]",
+        r.toolCalls);
+    assertEquals("tool_calls", r.finishReason);
+    DecodedResult none =
+        decode(
+            full,
+            "{\"custom_id\":\"n\",\"response\":{\"status_code\":200,\"body\":{\"choices\":"
+                + "[{\"message\":{\"content\":\"hi\",\"tool_calls\":[]},\"finish_reason\":\"eos\"}]}}}");
+    assertNull(none.toolCalls, "an empty list is no call");
+    assertNull(none.reasoning);
+    assertEquals("eos", none.finishReason);
+    DecodedResult lean =
+        decode(
+            new ResultDecoder(true, false, false, false),
+            "{\"custom_id\":\"t\","
+                + "\"response\":{\"body\":{\"choices\":[{\"message\":{\"content\":\"c\",\"reasoning\":\"r\","
+                + "\"tool_calls\":[{}]}}]}}}");
+    assertEquals("c", lean.content);
+    assertNull(lean.reasoning);
+    assertNull(lean.toolCalls);
+  }
+
+  @Test
   void contentAndResponseSkippedWhenNotRequested() {
     ResultDecoder lean = new ResultDecoder(false, false);
     String line =

@@ -89,12 +89,10 @@ class OptionMessagesTest {
   @Test
   void badEndpoint() {
     assertEquals(
-        "Option 'endpoint' is '/v1/embeddings'; supported endpoints are /v1/chat/completions and"
-            + " /v1/completions.",
+        "Option 'endpoint' is '/v1/embeddings'; supported endpoints are /v1/chat/completions.",
         writeError("endpoint", "/v1/embeddings"));
     assertEquals(
-        "Option 'endpoint' is ' '; supported endpoints are /v1/chat/completions and"
-            + " /v1/completions.",
+        "Option 'endpoint' is ' '; supported endpoints are /v1/chat/completions.",
         writeError("endpoint", " "));
   }
 
@@ -103,8 +101,9 @@ class OptionMessagesTest {
     String known =
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
-            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, stagingDir, dryRun,"
-            + " wait, pollInterval, waitTimeout, batchId, view, pricing, and body.<field>.";
+            + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
+            + " stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
+            + " progress, batchId, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"

@@ -108,7 +108,7 @@ class OptionResolverTest {
     assertEquals(false, none.get(TogetherBatchOptions.DRY_RUN));
     assertEquals(true, none.get(TogetherBatchOptions.WAIT));
     assertEquals(Duration.ofSeconds(30), none.get(TogetherBatchOptions.POLL_INTERVAL));
-    assertEquals(Duration.ofHours(24), none.get(TogetherBatchOptions.WAIT_TIMEOUT));
+    assertEquals(Duration.ofHours(72), none.get(TogetherBatchOptions.WAIT_TIMEOUT));
     // documented, not a value: the writer finds the column, or the JVM's temp dir is used
     for (Option<?> o :
         List.of(

@@ -28,9 +28,13 @@ class OptionTypeTest {
   void durations() {
     assertEquals(Duration.ofMillis(200), OptionType.DURATION.parse("opt", "200ms"));
     assertEquals(Duration.ofSeconds(90), OptionType.DURATION.parse("opt", " 1.5 min "));
-    assertEquals(Duration.ofSeconds(7), OptionType.DURATION.parse("opt", "7"));
     assertEquals(Duration.ofDays(2), OptionType.DURATION.parse("opt", "2days"));
-    assertEquals(Duration.ZERO, OptionType.DURATION.parse("opt", "0"));
+    assertEquals(Duration.ZERO, OptionType.DURATION.parse("opt", "0s"));
+    assertEquals(
+        "Option 'opt' is '7', a number without a unit: write it with one, e.g. '7s' for seconds or"
+            + " '7ms' for milliseconds (units: ms, s, m, h, d).",
+        assertThrows(TogetherConfigException.class, () -> OptionType.DURATION.parse("opt", "7"))
+            .getMessage());
     assertEquals(
         "Option 'opt' must be a duration such as 200ms, 30s, 10m or 24h; got '10 parsecs'.",
         error(OptionType.DURATION, "10 parsecs"));
@@ -87,10 +91,19 @@ class OptionTypeTest {
     assertEquals(
         "Option 'opt' is 'green'; supported colours are red and blue.", error(colour, "green"));
     OptionType<String> endpoint = TogetherBatchOptions.ENDPOINT.type();
-    assertEquals(WriteConfig.COMPLETIONS, endpoint.parse("endpoint", "completions"));
-    assertEquals(WriteConfig.COMPLETIONS, endpoint.parse("endpoint", "/completions"));
+    assertEquals(WriteConfig.CHAT_COMPLETIONS, endpoint.parse("endpoint", "chat/completions"));
     assertEquals(
         WriteConfig.CHAT_COMPLETIONS, endpoint.parse("endpoint", " /v1/chat/completions "));
+  }
+
+  @Test
+  void completionsIsRefusedNamingTheChatEndpoint() {
+    OptionType<String> endpoint = TogetherBatchOptions.ENDPOINT.type();
+    for (String v : List.of("completions", "/completions", "/v1/completions")) {
+      String message = error(endpoint, v);
+      assertTrue(message.startsWith("Option 'opt' is '" + v + "'"), message);
+      assertTrue(message.contains("Use " + WriteConfig.CHAT_COMPLETIONS), message);
+    }
   }
 
   @Test

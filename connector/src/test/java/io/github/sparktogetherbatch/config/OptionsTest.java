@@ -37,13 +37,29 @@ class OptionsTest {
     assertEquals(Duration.ofMinutes(10), OptionParsers.duration("x", "10m"));
     assertEquals(Duration.ofHours(24), OptionParsers.duration("x", "24h"));
     assertEquals(Duration.ofDays(2), OptionParsers.duration("x", "2d"));
-    assertEquals(Duration.ofSeconds(5), OptionParsers.duration("x", "5"));
     assertEquals(Duration.ofMillis(1500), OptionParsers.duration("x", "1.5s"));
     TogetherConfigException e =
         assertThrows(
             TogetherConfigException.class, () -> OptionParsers.duration("pollInterval", "soon"));
     assertTrue(e.getMessage().contains("pollInterval"));
     assertTrue(e.getMessage().contains("soon"));
+  }
+
+  @Test
+  void plainNumberDurationsAreRefusedWithTheUnitHint() {
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () ->
+                ReadConfig.parse(
+                    opts("apiKey", KEY, "path", "/x", "pollInterval", "30"), n -> null, null));
+    assertTrue(e.getMessage().contains("'pollInterval'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'30s'"), e.getMessage());
+    assertThrows(
+        TogetherConfigException.class,
+        () ->
+            ReadConfig.parse(
+                opts("apiKey", KEY, "path", "/x", "waitTimeout", "1.5"), n -> null, null));
   }
 
   @Test
@@ -113,7 +129,13 @@ class OptionsTest {
   @Test
   void endpointIsCheckedAndNormalized() {
     assertEquals(
-        "/v1/completions", write(opts("apiKey", KEY, "endpoint", "completions")).endpoint());
+        "/v1/chat/completions",
+        write(opts("apiKey", KEY, "endpoint", "chat/completions")).endpoint());
+    TogetherConfigException refused =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> write(opts("apiKey", KEY, "endpoint", "completions")));
+    assertTrue(refused.getMessage().contains("/v1/chat/completions"));
     TogetherConfigException e =
         assertThrows(
             TogetherConfigException.class,
@@ -132,6 +154,26 @@ class OptionsTest {
         () -> write(opts("apiKey", KEY, "maxBytesPerBatch", "101MB")));
     assertEquals(
         2_000_000L, write(opts("apiKey", KEY, "maxBytesPerBatch", "2MB")).maxBytesPerBatch());
+  }
+
+  @Test
+  void aBaseUrlWithoutAPathGetsV1AndOtherPathsAreKept() {
+    for (String root : List.of("https://api.together.xyz", "https://api.together.xyz/")) {
+      assertEquals(
+          "https://api.together.xyz/v1",
+          write(opts("apiKey", KEY, "baseUrl", root)).client().baseUrl());
+    }
+    assertEquals(
+        "http://127.0.0.1:8090/v1",
+        write(opts("apiKey", KEY, "baseUrl", "http://127.0.0.1:8090")).client().baseUrl());
+    assertEquals(
+        "https://proxy.example.com/together/v1",
+        write(opts("apiKey", KEY, "baseUrl", "https://proxy.example.com/together/v1"))
+            .client()
+            .baseUrl());
+    assertEquals(
+        "https://api.together.xyz/api",
+        write(opts("apiKey", KEY, "baseUrl", "https://api.together.xyz/api")).client().baseUrl());
   }
 
   @Test
@@ -190,7 +232,7 @@ class OptionsTest {
     ReadConfig r = ReadConfig.parse(o, n -> null, null);
     assertTrue(r.waitForCompletion());
     assertEquals(Duration.ofSeconds(30), r.pollInterval());
-    assertEquals(Duration.ofHours(24), r.waitTimeout());
+    assertEquals(Duration.ofHours(72), r.waitTimeout());
     assertTrue(TogetherBatchOptions.markdownTable().contains("`maxRequestsPerBatch`"));
   }
 }

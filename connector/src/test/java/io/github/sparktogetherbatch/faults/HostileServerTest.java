@@ -253,9 +253,9 @@ class HostileServerTest {
       assertTrue(messages(u).contains("unsafe batch id"), messages(u));
     }
     assertEquals(
-        contentBefore + 1,
+        contentBefore,
         EMU.emulator().requestCount("GET /v1/files/{id}/content"),
-        "only the (safe) input file was downloaded");
+        "nothing was downloaded (the custom_ids come from the job's record at its path)");
     assertEquals(
         3,
         EMU.emulator().state().path("files").size(),
@@ -393,11 +393,11 @@ class HostileServerTest {
     stranger.put("custom_id", "never-submitted");
     doctored.append(stranger).append('\n');
     doctored.append(lines.get(1)).append('\n');
-    // The reader reads the input file first, then the output file (this one), then the errors.
+    // The reader takes the custom_ids from the job's record, then reads the output file (this
+    // one), then the errors.
     EMU.emulator()
         .armFault(
-            "[{\"route\":\"GET /v1/files/{id}/content\",\"action\":\"delay\","
-                + "\"millis\":1},{\"route\":\"GET /v1/files/{id}/content\",\"status\":200,"
+            "[{\"route\":\"GET /v1/files/{id}/content\",\"status\":200,"
                 + "\"contentType\":\"application/octet-stream\",\"body\":"
                 + JSON.valueToTree(doctored.toString())
                 + "}]");

@@ -148,7 +148,7 @@ class ApiKeyLeakTest {
       seen.add(write.toString());
       seen.add(write.description());
       seen.add(write.toBatch().toString());
-      seen.add(new TogetherDataWriterFactory(config, mapping, "w", null).toString());
+      seen.add(new TogetherDataWriterFactory(config, mapping, "w", null, null).toString());
       seen.add(mapping.toString());
 
       waitForListeners(seen);

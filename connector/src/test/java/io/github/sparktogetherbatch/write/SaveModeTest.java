@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparktogetherbatch.exceptions.TogetherJobExistsException;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -51,22 +51,31 @@ class SaveModeTest {
     long uploads = EMU.emulator().requestCount("POST /v1/files");
 
     Exception byDefault = assertThrows(Exception.class, () -> writer(rows("b", 3), EMU).save(path));
-    causeOf(byDefault, AnalysisException.class); // Spark's TableAlreadyExistsException
+    assertNamesPathAndModes(causeOf(byDefault, TogetherJobExistsException.class), path);
     Exception explicit =
         assertThrows(
             Exception.class,
             () -> writer(rows("b", 3), EMU).mode(SaveMode.ErrorIfExists).save(path));
-    causeOf(explicit, AnalysisException.class);
+    assertNamesPathAndModes(causeOf(explicit, TogetherJobExistsException.class), path);
     Exception byName =
         assertThrows(
             Exception.class, () -> writer(rows("b", 3), EMU).mode("errorifexists").save(path));
-    causeOf(byName, AnalysisException.class);
+    assertNamesPathAndModes(causeOf(byName, TogetherJobExistsException.class), path);
 
     JobManifest after = manifest(spark, path).orElseThrow();
     assertEquals(first.version(), after.version(), "manifest unchanged");
     assertEquals(first.batchIds(), after.batchIds());
     assertEquals(uploads, EMU.emulator().requestCount("POST /v1/files"), "nothing uploaded");
     assertEquals(1, batches(EMU).size());
+  }
+
+  private static void assertNamesPathAndModes(TogetherJobExistsException e, String path) {
+    assertEquals(path, e.path());
+    String m = e.getMessage();
+    assertTrue(m.contains(path), m);
+    for (String mode : List.of("mode(\"append\")", "mode(\"overwrite\")", "mode(\"ignore\")")) {
+      assertTrue(m.contains(mode), "names " + mode + ": " + m);
+    }
   }
 
   @Test
@@ -139,7 +148,7 @@ class SaveModeTest {
   @Test
   void sessionDefaultsAndThePackageNameWork() {
     String path = tmp.resolve("job").toString();
-    spark.conf().set("spark.datasource.together-batch.model", "emulator/session-default");
+    spark.conf().set("spark.datasource.together-batch.model", "emulator/reasoning");
     spark.conf().set("spark.datasource.together-batch.baseUrl", EMU.baseUrl());
     try {
       rows("a", 2)
@@ -152,7 +161,7 @@ class SaveModeTest {
       spark.conf().unset("spark.datasource.together-batch.baseUrl");
     }
     JobManifest m = manifest(spark, path).orElseThrow();
-    assertEquals("emulator/session-default", m.model());
+    assertEquals("emulator/reasoning", m.model());
     assertEquals(1, m.batches().size());
   }
 

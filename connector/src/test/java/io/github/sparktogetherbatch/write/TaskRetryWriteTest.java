@@ -7,6 +7,7 @@ import static io.github.sparktogetherbatch.testing.WriteTestSupport.lines;
 import static io.github.sparktogetherbatch.testing.WriteTestSupport.manifest;
 import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,6 +93,7 @@ class TaskRetryWriteTest {
             .selectExpr("failFirstAttempt(id) AS custom_id", "concat('question ', id) AS prompt");
     writer(df, EMU)
         .option("maxRequestsPerBatch", "20")
+        .option("minRequestsPerBatch", "0") // every task uploads its own files
         .option("stagingDir", staging.toString())
         .save(path);
 
@@ -126,6 +128,55 @@ class TaskRetryWriteTest {
   }
 
   @Test
+  void smallTasksFailingOnTheirFirstAttemptArePackedExactlyOnce() throws Exception {
+    spark
+        .udf()
+        .register(
+            "failFirstAttemptOfSome",
+            (UDF1<Long, Long>)
+                id -> {
+                  TaskContext tc = TaskContext.get();
+                  if (tc.attemptNumber() == 0 && id % 10 == 7 && tc.partitionId() % 2 == 0) {
+                    throw new IllegalStateException(
+                        "injected failure of attempt 0 of partition " + tc.partitionId());
+                  }
+                  return id;
+                },
+            DataTypes.LongType);
+    int n = 200;
+    String path = tmp.resolve("packed").toString();
+    Dataset<Row> df =
+        spark
+            .range(0, n, 1, 20)
+            .selectExpr(
+                "failFirstAttemptOfSome(id) AS custom_id", "concat('question ', id) AS prompt");
+    writer(df, EMU).save(path);
+
+    // 20 tasks of 10 rows, half of them retried: one packed batch of every row once
+    JobManifest m = manifest(spark, path).orElseThrow();
+    List<JsonNode> batches = batches(EMU);
+    assertEquals(1, batches.size());
+    assertEquals(1, m.batches().size());
+    assertEquals(n, m.totalRequests());
+    List<String> ids = new ArrayList<>();
+    try (TogetherClient c = client(EMU)) {
+      for (JsonNode line : lines(c, batches.get(0).get("input_file_id").asText())) {
+        ids.add(line.get("custom_id").asText());
+      }
+    }
+    Set<String> expected = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      expected.add(Integer.toString(i));
+    }
+    assertEquals(n, ids.size(), "no row twice");
+    assertEquals(expected, new HashSet<>(ids), "every row");
+    assertEquals(1, inputFiles(EMU).size(), "no orphan files");
+    assertFalse(
+        Files.exists(tmp.resolve("packed").resolve("_stb_temporary")),
+        "the failed attempts' small files are gone");
+  }
+
+  @Test
   void anUploadFailingAfterAnotherSucceededIsCleanedUpAndRetried() {
     // One task, two files: the first uploads, the second is refused for good (400 on preprocess).
     // The attempt's abort deletes the first; the second attempt uploads both again.
@@ -138,7 +189,10 @@ class TaskRetryWriteTest {
     String path = tmp.resolve("job2").toString();
     Dataset<Row> df =
         spark.range(0, 30, 1, 1).selectExpr("id AS custom_id", "concat('question ', id) AS prompt");
-    writer(df, EMU).option("maxRequestsPerBatch", "20").save(path);
+    writer(df, EMU)
+        .option("maxRequestsPerBatch", "20")
+        .option("minRequestsPerBatch", "0")
+        .save(path);
 
     JobManifest m = manifest(spark, path).orElseThrow();
     assertEquals(2, m.batches().size());

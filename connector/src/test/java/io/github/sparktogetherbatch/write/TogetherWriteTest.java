@@ -10,12 +10,14 @@ import static io.github.sparktogetherbatch.testing.WriteTestSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.InputMapping;
+import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
@@ -257,32 +259,43 @@ class TogetherWriteTest {
   }
 
   @Test
-  void structBodiesAndCompletions() {
-    String path = path("completions");
+  void structBodies() {
+    String path = path("struct-bodies");
     Dataset<Row> df =
         spark
             .range(0, 3, 1, 1)
             .selectExpr(
                 "id AS custom_id",
-                "named_struct('prompt', concat('Once ', id), 'max_tokens', 8) AS req");
-    writer(df, EMU)
-        .option("endpoint", "completions")
-        .option("bodyColumn", "req")
-        .option("body.temperature", "0")
-        .save(path);
+                "named_struct('messages', array(named_struct('role', 'user', 'content',"
+                    + " concat('Once ', id))), 'max_tokens', 8) AS req");
+    writer(df, EMU).option("bodyColumn", "req").option("body.temperature", "0").save(path);
     JobManifest m = manifest(spark, path).orElseThrow();
-    assertEquals("/v1/completions", m.endpoint());
+    assertEquals("/v1/chat/completions", m.endpoint());
     try (TogetherClient c = client(EMU)) {
       List<JsonNode> lines = lines(c, m.batches().get(0).inputFileId());
       assertEquals(3, lines.size());
       JsonNode body = lines.get(1).get("body");
       assertEquals("1", lines.get(1).get("custom_id").asText());
-      assertEquals("Once 1", body.get("prompt").asText());
+      assertEquals("Once 1", body.get("messages").get(0).get("content").asText());
       assertEquals(8, body.get("max_tokens").asInt());
       assertEquals(0, body.get("temperature").asInt());
       assertEquals(MODEL, body.get("model").asText());
     }
-    assertEquals("/v1/completions", batches(EMU).get(0).path("endpoint").asText("/v1/completions"));
+  }
+
+  @Test
+  void completionsEndpointIsRefusedBeforeAnythingIsUploaded() {
+    String path = path("completions");
+    Dataset<Row> df = spark.range(0, 3, 1, 1).selectExpr("concat('Once ', id) AS prompt");
+    TogetherConfigException e =
+        assertThrows(
+            TogetherConfigException.class,
+            () -> writer(df, EMU).option("endpoint", "completions").save(path));
+    assertTrue(e.getMessage().contains("/v1/chat/completions"), e.getMessage());
+    assertEquals(0, EMU.emulator().requestCount("POST /v1/files"));
+    assertTrue(inputFiles(EMU).isEmpty());
+    assertTrue(batches(EMU).isEmpty());
+    assertTrue(manifest(spark, path).isEmpty());
   }
 
   @Test
@@ -311,9 +324,15 @@ class TogetherWriteTest {
             EmulatorExtension.TEST_API_KEY,
             "maxRequestsPerBatch",
             "2",
+            "minRequestsPerBatch",
+            "0",
             "stagingDir",
             tmp.resolve("staging").toString());
-    TogetherDataWriter w = new TogetherDataWriter(config, mapping, "w1", 0, 0, null);
+    io.github.sparktogetherbatch.manifest.JobFolder folder =
+        io.github.sparktogetherbatch.manifest.JobFolder.of(
+            new org.apache.hadoop.conf.Configuration(), tmp.resolve("job").toString(), "w1");
+    folder.markStarted();
+    TogetherDataWriter w = new TogetherDataWriter(config, mapping, "w1", 0, 0, null, folder);
     long bytes;
     try {
       for (int i = 0; i < 5; i++) {
@@ -379,7 +398,12 @@ class TogetherWriteTest {
     spark.listenerManager().register(listener);
     try {
       // append: Spark attaches a DSv2 write's custom metrics to AppendData/OverwriteByExpression
-      writer(df, EMU).option("maxRequestsPerBatch", "10").mode("append").save(path);
+      // the tasks upload every file themselves (no packing), so the task metrics count them all
+      writer(df, EMU)
+          .option("maxRequestsPerBatch", "10")
+          .option("minRequestsPerBatch", "0")
+          .mode("append")
+          .save(path);
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (plans.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);

@@ -235,7 +235,10 @@ class WriteValidationTest {
                     + SECRET
                     + "', id) END) "
                     + "AS prompt");
-    rejected(TogetherDataException.class, () -> writer(df, EMU).save(path()), "'id-19'");
+    rejected(
+        TogetherDataException.class,
+        () -> writer(df, EMU).option("minRequestsPerBatch", "0").save(path()),
+        "'id-19'");
     assertTrue(EMU.emulator().requestCount("POST /v1/files") >= 1, "partition 0 had uploaded");
     assertTrue(EMU.emulator().requestCount("DELETE /v1/files/{id}") >= 1, "and it was deleted");
   }
@@ -346,7 +349,11 @@ class WriteValidationTest {
     TogetherDataException e =
         rejected(
             TogetherDataException.class,
-            () -> writer(df, EMU).option("maxRequestsPerBatch", "4").save(path()),
+            () ->
+                writer(df, EMU)
+                    .option("maxRequestsPerBatch", "4")
+                    .option("minRequestsPerBatch", "0") // the tasks upload (no packing)
+                    .save(path()),
             "'k0'",
             "and 5 more");
     assertTrue(e.getMessage().contains("9 uploaded input file(s) were deleted"), e.getMessage());
