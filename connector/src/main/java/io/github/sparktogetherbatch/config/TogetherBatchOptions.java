@@ -168,11 +168,6 @@ public final class TogetherBatchOptions {
   /** The path every endpoint starts with. */
   private static final String API_VERSION = "/v1";
 
-  /** The options table's row for {@code body.<field>}, which is a prefix, not an option. */
-  private static final String BODY_FIELD_ROW =
-      "| `body.<field>` | write | | A request field for every row, e.g. body.max_tokens=200; "
-          + "JSON values allowed. |\n";
-
   /** The values of the option {@code view}. */
   public static final String VIEW_RESULTS = "results";
 
@@ -293,54 +288,21 @@ public final class TogetherBatchOptions {
       define(
           "maxRequestsPerBatch",
           Side.WRITE,
-          OptionType.POSITIVE_INT.check(
-              n -> n <= WriteConfig.LIMIT_REQUESTS,
-              (option, value, n) ->
-                  "Option '"
-                      + option
-                      + "' is "
-                      + n
-                      + ", above Together's limit of "
-                      + WriteConfig.LIMIT_REQUESTS
-                      + " requests per batch. Use at most "
-                      + WriteConfig.LIMIT_REQUESTS
-                      + "."),
+          OptionChecks.MAX_REQUESTS,
           String.valueOf(WriteConfig.LIMIT_REQUESTS),
           "Requests per batch input file (Together's limit is 50,000).");
   public static final Option<Long> MAX_BYTES_PER_BATCH =
       define(
           "maxBytesPerBatch",
           Side.WRITE,
-          OptionType.SIZE.check(
-              n -> n >= WriteConfig.MIN_BYTES && n <= WriteConfig.LIMIT_BYTES,
-              (option, value, n) ->
-                  "Option '"
-                      + option
-                      + "' is "
-                      + n
-                      + " bytes; it must be between 1KB ("
-                      + WriteConfig.MIN_BYTES
-                      + " bytes) and Together's limit of 100MB ("
-                      + WriteConfig.LIMIT_BYTES
-                      + " bytes)."),
+          OptionChecks.MAX_BYTES,
           "100MB",
           "Bytes per batch input file (Together's limit: 100 MB = 100,000,000 bytes).");
   public static final Option<Integer> MIN_REQUESTS_PER_BATCH =
       define(
           "minRequestsPerBatch",
           Side.WRITE,
-          OptionType.NON_NEGATIVE_INT.check(
-              n -> n <= WriteConfig.LIMIT_REQUESTS,
-              (option, value, n) ->
-                  "Option '"
-                      + option
-                      + "' is "
-                      + n
-                      + ", above Together's limit of "
-                      + WriteConfig.LIMIT_REQUESTS
-                      + " requests per batch. Use at most "
-                      + WriteConfig.LIMIT_REQUESTS
-                      + " (0 gives every task its own batches)."),
+          OptionChecks.MIN_REQUESTS,
           "1000",
           "Staged files with fewer requests are packed by the driver into shared batches; 0: never.");
   public static final Option<String> STAGING_DIR =
@@ -387,14 +349,7 @@ public final class TogetherBatchOptions {
       define(
           "pollInterval",
           Side.READ,
-          OptionType.DURATION.check(
-              d -> d.toMillis() >= 1,
-              (option, value, d) ->
-                  "Option '"
-                      + option
-                      + "' must be at least 1ms (Together advises 30s to 60s); got '"
-                      + value
-                      + "'."),
+          OptionChecks.POLL_INTERVAL,
           "30s",
           "Pause between status polls while waiting.");
   public static final Option<Duration> WAIT_TIMEOUT =
@@ -428,18 +383,7 @@ public final class TogetherBatchOptions {
       define(
           "view",
           Side.READ,
-          OptionType.STRING.check(
-              v -> v.equals(VIEW_RESULTS) || v.equals(VIEW_BATCHES),
-              (option, value, v) ->
-                  "Option '"
-                      + option
-                      + "' is '"
-                      + value
-                      + "'; use '"
-                      + VIEW_RESULTS
-                      + "' (one row per request) or '"
-                      + VIEW_BATCHES
-                      + "' (one row per batch, without waiting)."),
+          OptionChecks.VIEW,
           "results",
           "results: one row per request; batches: one row per batch of the job, a snapshot.");
   public static final Option<String> PRICING =
@@ -490,20 +434,6 @@ public final class TogetherBatchOptions {
 
   /** A markdown table of every option, for the README. */
   public static String markdownTable() {
-    StringBuilder sb =
-        new StringBuilder("| option | side | default | meaning |\n|---|---|---|---|\n");
-    for (Option<?> o : ALL_OPTIONS) {
-      sb.append("| `")
-          .append(o.name())
-          .append("` | ")
-          .append(o.side().name().toLowerCase(Locale.ROOT))
-          .append(" | ")
-          .append(o.defaultDoc() == null ? "" : o.defaultDoc())
-          .append(" | ")
-          .append(o.description())
-          .append(" |\n");
-    }
-    sb.append(BODY_FIELD_ROW);
-    return sb.toString();
+    return OptionChecks.markdownTable(ALL_OPTIONS);
   }
 }

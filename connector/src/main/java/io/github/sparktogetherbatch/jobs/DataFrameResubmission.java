@@ -6,6 +6,7 @@ import io.github.sparktogetherbatch.codec.CustomIds;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.manifest.ResubmittedIds;
 import java.io.BufferedReader;
@@ -142,7 +143,7 @@ final class DataFrameResubmission {
     List<String> ids = null;
     List<String> sources = null;
     int attempt = attemptOf(folder);
-    for (JobManifest.BatchEntry b : sub.batches()) {
+    for (BatchEntry b : sub.batches()) {
       if (known.contains(b.batchId())) {
         continue;
       }
@@ -153,7 +154,7 @@ final class DataFrameResubmission {
       ResubmittedIds.write(path, b.inputFileId(), ids, conf);
       m =
           m.withBatch(
-              new JobManifest.BatchEntry(
+              new BatchEntry(
                   b.batchId(),
                   b.inputFileId(),
                   b.requests(),

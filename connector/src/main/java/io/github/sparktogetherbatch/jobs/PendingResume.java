@@ -2,7 +2,9 @@ package io.github.sparktogetherbatch.jobs;
 
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,8 @@ final class PendingResume {
   private PendingResume() {}
 
   static JobManifest run(TogetherClient client, JobManifest m, String path, Configuration conf) {
-    List<JobManifest.PendingFile> todo = new ArrayList<>(m.pendingFiles());
-    for (JobManifest.PendingFile p : todo) {
+    List<PendingFile> todo = new ArrayList<>(m.pendingFiles());
+    for (PendingFile p : todo) {
       BatchJob b = client.findBatchForInputFile(p.inputFileId());
       if (b != null) {
         LOG.info(
@@ -39,7 +41,7 @@ final class PendingResume {
       }
       m =
           m.withBatch(
-                  JobManifest.BatchEntry.forPending(
+                  BatchEntry.forPending(
                       p, b.id(), b.createdAt() == null ? Instant.now() : b.createdAt()))
               .commit(path, conf);
     }

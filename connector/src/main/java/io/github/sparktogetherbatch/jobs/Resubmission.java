@@ -4,8 +4,10 @@ import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import io.github.sparktogetherbatch.manifest.ResubmittedIds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ final class Resubmission {
         LOG.info("Nothing to resubmit in the job at {}: no request to retry", s.path);
         return 0;
       }
-      Map<String, JobManifest.BatchEntry> batches = new HashMap<>();
+      Map<String, BatchEntry> batches = new HashMap<>();
       m.batches().forEach(b -> batches.put(b.batchId(), b));
 
       Path dir = Files.createTempDirectory("stb-resubmit-");
@@ -77,7 +79,7 @@ final class Resubmission {
         List<String> inputSources = new ArrayList<>();
         int inputAttempt = 2;
         for (Map.Entry<String, Set<String>> t : targets.entrySet()) {
-          JobManifest.BatchEntry src = batches.get(t.getKey());
+          BatchEntry src = batches.get(t.getKey());
           int attempt = (src == null ? 1 : src.attempt()) + 1;
           InputFileBodies.Selected sel =
               src == null || src.inputFileId() == null
@@ -141,9 +143,8 @@ final class Resubmission {
     FileObject f =
         client.uploadFile(sel.file(), "resubmit-" + m.jobId() + "-attempt-" + attempt + ".jsonl");
     ResubmittedIds.write(path, f.id(), sel.ids(), conf);
-    JobManifest.PendingFile p =
-        new JobManifest.PendingFile(
-            f.id(), sel.ids().size(), sel.bytes(), writeId, attempt, List.of(source));
+    PendingFile p =
+        new PendingFile(f.id(), sel.ids().size(), sel.bytes(), writeId, attempt, List.of(source));
     m = m.withPendingFiles(List.of(p)).commit(path, conf);
     BatchJob b = client.createBatch(f.id(), m.endpoint(), m.model());
     LOG.info(
@@ -154,8 +155,7 @@ final class Resubmission {
         attempt,
         path);
     return m.withBatch(
-            JobManifest.BatchEntry.forPending(
-                p, b.id(), b.createdAt() == null ? Instant.now() : b.createdAt()))
+            BatchEntry.forPending(p, b.id(), b.createdAt() == null ? Instant.now() : b.createdAt()))
         .commit(path, conf);
   }
 

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.client.ConnectorVersion;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
-import io.github.sparktogetherbatch.manifest.JobManifest.BatchEntry;
-import io.github.sparktogetherbatch.manifest.JobManifest.PendingFile;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

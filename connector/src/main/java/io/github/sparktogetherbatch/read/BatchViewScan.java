@@ -4,6 +4,7 @@ import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.time.Instant;
@@ -74,7 +75,7 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
   }
 
   /** The batches to show, each with what the manifest knows of it (or null). */
-  private Map<String, JobManifest.BatchEntry> batches() {
+  private Map<String, BatchEntry> batches() {
     Optional<JobManifest> manifest = Optional.empty();
     if (config.path() != null) {
       manifest = JobManifest.read(config.path(), HadoopConfs.forSession(SparkSession.active()));
@@ -86,12 +87,12 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
                 + "option 'batchId'.");
       }
     }
-    Map<String, JobManifest.BatchEntry> known = new LinkedHashMap<>();
+    Map<String, BatchEntry> known = new LinkedHashMap<>();
     manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
     if (config.batchIds().isEmpty()) {
       return known;
     }
-    Map<String, JobManifest.BatchEntry> out = new LinkedHashMap<>();
+    Map<String, BatchEntry> out = new LinkedHashMap<>();
     for (String id : config.batchIds()) {
       out.put(id, known.get(id));
     }
@@ -99,12 +100,12 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
   }
 
   private List<BatchViewPartition.Values> snapshot() {
-    Map<String, JobManifest.BatchEntry> batches = batches();
+    Map<String, BatchEntry> batches = batches();
     List<BatchViewPartition.Values> rows = new ArrayList<>();
     try (TogetherClient client = new TogetherClient(config.client())) {
-      for (Map.Entry<String, JobManifest.BatchEntry> e : batches.entrySet()) {
+      for (Map.Entry<String, BatchEntry> e : batches.entrySet()) {
         BatchJob b = client.getBatch(e.getKey());
-        JobManifest.BatchEntry m = e.getValue();
+        BatchEntry m = e.getValue();
         rows.add(
             new BatchViewPartition.Values(
                 b.id(),

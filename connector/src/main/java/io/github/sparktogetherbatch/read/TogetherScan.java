@@ -8,6 +8,7 @@ import io.github.sparktogetherbatch.codec.ResultSchema;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
@@ -142,11 +143,11 @@ final class TogetherScan implements Scan, Batch {
   private static final class Target {
     final String batchId;
     final String inputFileId;
-    final JobManifest.BatchEntry entry;
+    final BatchEntry entry;
     final long requests;
     final String idRecord;
 
-    Target(String batchId, String inputFileId, JobManifest.BatchEntry entry, String idRecord) {
+    Target(String batchId, String inputFileId, BatchEntry entry, String idRecord) {
       this.batchId = batchId;
       this.inputFileId = inputFileId;
       this.entry = entry;
@@ -318,12 +319,12 @@ final class TogetherScan implements Scan, Batch {
       }
     }
     List<Target> out = new ArrayList<>();
-    Map<String, JobManifest.BatchEntry> known = new HashMap<>();
+    Map<String, BatchEntry> known = new HashMap<>();
     manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
     if (!config.batchIds().isEmpty()) {
       this.manifest = manifest.orElse(null);
       for (String id : config.batchIds()) {
-        JobManifest.BatchEntry b = known.get(id);
+        BatchEntry b = known.get(id);
         out.add(b == null ? new Target(id, null, null, null) : target(b));
       }
       return out;
@@ -337,13 +338,13 @@ final class TogetherScan implements Scan, Batch {
           config.path(),
           m.pendingFiles().size());
     }
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       out.add(target(b));
     }
     return out;
   }
 
-  private Target target(JobManifest.BatchEntry b) {
+  private Target target(BatchEntry b) {
     String record =
         b.customIds() == null || jobFolder == null ? null : jobFolder.resolve(b.customIds());
     return new Target(b.batchId(), emptyToNull(b.inputFileId()), b, record);

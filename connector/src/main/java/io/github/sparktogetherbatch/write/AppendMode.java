@@ -3,7 +3,9 @@ package io.github.sparktogetherbatch.write;
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.ids.DigestFiles;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +54,7 @@ final class AppendMode implements CommitMode {
    * manifest as it goes; returns the manifest as last written.
    */
   private JobManifest resumePending(TogetherClient client, JobManifest m, List<String> created) {
-    List<JobManifest.PendingFile> todo = new ArrayList<>(m.pendingFiles());
+    List<PendingFile> todo = new ArrayList<>(m.pendingFiles());
     if (todo.isEmpty()) {
       return m;
     }
@@ -62,7 +64,7 @@ final class AppendMode implements CommitMode {
         path,
         todo.size());
     String jobEndpoint = m.endpoint() != null ? m.endpoint() : endpoint;
-    for (JobManifest.PendingFile p : todo) {
+    for (PendingFile p : todo) {
       BatchJob b;
       try {
         b = client.findBatchForInputFile(p.inputFileId());
@@ -88,7 +90,7 @@ final class AppendMode implements CommitMode {
       try {
         m =
             m.withBatch(
-                    JobManifest.BatchEntry.forPending(
+                    BatchEntry.forPending(
                         p, b.id(), b.createdAt() == null ? Instant.now() : b.createdAt()))
                 .commit(path, conf);
       } catch (RuntimeException e) {
@@ -97,7 +99,7 @@ final class AppendMode implements CommitMode {
     }
     // The interrupted writes' custom_id digests, if their drivers died before deleting them.
     Set<String> writes = new HashSet<>();
-    for (JobManifest.PendingFile p : todo) {
+    for (PendingFile p : todo) {
       writes.add(p.writeId());
     }
     DigestFiles.deleteFoldersOf(conf, path, writes);

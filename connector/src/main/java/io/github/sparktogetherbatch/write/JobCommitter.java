@@ -6,8 +6,10 @@ import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.ids.WriteDuplicateCheck;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,11 +127,9 @@ final class JobCommitter {
               : "; the job there has no batches (a read returns no rows)");
     }
     if (!files.isEmpty()) {
-      List<JobManifest.PendingFile> intent = new ArrayList<>();
+      List<PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        intent.add(
-            new JobManifest.PendingFile(
-                f.fileId(), f.requests(), f.bytes(), writeId, f.customIds()));
+        intent.add(new PendingFile(f.fileId(), f.requests(), f.bytes(), writeId, f.customIds()));
       }
       m = m.withWriteOptions(writeOptions).withPendingFiles(intent).commit(path, conf);
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
@@ -192,7 +192,7 @@ final class JobCommitter {
             path);
         m =
             m.withBatch(
-                new JobManifest.BatchEntry(
+                new BatchEntry(
                     b.id(),
                     f.fileId(),
                     f.requests(),

@@ -5,7 +5,9 @@ import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherApiException;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +44,7 @@ final class OverwriteMode implements CommitMode {
   /** Cancels the old job's unfinished batches and drops its pending files. */
   private void cancelOldJob(TogetherClient client, JobManifest old) {
     List<String> cancelled = new ArrayList<>();
-    for (JobManifest.BatchEntry e : old.batches()) {
+    for (BatchEntry e : old.batches()) {
       try {
         BatchJob b = client.getBatch(e.batchId());
         if (!b.isTerminal() && b.status() != BatchStatus.CANCELING) {
@@ -68,7 +70,7 @@ final class OverwriteMode implements CommitMode {
             ex);
       }
     }
-    for (JobManifest.PendingFile p : old.pendingFiles()) {
+    for (PendingFile p : old.pendingFiles()) {
       BatchJob b = client.findBatchForInputFile(p.inputFileId());
       if (b == null) {
         client.deleteQuietly(p.inputFileId());

@@ -103,7 +103,7 @@ class OptionMessagesTest {
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
             + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
             + " stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
-            + " progress, batchId, and body.<field>.";
+            + " progress, batchId, view, pricing, and body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.jobs.TogetherBatchJobs;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -101,7 +102,7 @@ class ResubmitCrashTest {
     assertEquals(8, batches(EMU).size(), "no batch created twice");
     List<String> resent = new ArrayList<>();
     try (TogetherClient client = client(EMU)) {
-      for (JobManifest.BatchEntry b : m.batches().subList(4, 8)) {
+      for (BatchEntry b : m.batches().subList(4, 8)) {
         assertEquals(2, b.attempt());
         resent.addAll(customIds(client, b.inputFileId()));
       }

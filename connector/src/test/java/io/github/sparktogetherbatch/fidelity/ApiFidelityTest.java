@@ -18,6 +18,7 @@ import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel.Answer;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -68,7 +69,7 @@ class ApiFidelityTest {
     Map<String, Answer> out = new HashMap<>();
     JobManifest m = manifest(spark, path).orElseThrow();
     try (TogetherClient c = client(EMU)) {
-      for (JobManifest.BatchEntry b : m.batches()) {
+      for (BatchEntry b : m.batches()) {
         for (JsonNode line : lines(c, b.inputFileId())) {
           out.put(
               line.get("custom_id").asText(), DeterministicModel.answer(CHAT, line.get("body")));
@@ -224,7 +225,8 @@ class ApiFidelityTest {
 
   @Test
   void aFailedBatchGivesItsErrorFileReasonsInItsRows() {
-    // Partition 0 targets a batch model, partition 1 one Together does not run in batch.
+    // Partition 0 targets a batch model, partition 1 one Together does not run in batch; each is
+    // its own batch (no packing), so one completes and the other fails.
     Dataset<Row> df =
         spark
             .range(0, 4, 1, 2)
@@ -240,6 +242,7 @@ class ApiFidelityTest {
         .option("baseUrl", EMU.baseUrl())
         .option("bodyColumn", "body")
         .option("idColumn", "id")
+        .option("minRequestsPerBatch", 0) // one batch per partition, not one packed batch
         .save(path);
     Map<String, Row> rows = byId(reader().load(path).collectAsList());
     assertEquals(4, rows.size());

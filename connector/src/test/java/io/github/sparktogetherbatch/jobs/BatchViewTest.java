@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -41,7 +42,7 @@ class BatchViewTest {
     assertEquals(2, rows.size());
     for (int i = 0; i < 2; i++) {
       Row r = rows.get(i);
-      JobManifest.BatchEntry b = m.batches().get(i);
+      BatchEntry b = m.batches().get(i);
       assertEquals(b.batchId(), r.getAs("batch_id"));
       assertTrue(
           Set.of("VALIDATING", "IN_PROGRESS").contains((String) r.getAs("status")),

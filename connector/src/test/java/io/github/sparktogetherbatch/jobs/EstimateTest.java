@@ -7,7 +7,7 @@ import static io.github.sparktogetherbatch.jobs.OpsSupport.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import io.github.sparktogetherbatch.testing.WriteTestSupport;
@@ -52,7 +52,7 @@ class EstimateTest {
     String path = tmp.resolve("real").toString();
     writer(df, EMU).option("body.max_tokens", "50").save(path);
     long bytes = 0;
-    for (JobManifest.BatchEntry b : manifest(spark, path).batches()) {
+    for (BatchEntry b : manifest(spark, path).batches()) {
       bytes += b.bytes();
     }
     assertEquals(OpsSupport.MODEL, e.getAs("model"));

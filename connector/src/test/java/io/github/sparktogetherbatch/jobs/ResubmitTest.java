@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -130,7 +131,7 @@ class ResubmitTest {
     assertEquals(6, m.batches().size());
     List<String> resent = new ArrayList<>();
     try (TogetherClient client = client()) {
-      for (JobManifest.BatchEntry b : m.batches().subList(3, 6)) {
+      for (BatchEntry b : m.batches().subList(3, 6)) {
         assertEquals(2, b.attempt());
         assertEquals(1, b.retryOf().size());
         assertTrue(first.contains(b.retryOf().get(0)));

@@ -26,12 +26,11 @@ class ManifestAttemptsTest {
     JobManifest m =
         JobManifest.newJob("/v1/chat/completions", "m")
             .withWriteOptions(Map.of("idColumn", "id", "body.max_tokens", "20"))
-            .withBatch(new JobManifest.BatchEntry("b1", "f1", 10, 100, Instant.now(), "w"))
-            .withPendingFiles(
-                List.of(new JobManifest.PendingFile("f2", 3, 30, "r", 2, List.of("b1"))))
+            .withBatch(new BatchEntry("b1", "f1", 10, 100, Instant.now(), "w"))
+            .withPendingFiles(List.of(new PendingFile("f2", 3, 30, "r", 2, List.of("b1"))))
             .commit(path, conf);
     m =
-        m.withBatch(JobManifest.BatchEntry.forPending(m.pendingFiles().get(0), "b2", Instant.now()))
+        m.withBatch(BatchEntry.forPending(m.pendingFiles().get(0), "b2", Instant.now()))
             .commit(path, conf);
 
     JobManifest read = JobManifest.read(path, conf).orElseThrow();

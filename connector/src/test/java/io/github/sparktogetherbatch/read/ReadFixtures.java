@@ -11,6 +11,7 @@ import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.emulator.model.DeterministicModel;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import java.io.IOException;
@@ -125,7 +126,7 @@ final class ReadFixtures {
         BatchJob batch = client.createBatch(uploaded.id(), CHAT, null);
         manifest =
             manifest.withBatch(
-                new JobManifest.BatchEntry(
+                new BatchEntry(
                     batch.id(),
                     uploaded.id(),
                     requests.size(),

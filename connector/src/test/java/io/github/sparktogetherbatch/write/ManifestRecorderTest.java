@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.net.URI;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestRecorderTest {
   @TempDir Path tmp;
 
-  private static JobManifest.BatchEntry batch(int i) {
-    return new JobManifest.BatchEntry("batch-" + i, "file-" + i, 10, 100, Instant.now(), "w");
+  private static BatchEntry batch(int i) {
+    return new BatchEntry("batch-" + i, "file-" + i, 10, 100, Instant.now(), "w");
   }
 
   @Test

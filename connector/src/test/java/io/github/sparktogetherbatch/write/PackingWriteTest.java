@@ -18,6 +18,7 @@ import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.IdStream;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
@@ -116,7 +117,7 @@ class PackingWriteTest {
     assertEquals(expectedIds(1000), new HashSet<>(ids), "every row once");
     JobManifest m = manifest(spark, path()).orElseThrow();
     assertEquals(1, m.batches().size());
-    JobManifest.BatchEntry b = m.batches().get(0);
+    BatchEntry b = m.batches().get(0);
     assertEquals(1000, b.requests());
     assertNotNull(b.customIds(), "the batch's custom_ids are recorded");
     assertEquals(ids, record(path(), b.customIds()), "the record lists the input file's ids");
@@ -129,7 +130,7 @@ class PackingWriteTest {
     writer(rows(1000, 100), EMU).option("maxRequestsPerBatch", "300").save(path());
 
     List<Long> sizes = new ArrayList<>();
-    for (JobManifest.BatchEntry b : manifest(spark, path()).orElseThrow().batches()) {
+    for (BatchEntry b : manifest(spark, path()).orElseThrow().batches()) {
       sizes.add(b.requests());
     }
     assertEquals(List.of(300L, 300L, 300L, 100L), sizes);
@@ -145,7 +146,7 @@ class PackingWriteTest {
 
     JobManifest m = manifest(spark, path()).orElseThrow();
     assertEquals(10, m.batches().size());
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       assertTrue(b.bytes() <= 1200, "a pack of " + b.bytes() + " bytes");
     }
     assertEquals(100, m.totalRequests());
@@ -158,7 +159,7 @@ class PackingWriteTest {
     writer(rows(3000, 2), EMU).option("maxRequestsPerBatch", "1000").save(path());
 
     List<Long> sizes = new ArrayList<>();
-    for (JobManifest.BatchEntry b : manifest(spark, path()).orElseThrow().batches()) {
+    for (BatchEntry b : manifest(spark, path()).orElseThrow().batches()) {
       sizes.add(b.requests());
     }
     assertEquals(List.of(1000L, 1000L, 1000L), sizes);
@@ -213,7 +214,7 @@ class PackingWriteTest {
     JobManifest m = manifest(spark, path()).orElseThrow();
     assertEquals(2, m.batches().size());
     List<String> recorded = new ArrayList<>();
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       recorded.addAll(record(path(), b.customIds()));
     }
     assertEquals(expectedIds(100), new HashSet<>(recorded));

@@ -18,7 +18,9 @@ import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.InputMapping;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
@@ -132,7 +134,7 @@ class TogetherWriteTest {
     JobManifest m = manifest(spark, path).orElseThrow();
     assertTrue(m.batches().size() >= 5, "rolled by bytes: " + m.batches().size());
     long total = 0;
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       assertTrue(b.bytes() <= 2000, "file of " + b.bytes() + " bytes");
       total += b.requests();
     }
@@ -141,7 +143,7 @@ class TogetherWriteTest {
     for (JsonNode f : inputFiles(EMU)) {
       bytesById.put(f.get("id").asText(), f.get("bytes").asLong());
     }
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       assertEquals(b.bytes(), bytesById.get(b.inputFileId()), "the manifest's byte count is exact");
     }
     assertEquals(m.batches().size(), batches(EMU).size());
@@ -213,8 +215,8 @@ class TogetherWriteTest {
       JobManifest.newJob("/v1/chat/completions", MODEL)
           .withPendingFiles(
               List.of(
-                  new JobManifest.PendingFile(fa.id(), 1, Files.size(a), "old"),
-                  new JobManifest.PendingFile(fb.id(), 1, Files.size(b), "old")))
+                  new PendingFile(fa.id(), 1, Files.size(a), "old"),
+                  new PendingFile(fb.id(), 1, Files.size(b), "old")))
           .commit(path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark));
     }
     long createsBefore = EMU.emulator().requestCount("POST /v1/batches");
@@ -247,7 +249,7 @@ class TogetherWriteTest {
     try (TogetherClient c = client(EMU)) {
       FileObject f = c.uploadFile(a, "p.jsonl");
       JobManifest.newJob("/v1/chat/completions", MODEL)
-          .withPendingFiles(List.of(new JobManifest.PendingFile(f.id(), 1, Files.size(a), "old")))
+          .withPendingFiles(List.of(new PendingFile(f.id(), 1, Files.size(a), "old")))
           .commit(path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark));
     }
     Dataset<Row> empty = spark.range(0, 0, 1, 1).selectExpr("concat('q', id) AS prompt");
@@ -421,7 +423,7 @@ class TogetherWriteTest {
     assertEquals(4L, plan.metrics().apply(WriteMetrics.FILES_UPLOADED).value()); // 10 + 5 twice
     JobManifest m = manifest(spark, path).orElseThrow();
     long bytes = 0;
-    for (JobManifest.BatchEntry b : m.batches()) {
+    for (BatchEntry b : m.batches()) {
       bytes += b.bytes();
     }
     assertEquals(bytes, plan.metrics().apply(WriteMetrics.BYTES_UPLOADED).value());
