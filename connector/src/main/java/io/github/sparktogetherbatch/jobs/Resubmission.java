@@ -142,9 +142,10 @@ final class Resubmission {
       String writeId) {
     FileObject f =
         client.uploadFile(sel.file(), "resubmit-" + m.jobId() + "-attempt-" + attempt + ".jsonl");
-    ResubmittedIds.write(path, f.id(), sel.ids(), conf);
+    String record = ResubmittedIds.writeRecord(path, writeId, f.id(), sel.ids(), conf);
     PendingFile p =
-        new PendingFile(f.id(), sel.ids().size(), sel.bytes(), writeId, attempt, List.of(source));
+        new PendingFile(
+            f.id(), sel.ids().size(), sel.bytes(), writeId, attempt, List.of(source), record);
     m = m.withPendingFiles(List.of(p)).commit(path, conf);
     BatchJob b = client.createBatch(f.id(), m.endpoint(), m.model());
     LOG.info(

@@ -1,12 +1,14 @@
 package io.github.sparktogetherbatch.manifest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.CustomIds;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,10 +20,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The custom_ids of each resubmitted input file, kept at the job path ({@code
- * _stb_resubmitted/<input file id>.ids}, one id a line as a JSON string, written by rename before
- * the file is recorded in the manifest), so that a read knows a resubmission's requests even when
- * Together does not serve its input file back.
+ * The custom_ids of each resubmitted input file, kept at the job path so that a read knows a
+ * resubmission's requests even when Together does not serve its input file back: a resubmission
+ * from the job's input files writes a custom_id record ({@link #writeRecord}, named by the
+ * manifest's {@code customIds}, as a write's own input files have); one from the input DataFrame,
+ * and jobs resubmitted before records existed, keep {@code _stb_resubmitted/<input file id>.ids},
+ * one id a line as a JSON string, written by rename before the file is recorded in the manifest.
  */
 public final class ResubmittedIds {
   /** The folder under the job path. */
@@ -35,7 +39,40 @@ public final class ResubmittedIds {
     return new Path(new Path(jobPath, FOLDER), inputFileId + ".ids");
   }
 
-  /** Writes the ids of {@code inputFileId}. */
+  /**
+   * Writes the ids of a resubmission's input file as a custom_id record ({@link CustomIdRecord}, as
+   * a write leaves for each of its input files) and returns its name relative to the job path, for
+   * the manifest's {@code customIds}. Written before the file is recorded in the manifest; a crash
+   * in between leaves a record the job does not name, which the next write's sweep deletes.
+   */
+  public static String writeRecord(
+      String jobPath,
+      String writeId,
+      String inputFileId,
+      Collection<String> ids,
+      Configuration conf) {
+    JobFolder folder = JobFolder.of(conf, jobPath, writeId);
+    String name = folder.recordName(inputFileId);
+    try (OutputStream out = CustomIdRecord.writer(folder.create(folder.resolve(name)))) {
+      for (String id : ids) {
+        out.write(CustomIds.quoted(id));
+        out.write('\n');
+      }
+    } catch (IOException e) {
+      throw new TogetherBatchException(
+          "Cannot record the resubmitted custom_ids at "
+              + folder.resolve(name)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return name;
+  }
+
+  /**
+   * Writes the ids of {@code inputFileId} in the older form this class reads back ({@link #read});
+   * resubmissions from input files now write {@link #writeRecord custom_id records}.
+   */
   public static void write(
       String jobPath, String inputFileId, Collection<String> ids, Configuration conf) {
     Path target = file(jobPath, inputFileId);

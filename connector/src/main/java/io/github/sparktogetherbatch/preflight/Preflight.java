@@ -33,9 +33,14 @@ public final class Preflight {
     }
   }
 
-  /** Checks the key before a read's first poll. */
-  public static void beforeRead(TogetherClientConfig client) {
-    listModels(client, "read");
+  /**
+   * Checks the key before a read's first poll.
+   *
+   * @return the models listed, for whatever else the read needs from that list (the prices of
+   *     {@code cost_usd}), so that a read lists them once
+   */
+  public static List<ModelObject> beforeRead(TogetherClientConfig client) {
+    return listModels(client, "read");
   }
 
   private static List<ModelObject> listModels(TogetherClientConfig config, String what) {

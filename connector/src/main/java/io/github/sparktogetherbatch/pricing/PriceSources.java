@@ -4,6 +4,7 @@ import io.github.sparktogetherbatch.client.ModelObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,23 +29,41 @@ public final class PriceSources {
     if (pricingOption != null && !pricingOption.isBlank()) {
       return new BatchPrices(parse(pricingOption), jobModel);
     }
-    Map<String, BatchPrices.Price> prices = new HashMap<>();
+    List<ModelObject> models;
     try {
-      for (ModelObject m : client.listModels()) {
-        if (m.priced()) {
-          prices.put(
-              m.id(),
-              new BatchPrices.Price(
-                  BatchDiscounts.batchPrice(m.id(), m.inputPricePerMillion()),
-                  BatchDiscounts.batchPrice(m.id(), m.outputPricePerMillion())));
-        }
-      }
+      models = client.listModels();
     } catch (RuntimeException e) {
       LOG.warn(
           "Could not list Together's models for their prices ({}); cost_usd is null. Give batch "
               + "prices with the option 'pricing' instead.",
           e.getMessage());
       return new BatchPrices(Map.of(), jobModel);
+    }
+    return resolve(models, pricingOption, jobModel);
+  }
+
+  /**
+   * The batch prices for a job from a model list already fetched (the read's preflight lists the
+   * models once; pricing reuses that list instead of asking again).
+   *
+   * @param models Together's model list
+   * @param pricingOption the option {@code pricing}, or null
+   * @param jobModel the model the job names, or null
+   */
+  public static BatchPrices resolve(
+      List<ModelObject> models, String pricingOption, String jobModel) {
+    if (pricingOption != null && !pricingOption.isBlank()) {
+      return new BatchPrices(parse(pricingOption), jobModel);
+    }
+    Map<String, BatchPrices.Price> prices = new HashMap<>();
+    for (ModelObject m : models) {
+      if (m.priced()) {
+        prices.put(
+            m.id(),
+            new BatchPrices.Price(
+                BatchDiscounts.batchPrice(m.id(), m.inputPricePerMillion()),
+                BatchDiscounts.batchPrice(m.id(), m.outputPricePerMillion())));
+      }
     }
     return new BatchPrices(prices, jobModel);
   }

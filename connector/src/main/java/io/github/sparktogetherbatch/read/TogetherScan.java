@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.read;
 
 import io.github.sparktogetherbatch.client.BatchJob;
 import io.github.sparktogetherbatch.client.BatchStatus;
+import io.github.sparktogetherbatch.client.ModelObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.ParsedContent;
 import io.github.sparktogetherbatch.codec.ResultSchema;
@@ -175,7 +176,7 @@ final class TogetherScan implements Scan, Batch {
       ids.add(t.batchId);
     }
     LOG.info("Reading {}: {} batch(es) {}", job, ids.size(), ids);
-    Preflight.beforeRead(config.client());
+    List<ModelObject> models = Preflight.beforeRead(config.client());
     Map<String, BatchJob> state;
     Map<String, Long> requests = new HashMap<>();
     for (Target t : targets) {
@@ -228,7 +229,7 @@ final class TogetherScan implements Scan, Batch {
           failedIds);
     }
 
-    BatchPrices prices = prices();
+    BatchPrices prices = prices(models);
     List<TogetherInputPartition> parts = new ArrayList<>();
     Map<String, List<String>> retryOf = new HashMap<>();
     for (Target t : targets) {
@@ -280,8 +281,11 @@ final class TogetherScan implements Scan, Batch {
     return AttemptGroups.group(parts, retryOf).toArray(new InputPartition[0]);
   }
 
-  /** The batch prices when the query reads {@code cost_usd}, else none (no call made). */
-  private BatchPrices prices() {
+  /**
+   * The batch prices when the query reads {@code cost_usd}, else none: from the option pricing, or
+   * the model list the preflight fetched (no further call).
+   */
+  private BatchPrices prices(List<ModelObject> models) {
     boolean wanted = false;
     for (int c : columns) {
       wanted |=
@@ -291,10 +295,8 @@ final class TogetherScan implements Scan, Batch {
     if (!wanted) {
       return BatchPrices.NONE;
     }
-    try (TogetherClient client = new TogetherClient(config.client())) {
-      return PriceSources.resolve(
-          client, config.pricing(), manifest == null ? null : manifest.model());
-    }
+    return PriceSources.resolve(
+        models, config.pricing(), manifest == null ? null : manifest.model());
   }
 
   /**

@@ -135,6 +135,7 @@ class ResubmitTest {
         assertEquals(2, b.attempt());
         assertEquals(1, b.retryOf().size());
         assertTrue(first.contains(b.retryOf().get(0)));
+        assertNotNull(b.customIds(), "a resubmission has a custom_id record, as a write's files");
         resent.addAll(inputIds(client, b.batchId()));
       }
     }
