@@ -164,7 +164,8 @@ class ExecutorLossTest {
     }
 
     long puts = EMU.emulator().requestCount("PUT /_upload/{id}");
-    assertTrue(puts > 4, "the killed attempt had uploaded: " + puts + " PUTs");
+    // the write itself needs 3 PUTs (two task files and the driver's pack of their tails)
+    assertTrue(puts > 3, "the killed attempt had uploaded: " + puts + " PUTs");
     assertTrue(EMU.emulator().requestCount("DELETE /v1/files/{id}") >= 1, "nothing was deleted");
     assertEveryRowOnceSucceeded(reader(spark, EMU).load(path).collectAsList(), N);
     assertJobExactlyOnce(EMU, spark, path, N);

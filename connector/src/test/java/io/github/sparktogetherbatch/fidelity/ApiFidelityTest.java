@@ -242,7 +242,7 @@ class ApiFidelityTest {
         .option("baseUrl", EMU.baseUrl())
         .option("bodyColumn", "body")
         .option("idColumn", "id")
-        .option("minRequestsPerBatch", 0) // one batch per partition, not one packed batch
+        .option("minRequestsPerBatch", "0") // one batch per partition, not one packed batch
         .save(path);
     Map<String, Row> rows = byId(reader().load(path).collectAsList());
     assertEquals(4, rows.size());
