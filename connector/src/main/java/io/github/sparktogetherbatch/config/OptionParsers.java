@@ -175,8 +175,8 @@ public final class OptionParsers {
         "Option '" + option + "' must be true or false; got '" + value + "'.");
   }
 
-  /** Levenshtein distance, for "did you mean". */
-  static int distance(String a, String b) {
+  /** Levenshtein distance, for "did you mean" (option names here, model ids in the preflight). */
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -1,10 +1,7 @@
 package io.github.sparktogetherbatch.ids;
 
+import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobFolder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -44,13 +41,7 @@ public final class DigestFiles implements Serializable {
     this.dir = dir;
     this.jobPathExisted = jobPathExisted;
     this.hadoopConf = conf;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      conf.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    this.conf = bytes.toByteArray();
+    this.conf = HadoopConfs.toBytes(conf);
   }
 
   /** For a write to {@code jobPath}, with the path qualified so that executors resolve it alike. */
@@ -73,13 +64,7 @@ public final class DigestFiles implements Serializable {
 
   private Configuration conf() {
     if (hadoopConf == null) {
-      Configuration c = new Configuration(false);
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(conf))) {
-        c.readFields(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      hadoopConf = c;
+      hadoopConf = HadoopConfs.fromBytes(conf);
     }
     return hadoopConf;
   }

@@ -1,10 +1,6 @@
 package io.github.sparktogetherbatch.manifest;
 
 import io.github.sparktogetherbatch.codec.CustomIdRecord;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,13 +51,7 @@ public final class JobFolder implements Serializable {
     this.writeId = writeId;
     this.jobPathExisted = jobPathExisted;
     this.hadoopConf = conf;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      conf.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    this.conf = bytes.toByteArray();
+    this.conf = HadoopConfs.toBytes(conf);
   }
 
   /** The job path of a write (or of a read: {@code writeId} null), qualified. */
@@ -83,13 +73,7 @@ public final class JobFolder implements Serializable {
 
   private Configuration conf() {
     if (hadoopConf == null) {
-      Configuration c = new Configuration(false);
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(conf))) {
-        c.readFields(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      hadoopConf = c;
+      hadoopConf = HadoopConfs.fromBytes(conf);
     }
     return hadoopConf;
   }

@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.preflight;
 
 import io.github.sparktogetherbatch.client.ModelObject;
+import io.github.sparktogetherbatch.config.OptionParsers;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,7 @@ final class ModelCheck {
     int bestDistance = Integer.MAX_VALUE;
     for (ModelObject m : models) {
       String id = m.id().toLowerCase(Locale.ROOT);
-      int d = id.equals(wanted) ? 0 : distance(wanted, id);
+      int d = id.equals(wanted) ? 0 : OptionParsers.distance(wanted, id);
       String name = wanted.substring(wanted.indexOf('/') + 1);
       if (id.endsWith("/" + name)) {
         d = Math.min(d, 1); // the right name under another organisation
@@ -83,25 +84,5 @@ final class ModelCheck {
       return " Did you mean '" + best + "'?";
     }
     return "";
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
