@@ -47,10 +47,27 @@ class DryRunWriteTest {
     assertEquals(0, requests.size(), "requests to the API: " + requests);
     assertFalse(WriteTestSupport.manifest(spark, path()).isPresent(), "a manifest was written");
     Path staging = tmp.resolve("staging").resolve(WriteFileNames.STAGING_SUBDIR);
-    if (Files.exists(staging)) {
-      try (Stream<Path> left = Files.list(staging)) {
-        assertEquals(0, left.count(), "staged files left");
-      }
+    // A task Spark killed when the job failed deletes its staging as it stops, which may be a
+    // moment after Spark reports it gone: wait for that (bounded), then nothing may be left.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    java.util.List<String> left = leftIn(staging);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      left = leftIn(staging);
+    }
+    assertEquals(java.util.List.of(), left, "staged files left");
+  }
+
+  private static java.util.List<String> leftIn(Path staging) throws java.io.IOException {
+    if (!Files.exists(staging)) {
+      return java.util.List.of();
+    }
+    try (Stream<Path> files = Files.walk(staging)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> staging.relativize(p).toString())
+          .sorted()
+          .collect(java.util.stream.Collectors.toList());
     }
   }
 
