@@ -203,17 +203,7 @@ public final class JobManifest implements Serializable {
   public JobManifest withPendingFiles(List<PendingFile> more) {
     List<PendingFile> p = new ArrayList<>(pendingFiles);
     p.addAll(more);
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        batches,
-        p,
-        writeOptions);
+    return touched(batches, p);
   }
 
   /** Adds a batch and drops its input file from the pending list. */
@@ -226,17 +216,7 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        b,
-        p,
-        writeOptions);
+    return touched(b, p);
   }
 
   /**
@@ -271,6 +251,11 @@ public final class JobManifest implements Serializable {
         p.add(f);
       }
     }
+    return touched(batches, p);
+  }
+
+  /** This job with other batches and pending files, updated now. */
+  private JobManifest touched(List<BatchEntry> b, List<PendingFile> p) {
     return new JobManifest(
         version,
         jobId,
@@ -279,7 +264,7 @@ public final class JobManifest implements Serializable {
         endpoint,
         model,
         responseSchema,
-        batches,
+        b,
         p,
         writeOptions);
   }
