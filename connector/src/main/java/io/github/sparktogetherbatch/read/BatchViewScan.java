@@ -121,7 +121,7 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
                 emptyToNull(b.error())));
       }
     }
-    LOG.info("Batch view of {}: {} batch(es)", description(), rows.size());
+    LOG.info("{}: {} batch(es)", description(), rows.size());
     return rows;
   }
 
