@@ -167,6 +167,9 @@ class StreamSinkTest {
         WriteTestSupport.causeOf(
             e, io.github.sparktogetherbatch.exceptions.TogetherDataException.class);
     WriteTestSupport.awaitNoRunningTasks(spark);
+    assertFalse(
+        WriteTestSupport.messages(e).contains(EmulatorExtension.TEST_API_KEY),
+        "the failed query's message (with its plan and options) hides the key");
     assertEquals(0, uploads(), "nothing uploaded");
     assertEquals(0, creates());
     assertFalse(
