@@ -113,6 +113,19 @@ class StreamSinkTest {
     assertEquals(three.lastEpoch(queryId), three.batches().get(1).stream().epoch());
 
     assertEveryRowOnceSucceeded(read(spark, EMU, path), 130);
+    List<Row> view =
+        spark
+            .read()
+            .format("together-batch")
+            .option("apiKey", EmulatorExtension.TEST_API_KEY)
+            .option("baseUrl", EMU.baseUrl())
+            .option("view", "batches")
+            .load(path)
+            .orderBy("epoch")
+            .collectAsList();
+    assertEquals(2, view.size());
+    assertEquals(firstEpoch, (long) view.get(0).<Long>getAs("epoch"));
+    assertEquals(three.lastEpoch(queryId), (long) view.get(1).<Long>getAs("epoch"));
     assertNoOrphanNoDouble(EMU, three.batchIds());
   }
 
