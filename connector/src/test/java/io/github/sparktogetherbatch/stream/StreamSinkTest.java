@@ -276,6 +276,31 @@ class StreamSinkTest {
             path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)));
   }
 
+  /** Complete output mode would replace the job at every micro-batch: refused before any task. */
+  @Test
+  void completeOutputModeIsRefused() throws Exception {
+    Path input = tmp.resolve("in");
+    String path = tmp.resolve("job").toString();
+    addJsonFile(input, "part-1.json", 0, 10);
+    StreamingQuery q =
+        sink(
+                jsonStream(spark, input)
+                    .groupBy("prompt")
+                    .count()
+                    .selectExpr("prompt AS custom_id", "prompt"),
+                EMU,
+                tmp.resolve("checkpoint").toString())
+            .outputMode("complete")
+            .trigger(Trigger.AvailableNow())
+            .start(path);
+    Exception e = assertThrows(Exception.class, q::awaitTermination);
+    WriteTestSupport.causeOf(e, TogetherConfigException.class);
+    assertEquals(0, uploads());
+    assertFalse(
+        JobManifest.exists(
+            path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)));
+  }
+
   /**
    * custom_ids are unique within an epoch (as within a batch write); across epochs, as across
    * appends, they are not checked: each request still reads back as one row, with its batch.
