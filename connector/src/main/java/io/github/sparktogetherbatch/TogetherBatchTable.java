@@ -12,6 +12,7 @@ import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.read.BatchViewScan;
 import io.github.sparktogetherbatch.read.BatchViewSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
+import io.github.sparktogetherbatch.stream.source.TogetherSourceScanBuilder;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;
 import java.util.Set;
@@ -77,6 +78,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     return EnumSet.of(
         TableCapability.BATCH_READ,
         TableCapability.BATCH_WRITE,
+        TableCapability.MICRO_BATCH_READ,
         TableCapability.TRUNCATE,
         TableCapability.ACCEPT_ANY_SCHEMA);
   }
@@ -87,7 +89,8 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     if (job.batchView || config.batchView()) {
       return new BatchViewScan(config);
     }
-    return new TogetherScanBuilder(config, parsed(), sessionTimeZone());
+    return new TogetherSourceScanBuilder(
+        new TogetherScanBuilder(config, parsed(), sessionTimeZone()), config);
   }
 
   @Override
