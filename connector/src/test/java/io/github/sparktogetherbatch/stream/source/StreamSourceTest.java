@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
@@ -182,6 +183,14 @@ class StreamSourceTest {
     assertEquals(b, log.get(0), "b finished first");
     assertEquals(Set.of(a, c), Set.copyOf(log.subList(1, 3)));
     assertEquals(List.of(d), log.subList(3, 4));
+    try (var files = Files.walk(checkpoint)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        assertTrue(
+            !Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains(EmulatorExtension.TEST_API_KEY),
+            "the API key is in " + f);
+      }
+    }
   }
 
   @Test
@@ -260,6 +269,100 @@ class StreamSourceTest {
     q = toParquet(stream(job), out, checkpoint, Trigger.AvailableNow());
     assertTrue(q.awaitTermination(120_000));
     assertEquals(ids("n", 2), new TreeSet<>(output(out).keySet()));
+  }
+
+  /** custom_id → "status error_code attempt" of every output row (one row per id asserted). */
+  private Map<String, String> outcomes(Path out) {
+    Map<String, String> m = new HashMap<>();
+    for (Row r :
+        spark
+            .read()
+            .parquet(out.toString())
+            .selectExpr("custom_id", "concat_ws(' ', status, error_code, attempt)")
+            .collectAsList()) {
+      assertEquals(null, m.put(r.getString(0), r.getString(1)), "one row for " + r.getString(0));
+    }
+    return m;
+  }
+
+  private StreamingQuery toParquetWithErrors(Dataset<Row> rows, Path out, Path checkpoint)
+      throws TimeoutException {
+    return rows.selectExpr("custom_id", "status", "error_code", "attempt")
+        .writeStream()
+        .format("parquet")
+        .option("path", out.toString())
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.AvailableNow())
+        .start();
+  }
+
+  @Test
+  void expiredAndFailedBatchesAreEmittedAsFinishedWithoutFailingTheQuery() throws Exception {
+    String job = tmp.resolve("job").toString();
+    Path out = tmp.resolve("out");
+    EMU.emulator().holdNewBatches(true);
+    String expired = writeBatch(job, "e", 2);
+    String failed = writeBatch(job, "f", 2);
+    EMU.emulator().holdNewBatches(false);
+    EMU.emulator().expireBatch(expired);
+    EMU.emulator().failBatch(failed, "capacity exhausted");
+    StreamingQuery q = toParquetWithErrors(stream(job), out, tmp.resolve("checkpoint"));
+    assertTrue(q.awaitTermination(120_000));
+    assertEquals(
+        Map.of(
+            "e0", "missing batch_expired 1",
+            "e1", "missing batch_expired 1",
+            "f0", "failed batch_failed 1",
+            "f1", "failed batch_failed 1"),
+        outcomes(out));
+  }
+
+  @Test
+  void aResubmissionIsEmittedOnceMoreWithItsAttempt() throws Exception {
+    String job = tmp.resolve("job").toString();
+    Path out = tmp.resolve("out");
+    Path checkpoint = tmp.resolve("checkpoint");
+    Dataset<Row> df =
+        spark
+            .range(0, 3, 1, 1)
+            .selectExpr(
+                "concat('r', id) AS custom_id",
+                "CASE WHEN id = 0 THEN 'flaky !!fail-once!!' ELSE concat('question ', id) END"
+                    + " AS prompt");
+    WriteTestSupport.writer(df, EMU).save(job);
+    WriteTestSupport.manifest(spark, job).get().batchIds().forEach(StreamSourceTest::awaitTerminal);
+    StreamingQuery q = toParquetWithErrors(stream(job), out, checkpoint);
+    assertTrue(q.awaitTermination(120_000));
+    Map<String, String> first = outcomes(out);
+    assertTrue(first.get("r0").startsWith("failed "), first.toString());
+
+    Map<String, String> connection = new HashMap<>();
+    connection.put("apiKey", EmulatorExtension.TEST_API_KEY);
+    connection.put("baseUrl", EMU.baseUrl());
+    assertEquals(
+        1,
+        io.github.sparktogetherbatch.jobs.TogetherBatchJobs.resubmit(
+            spark, job, null, null, connection));
+    WriteTestSupport.manifest(spark, job).get().batchIds().forEach(StreamSourceTest::awaitTerminal);
+    q = toParquetWithErrors(stream(job), out, checkpoint);
+    assertTrue(q.awaitTermination(120_000));
+    Map<String, List<String>> rows = new TreeMap<>();
+    for (Row r :
+        spark
+            .read()
+            .parquet(out.toString())
+            .selectExpr("custom_id", "concat_ws(' ', status, attempt)")
+            .collectAsList()) {
+      rows.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
+    }
+    rows.values().forEach(java.util.Collections::sort);
+    assertEquals(
+        Map.of(
+            "r0", List.of("failed 1", "succeeded 2"),
+            "r1", List.of("succeeded 1"),
+            "r2", List.of("succeeded 1")),
+        rows,
+        "attempt 1's batch once, then the resubmission's batch once");
   }
 
   @Test
