@@ -13,6 +13,7 @@ import io.github.sparktogetherbatch.read.BatchViewScan;
 import io.github.sparktogetherbatch.read.BatchViewSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
 import io.github.sparktogetherbatch.stream.StreamSink;
+import io.github.sparktogetherbatch.stream.source.TogetherSourceScanBuilder;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;
 import java.util.Set;
@@ -79,6 +80,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
         TableCapability.BATCH_READ,
         TableCapability.BATCH_WRITE,
         TableCapability.STREAMING_WRITE,
+        TableCapability.MICRO_BATCH_READ,
         TableCapability.TRUNCATE,
         TableCapability.ACCEPT_ANY_SCHEMA);
   }
@@ -89,7 +91,8 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     if (job.batchView || config.batchView()) {
       return new BatchViewScan(config);
     }
-    return new TogetherScanBuilder(config, parsed(), sessionTimeZone());
+    return new TogetherSourceScanBuilder(
+        new TogetherScanBuilder(config, parsed(), sessionTimeZone()), config);
   }
 
   @Override

@@ -263,6 +263,73 @@ public final class RoundTripJob {
     return new Summary(results.size(), succeeded, failed, batches.size(), connectorLocation());
   }
 
+  /** The columns the streaming round trip compares. */
+  private static final String[] STREAM_COLUMNS = {
+    "custom_id", "batch_id", "status", "content", "total_tokens", "attempt"
+  };
+
+  /**
+   * Streams the finished job at {@code jobPath} ({@code readStream}, {@code Trigger.AvailableNow},
+   * at most two batches per trigger) into Parquet at {@code out} and checks that the Parquet rows
+   * are the batch read's rows, each custom_id once.
+   *
+   * @return the rows streamed
+   */
+  static long streamToParquet(
+      SparkSession spark, String baseUrl, String jobPath, String out, String checkpoint)
+      throws Exception {
+    StreamingQuery query =
+        spark
+            .readStream()
+            .format("together-batch")
+            .option("baseUrl", baseUrl)
+            .option("apiKey", "round-trip-key")
+            .option("pollInterval", "200ms")
+            .option("maxBatchesPerTrigger", "2")
+            .load(jobPath)
+            .selectExpr(STREAM_COLUMNS)
+            .writeStream()
+            .format("parquet")
+            .option("path", out)
+            .option("checkpointLocation", checkpoint)
+            .trigger(Trigger.AvailableNow())
+            .start();
+    query.awaitTermination();
+    Map<String, String> streamed = byCustomId(spark.read().parquet(out).selectExpr(STREAM_COLUMNS));
+    Map<String, String> read =
+        byCustomId(
+            spark
+                .read()
+                .format("together-batch")
+                .option("baseUrl", baseUrl)
+                .option("apiKey", "round-trip-key")
+                .load(jobPath)
+                .selectExpr(STREAM_COLUMNS));
+    check(!read.isEmpty(), "the batch read of " + jobPath + " has no rows");
+    for (Map.Entry<String, String> e : read.entrySet()) {
+      check(
+          e.getValue().equals(streamed.get(e.getKey())),
+          e.getKey() + ": streamed " + streamed.get(e.getKey()) + ", read " + e.getValue());
+    }
+    check(
+        streamed.size() == read.size(),
+        "streamed " + streamed.size() + " custom_ids, the batch read has " + read.size());
+    return streamed.size();
+  }
+
+  /** custom_id → the row's values, failing on a custom_id seen twice. */
+  private static Map<String, String> byCustomId(Dataset<Row> rows) {
+    Map<String, String> out = new HashMap<>();
+    for (Row r : rows.collectAsList()) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < r.size(); i++) {
+        sb.append(i == 0 ? "" : " | ").append(r.get(i));
+      }
+      check(out.put(r.getString(0), sb.toString()) == null, r.getString(0) + " twice");
+    }
+    return out;
+  }
+
   /** Where the class loader Spark uses for data sources found the connector. */
   static String connectorLocation() {
     try {

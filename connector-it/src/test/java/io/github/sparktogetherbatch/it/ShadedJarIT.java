@@ -211,6 +211,35 @@ class ShadedJarIT {
     }
   }
 
+  /** The streaming source through the shaded jar: a batch write, then AvailableNow to Parquet. */
+  @Test
+  void streamingSourceRoundTripInProcess() throws Exception {
+    SparkSession spark = ItSupport.localSpark();
+    try (ItSupport.EmulatorProcess emulator =
+        ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
+      String job = tmp.resolve("source-job").toString();
+      RoundTripJob.Summary s = RoundTripJob.run(spark, emulator.baseUrl(), job, 200, 2, 40);
+      long streamed =
+          RoundTripJob.streamToParquet(
+              spark,
+              emulator.baseUrl(),
+              job,
+              tmp.resolve("answers").toString(),
+              tmp.resolve("source-checkpoint").toString());
+      assertEquals(200, streamed);
+      System.out.println(
+          "Streaming source round trip on Spark "
+              + spark.version()
+              + ": "
+              + streamed
+              + " rows from "
+              + s.batches()
+              + " batches");
+    } finally {
+      spark.stop();
+    }
+  }
+
   static Path location(Class<?> c) throws URISyntaxException, IOException {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
   }

@@ -1,6 +1,8 @@
 package io.github.sparktogetherbatch.config;
 
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.AVAILABLE_NOW_WAIT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BATCH_ID;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BATCHES_PER_TRIGGER;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PATH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.POLL_INTERVAL;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PRICING;
@@ -46,6 +48,8 @@ public final class ReadConfig implements Serializable {
   private final String pricing;
   private final String progress;
   private final StructType responseSchema;
+  private final Integer maxBatchesPerTrigger;
+  private final boolean availableNowWait;
 
   private ReadConfig(TogetherClientConfig client, OptionResolver o) {
     this.client = client;
@@ -65,6 +69,8 @@ public final class ReadConfig implements Serializable {
     this.pricing = o.get(PRICING);
     this.progress = o.get(PROGRESS);
     this.responseSchema = o.get(RESPONSE_SCHEMA);
+    this.maxBatchesPerTrigger = o.get(MAX_BATCHES_PER_TRIGGER);
+    this.availableNowWait = o.get(AVAILABLE_NOW_WAIT);
   }
 
   /** Parses the read options ({@code options}: lower-case keys, a CaseInsensitiveStringMap). */
@@ -122,6 +128,19 @@ public final class ReadConfig implements Serializable {
   /** The option {@code responseSchema} (else the job's recorded one applies), or null. */
   public StructType responseSchema() {
     return responseSchema;
+  }
+
+  /** readStream: the most finished batches one micro-batch takes, or null for no limit. */
+  public Integer maxBatchesPerTrigger() {
+    return maxBatchesPerTrigger;
+  }
+
+  /**
+   * readStream with {@code Trigger.AvailableNow}: whether the run waits for every batch the job
+   * lists at its start.
+   */
+  public boolean availableNowWait() {
+    return availableNowWait;
   }
 
   @Override

@@ -394,6 +394,24 @@ public final class TogetherBatchOptions {
           "GET /v1/models × batch discount",
           "Batch prices in USD per million tokens, model=input:output[,...], for cost_usd and estimates.");
 
+  // Streaming source (readStream)
+  public static final Option<Integer> MAX_BATCHES_PER_TRIGGER =
+      defineDescribed(
+          "maxBatchesPerTrigger",
+          Side.READ,
+          OptionType.POSITIVE_INT,
+          "no limit",
+          "readStream: at most this many finished batches per micro-batch (their rows come in"
+              + " later triggers); pollInterval also paces the status polls.");
+  public static final Option<Boolean> AVAILABLE_NOW_WAIT =
+      define(
+          "availableNowWait",
+          Side.READ,
+          OptionType.BOOLEAN,
+          "false",
+          "readStream with Trigger.AvailableNow: true waits (up to waitTimeout) until every batch"
+              + " the job lists at the start is finished; false takes the batches finished then.");
+
   /** {@code completions} and {@code /completions} mean {@code /v1/completions}. */
   private static String withV1Prefix(String endpoint) {
     String e = endpoint.trim();

@@ -1,5 +1,7 @@
 package io.github.sparktogetherbatch.read;
 
+import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.client.BatchStatus;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.pricing.BatchPrices;
 import java.util.List;
@@ -26,7 +28,39 @@ final class TogetherInputPartition implements InputPartition {
      */
     FAILED_BATCH,
     /** A batch still running ({@code wait=false}): one {@code pending} row per request. */
-    PENDING
+    PENDING;
+
+    /** The mode of a batch in this state. */
+    static Mode of(BatchJob b) {
+      if (!b.isTerminal()) {
+        return PENDING;
+      }
+      return b.status() == BatchStatus.FAILED ? FAILED_BATCH : RESULTS;
+    }
+  }
+
+  /**
+   * The partition of a batch in the state {@code b} (its result files, status and error).
+   *
+   * @param inputFileId the input file, when the job records it; else the batch's own
+   * @param idRecord the input file's custom_id record (absolute), or null
+   */
+  static TogetherInputPartition forBatch(
+      BatchJob b, String inputFileId, Mode mode, TogetherClientConfig client, String idRecord) {
+    return new TogetherInputPartition(
+        b.id(),
+        inputFileId != null ? inputFileId : b.inputFileId(),
+        emptyToNull(b.outputFileId()),
+        emptyToNull(b.errorFileId()),
+        b.rawStatus(),
+        b.error(),
+        mode,
+        client,
+        idRecord);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private final String batchId;

@@ -234,11 +234,8 @@ final class TogetherScan implements Scan, Batch {
     Map<String, List<String>> retryOf = new HashMap<>();
     for (Target t : targets) {
       BatchJob b = state.get(t.batchId);
-      TogetherInputPartition.Mode mode;
-      if (!b.isTerminal()) {
-        mode = TogetherInputPartition.Mode.PENDING;
-      } else if (b.status() == BatchStatus.FAILED) {
-        mode = TogetherInputPartition.Mode.FAILED_BATCH;
+      TogetherInputPartition.Mode mode = TogetherInputPartition.Mode.of(b);
+      if (mode == TogetherInputPartition.Mode.FAILED_BATCH) {
         LOG.warn(
             "Batch {} FAILED ({}); other batches of the {} completed, so its requests are "
                 + "returned as failed rows with error_code {}",
@@ -246,28 +243,17 @@ final class TogetherScan implements Scan, Batch {
             b.error(),
             job,
             UnansweredRows.BATCH_FAILED_CODE);
-      } else {
-        mode = TogetherInputPartition.Mode.RESULTS;
-        if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {
-          LOG.warn(
-              "Batch {} ended {}: the requests it finished are returned, the others as "
-                  + "missing rows",
-              b.id(),
-              b.status());
-        }
+      } else if (b.status() == BatchStatus.EXPIRED || b.status() == BatchStatus.CANCELLED) {
+        LOG.warn(
+            "Batch {} ended {}: the requests it finished are returned, the others as "
+                + "missing rows",
+            b.id(),
+            b.status());
       }
       String input = t.inputFileId != null ? t.inputFileId : b.inputFileId();
       parts.add(
-          new TogetherInputPartition(
-                  b.id(),
-                  input,
-                  emptyToNull(b.outputFileId()),
-                  emptyToNull(b.errorFileId()),
-                  b.rawStatus(),
-                  b.error(),
-                  mode,
-                  config.client(),
-                  jobFolder == null ? null : t.idRecord)
+          TogetherInputPartition.forBatch(
+                  b, input, mode, config.client(), jobFolder == null ? null : t.idRecord)
               .withAttempt(t.attempt(), prices)
               .withRecordedIds(
                   t.attempt() > 1 && config.path() != null
@@ -286,17 +272,22 @@ final class TogetherScan implements Scan, Batch {
    * the model list the preflight fetched (no further call).
    */
   private BatchPrices prices(List<ModelObject> models) {
-    boolean wanted = false;
-    for (int c : columns) {
-      wanted |=
-          c != ResultSchema.PARSED_POSITION
-              && ResultSchema.Column.at(c) == ResultSchema.Column.COST_USD;
-    }
-    if (!wanted) {
+    if (!wantsCost(columns)) {
       return BatchPrices.NONE;
     }
     return PriceSources.resolve(
         models, config.pricing(), manifest == null ? null : manifest.model());
+  }
+
+  /** Whether the query reads {@code cost_usd} (so that prices are needed). */
+  static boolean wantsCost(int[] columns) {
+    for (int c : columns) {
+      if (c != ResultSchema.PARSED_POSITION
+          && ResultSchema.Column.at(c) == ResultSchema.Column.COST_USD) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

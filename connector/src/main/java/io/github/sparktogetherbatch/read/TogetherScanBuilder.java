@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
@@ -53,8 +54,22 @@ public final class TogetherScanBuilder implements ScanBuilder, SupportsPushDownR
     this.schema = new StructType(kept.toArray(new StructField[0]));
   }
 
+  /**
+   * The planner of the streaming source's micro-batches, for the columns the query uses.
+   *
+   * @param conf the Hadoop configuration of the job path
+   */
+  public FinishedBatchPlanner finishedBatchPlanner(Configuration conf) {
+    return new FinishedBatchPlanner(config, columns(), parsed, conf);
+  }
+
   @Override
   public Scan build() {
+    return new TogetherScan(config, schema, columns(), parsed);
+  }
+
+  /** The pruned columns, as positions in {@link ResultSchema#SCHEMA}. */
+  private int[] columns() {
     int[] columns = new int[schema.fields().length];
     for (int i = 0; i < columns.length; i++) {
       String name = schema.fields()[i].name();
@@ -63,6 +78,6 @@ public final class TogetherScanBuilder implements ScanBuilder, SupportsPushDownR
               ? ResultSchema.PARSED_POSITION
               : ResultSchema.SCHEMA.fieldIndex(name);
     }
-    return new TogetherScan(config, schema, columns, parsed);
+    return columns;
   }
 }

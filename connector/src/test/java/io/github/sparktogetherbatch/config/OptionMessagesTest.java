@@ -55,6 +55,16 @@ class OptionMessagesTest {
   }
 
   @Test
+  void badStreamOptions() {
+    assertEquals(
+        "Option 'maxBatchesPerTrigger' must be a positive whole number; got '0'.",
+        readError(opts("maxBatchesPerTrigger", "0")));
+    assertEquals(
+        "Option 'availableNowWait' must be true or false; got 'yes'.",
+        readError(opts("availableNowWait", "yes")));
+  }
+
+  @Test
   void badSizes() {
     assertEquals(
         "Option 'maxBytesPerBatch' is 101000000 bytes; it must be between 1KB (1000 bytes) and"
@@ -103,7 +113,8 @@ class OptionMessagesTest {
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
             + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
             + " stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
-            + " progress, batchId, view, pricing, and body.<field>.";
+            + " progress, batchId, view, pricing, maxBatchesPerTrigger, availableNowWait, and"
+            + " body.<field>.";
     assertEquals(
         "Unknown option 'promtColumn' for format(\"together-batch\"). Did you mean"
             + " 'promptColumn'?"

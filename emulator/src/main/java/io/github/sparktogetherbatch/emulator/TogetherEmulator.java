@@ -226,6 +226,51 @@ public final class TogetherEmulator implements AutoCloseable {
     forceEnd(id, BatchRecord.FAILED, message == null ? "Batch job failed (emulated)" : message);
   }
 
+  /**
+   * Whether batches created from now on are held: they stay {@code VALIDATING} with no progress
+   * until {@link #releaseBatch} or {@link #releaseAll} (cancel, expire and fail still end them).
+   * {@link #reset()} turns it off.
+   */
+  public void holdNewBatches(boolean hold) {
+    batches.setHoldNewBatches(hold);
+  }
+
+  /**
+   * Holds a running batch: it keeps its status and progress until released.
+   *
+   * @throws IllegalArgumentException if there is no such batch
+   * @throws IllegalStateException if the batch is already terminal
+   */
+  public void holdBatch(String id) {
+    hold(id, true);
+  }
+
+  /**
+   * Releases a held batch (nothing happens if it is not held).
+   *
+   * @throws IllegalArgumentException if there is no such batch
+   */
+  public void releaseBatch(String id) {
+    hold(id, false);
+  }
+
+  /** Releases every held batch; returns how many were held. */
+  public int releaseAll() {
+    return batches.releaseAll();
+  }
+
+  private void hold(String id, boolean hold) {
+    BatchRecord b = batches.get(id);
+    if (b == null) {
+      throw new IllegalArgumentException("no such batch: " + id);
+    }
+    try {
+      batches.hold(b, hold);
+    } catch (BatchEngine.StateException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   private void forceEnd(String id, String status, String error) {
     BatchRecord b = batches.get(id);
     if (b == null) {

@@ -49,6 +49,7 @@ public final class BatchEngine implements Closeable {
   private final AtomicLong seq = new AtomicLong();
   private volatile double requestsPerSecond;
   private volatile long validatingMillis;
+  private volatile boolean holdNewBatches;
 
   /** An engine keeping its batch files under {@code dataDir}. */
   public BatchEngine(
@@ -92,6 +93,45 @@ public final class BatchEngine implements Closeable {
     this.validatingMillis = Math.max(0, millis);
   }
 
+  /** Whether batches created from now on are held ({@link #hold}) until released. */
+  public boolean holdNewBatches() {
+    return holdNewBatches;
+  }
+
+  public void setHoldNewBatches(boolean hold) {
+    this.holdNewBatches = hold;
+  }
+
+  /**
+   * Holds or releases a batch (control surface): a held batch keeps its status and progress until
+   * released, so that tests can finish batches in any order. Cancel, expire and fail still end it.
+   *
+   * @throws StateException if the batch is already terminal
+   */
+  public BatchRecord hold(BatchRecord b, boolean hold) throws StateException {
+    synchronized (b) {
+      if (hold && b.isTerminal()) {
+        throw new StateException("Batch job " + b.id + " is already " + b.status);
+      }
+      b.held = hold;
+      return b;
+    }
+  }
+
+  /** Releases every held batch; returns how many were held. */
+  public int releaseAll() {
+    int n = 0;
+    for (BatchRecord b : batches.values()) {
+      synchronized (b) {
+        if (b.held) {
+          b.held = false;
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** Creates a batch over an uploaded input file; {@link #start} runs it. */
   public BatchRecord create(FileRecord input, String endpoint, String givenModelId)
       throws IOException {
@@ -126,6 +166,7 @@ public final class BatchEngine implements Closeable {
             givenModelId,
             model == null ? "" : model,
             link);
+    b.held = holdNewBatches;
     batches.put(b.id, b);
     return b;
   }
@@ -295,6 +336,9 @@ public final class BatchEngine implements Closeable {
       if (Instant.now().isAfter(b.jobDeadline)) {
         finish(b, BatchRecord.EXPIRED, null);
         return -1;
+      }
+      if (b.held) {
+        return MAX_POLL_MILLIS;
       }
       status = b.status;
     }

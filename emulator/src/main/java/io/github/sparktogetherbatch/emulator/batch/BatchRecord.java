@@ -48,6 +48,9 @@ public final class BatchRecord {
   String forcedError;
   boolean removed;
 
+  /** Held by the control surface: the batch makes no progress until released. */
+  boolean held;
+
   // worker-only state (one step at a time)
   BufferedReader reader;
   OutputStream out;
@@ -124,6 +127,7 @@ public final class BatchRecord {
     putNullable(o, "error_file_id", errorFileId);
     o.put("progress", progress);
     putNullable(o, "error", error);
+    o.put("held", held);
     return o;
   }
 

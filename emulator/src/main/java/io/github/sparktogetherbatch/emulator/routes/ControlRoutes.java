@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The control surface under {@code /_emulator/}, not part of Together's API (no auth, JSON, errors
- * as {@code {"error": "<message>"}}): state, faults, config, reset, and forcing a batch to expire
- * or fail.
+ * as {@code {"error": "<message>"}}): state, faults, config, reset, forcing a batch to expire or
+ * fail, and holding batches (no progress until released) to finish them in any order.
  */
 public final class ControlRoutes {
   private final FileStore files;
@@ -98,6 +98,19 @@ public final class ControlRoutes {
         reset();
         return HttpResponse.json(200, Json.object().put("reset", true));
       }
+      if (path.equals("release") && method.equals("POST")) {
+        return HttpResponse.json(200, Json.object().put("released", batches.releaseAll()));
+      }
+      if (segs.size() == 4
+          && segs.get(1).equals("batches")
+          && method.equals("POST")
+          && (segs.get(3).equals("hold") || segs.get(3).equals("release"))) {
+        BatchRecord b = batches.get(segs.get(2));
+        if (b == null) {
+          return controlError(404, "batch not found: " + segs.get(2));
+        }
+        return HttpResponse.json(200, batches.hold(b, segs.get(3).equals("hold")).toStateJson());
+      }
       if (segs.size() == 4
           && segs.get(1).equals("batches")
           && method.equals("POST")
@@ -149,6 +162,13 @@ public final class ControlRoutes {
     if (nul != null) {
       batchRoutes.setNullEmptyBatchList(nul.asBoolean());
     }
+    JsonNode hold = c.get("holdNewBatches");
+    if (hold != null) {
+      if (!hold.isBoolean()) {
+        throw new IllegalArgumentException("holdNewBatches must be true or false");
+      }
+      batches.setHoldNewBatches(hold.asBoolean());
+    }
     JsonNode serve = c.get("serveInputFiles");
     if (serve != null) {
       if (!serve.isBoolean()) {
@@ -169,6 +189,7 @@ public final class ControlRoutes {
     o.put("validatingMillis", batches.validatingMillis());
     o.put("nullEmptyBatchList", batchRoutes.nullEmptyBatchList());
     o.put("serveInputFiles", fileRoutes.serveInputFiles());
+    o.put("holdNewBatches", batches.holdNewBatches());
     return o;
   }
 
@@ -197,10 +218,12 @@ public final class ControlRoutes {
 
   /**
    * Clears faults, batches, files, request counts, recorded upload headers and the memory of {@code
-   * !!fail-once!!} requests, and serves input files again if the emulator was started so.
+   * !!fail-once!!} requests, stops holding new batches, and serves input files again if the
+   * emulator was started so.
    */
   public void reset() {
     faults.clear();
+    batches.setHoldNewBatches(false);
     batches.clear();
     files.clear();
     log.clear();
