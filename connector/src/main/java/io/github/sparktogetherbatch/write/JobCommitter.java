@@ -26,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * WriteDuplicateCheck}), starts from the job at the path as the SaveMode's {@link CommitMode} says
  * (append resumes an interrupted write, overwrite cancels and replaces the old job), records the
  * uploaded files (the tasks' and the packs of small files) in the job manifest, creates one batch
- * per file, and has {@link WriteCleanup} sweep the write's orphaned files. One instance per write.
+ * per file, and has {@link WriteCleanup} sweep the write's orphaned files (for a streaming epoch:
+ * every file of the query that the manifest does not name). One instance per write.
  *
  * <p>Order of {@link #commit}, and what a failure at each point leaves:
  *
  * <ol>
+ *   <li>A streaming epoch the manifest already records (Spark replays an epoch it did not log as
+ *       committed): this attempt's uploads are deleted and the first attempt's pending files get
+ *       their batches; nothing else happens.
  *   <li>Duplicate custom_ids across tasks: every uploaded file is deleted, no batch, no manifest.
  *   <li>The small files tasks left at the job path are packed into shared input files and uploaded
  *       ({@link SmallFilePacker}); a failure leaves nothing recorded (the abort deletes them).
