@@ -378,5 +378,21 @@ class StreamSourceTest {
             StreamingQueryException.class, () -> q.awaitTermination(120_000));
     TogetherConfigException c = WriteTestSupport.causeOf(e, TogetherConfigException.class);
     assertTrue(c.getMessage().contains("maxBatchesPerTrigger"), c.getMessage());
+
+    String job = tmp.resolve("job").toString();
+    awaitTerminal(writeBatch(job, "v", 1));
+    StreamingQuery view =
+        stream(job, "view", "batches")
+            .writeStream()
+            .format("memory")
+            .queryName("batch_view_stream")
+            .option("checkpointLocation", tmp.resolve("checkpoint-view").toString())
+            .trigger(Trigger.AvailableNow())
+            .start();
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StreamingQueryException.class, () -> view.awaitTermination(120_000));
+    c = WriteTestSupport.causeOf(e, TogetherConfigException.class);
+    assertTrue(c.getMessage().contains("'view'"), c.getMessage());
   }
 }
