@@ -61,6 +61,16 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
     return this;
   }
 
+  /** The view is a snapshot: it cannot be streamed. */
+  @Override
+  public org.apache.spark.sql.connector.read.streaming.MicroBatchStream toMicroBatchStream(
+      String checkpointLocation) {
+    throw new TogetherConfigException(
+        "The batch view (option 'view' = 'batches') is a snapshot and cannot be read as a stream:"
+            + " use spark.read() for it, or readStream() without the option 'view' for the"
+            + " results of finished batches.");
+  }
+
   @Override
   public synchronized InputPartition[] planInputPartitions() {
     if (planned == null) {

@@ -109,8 +109,8 @@ final class FinishedBatchLog {
     JsonNode root;
     try (FSDataInputStream in = fs.open(file)) {
       root = JSON.readTree((InputStream) in);
-    } catch (IOException e) {
-      return null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null; // cut short: not valid JSON
     }
     if (root == null
         || !root.isObject()
@@ -159,6 +159,14 @@ final class FinishedBatchLog {
   synchronized void append(List<String> batchIds) {
     if (batchIds.isEmpty()) {
       return;
+    }
+    Set<String> fresh = new HashSet<>();
+    for (String id : batchIds) {
+      if (logged.contains(id) || !fresh.add(id)) {
+        throw new TogetherJobException(
+            "Batch " + id + " is in the together-batch source's log " + dir + " already.",
+            List.of(id));
+      }
     }
     long first = entries.size();
     Path file = new Path(dir, String.format(Locale.ROOT, "%020d.json", first));

@@ -36,6 +36,12 @@ final class TogetherMicroBatchStream implements MicroBatchStream, SupportsTrigge
   private long lastPollNanos;
   private boolean polled;
 
+  /** The partitions last planned, of log entries plannedFrom to plannedTo; null before. */
+  private InputPartition[] planned;
+
+  private long plannedFrom;
+  private long plannedTo;
+
   /** The end of a {@code Trigger.AvailableNow} run (log entries), or -1. */
   private long availableNowEnd = -1;
 
@@ -146,17 +152,29 @@ final class TogetherMicroBatchStream implements MicroBatchStream, SupportsTrigge
     }
   }
 
+  /**
+   * The rows of log entries (start, end]. Spark may ask several times for one micro-batch; the
+   * answer cannot change (the entries are fixed, finished batches stay as they are), so the last
+   * one is kept rather than polling every batch again.
+   */
   @Override
-  public InputPartition[] planInputPartitions(Offset start, Offset end) {
-    List<String> ids = log.range(finished(start), finished(end));
-    if (!ids.isEmpty()) {
-      LOG.info(
-          "together-batch source of {}: emitting the rows of {} finished batch(es) {}",
-          watcher.label(),
-          ids.size(),
-          ids);
+  public synchronized InputPartition[] planInputPartitions(Offset start, Offset end) {
+    long from = finished(start);
+    long to = finished(end);
+    if (planned == null || plannedFrom != from || plannedTo != to) {
+      List<String> ids = log.range(from, to);
+      if (!ids.isEmpty()) {
+        LOG.info(
+            "together-batch source of {}: emitting the rows of {} finished batch(es) {}",
+            watcher.label(),
+            ids.size(),
+            ids);
+      }
+      planned = planner.plan(ids);
+      plannedFrom = from;
+      plannedTo = to;
     }
-    return planner.plan(ids);
+    return planned.clone();
   }
 
   @Override
