@@ -153,6 +153,8 @@ class S3aJobPathTest {
     }
     expected.sort(null);
     assertEquals(expected, files);
+    Path temp = new Path(path, JobFolder.TEMP_DIR);
+    assertFalse(temp.getFileSystem(conf).exists(temp), "not even an empty folder (marker) left");
   }
 
   @Test
