@@ -4,6 +4,7 @@
 #   examples/run.sh 1000                 # QuickStart with 1,000 questions
 #   TOGETHER_API_KEY=... examples/run.sh # the same against Together's API
 #   examples/run.sh SubmitJob /tmp/job   # another main, with its arguments
+#   examples/run.sh IncrementalSubmit    # three scheduled streaming runs over a growing folder
 # The JVM's temporary folder (the quick start's job folder, staged files, Spark's scratch space) is a
 # new folder that is removed when the run ends; paths given as arguments are yours and stay.
 set -euo pipefail

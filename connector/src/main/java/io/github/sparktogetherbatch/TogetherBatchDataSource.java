@@ -53,6 +53,11 @@ public class TogetherBatchDataSource
   public Table getTable(
       StructType schema, Transform[] partitioning, Map<String, String> properties) {
     CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(properties);
+    // a streaming write reaches the table here, not through extractCatalog: its plan (printed in
+    // a failed query's exception) shows the options too
+    SparkSession spark = SparkSession.active();
+    ApiKeyExposure.protectInPlans(spark);
+    ApiKeyExposure.warnIfInSparkConf(spark);
     return new TogetherBatchTable(JobRef.fromOptions(options));
   }
 

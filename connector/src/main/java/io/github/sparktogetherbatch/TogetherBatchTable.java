@@ -12,6 +12,7 @@ import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.read.BatchViewScan;
 import io.github.sparktogetherbatch.read.BatchViewSchema;
 import io.github.sparktogetherbatch.read.TogetherScanBuilder;
+import io.github.sparktogetherbatch.stream.StreamSink;
 import io.github.sparktogetherbatch.write.TogetherWriteBuilder;
 import java.util.EnumSet;
 import java.util.Set;
@@ -77,6 +78,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     return EnumSet.of(
         TableCapability.BATCH_READ,
         TableCapability.BATCH_WRITE,
+        TableCapability.STREAMING_WRITE,
         TableCapability.TRUNCATE,
         TableCapability.ACCEPT_ANY_SCHEMA);
   }
@@ -100,7 +102,7 @@ final class TogetherBatchTable implements SupportsRead, SupportsWrite {
     WriteConfig config =
         WriteConfig.parse(
             job.addTo(options), options.asCaseSensitiveMap(), System::getenv, sparkVersion());
-    return new TogetherWriteBuilder(info, config);
+    return new TogetherWriteBuilder(info, config, StreamSink::streamingWrite);
   }
 
   private static String sessionTimeZone() {

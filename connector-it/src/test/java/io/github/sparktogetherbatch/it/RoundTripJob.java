@@ -12,6 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -107,17 +109,7 @@ public final class RoundTripJob {
       int rows,
       int partitions,
       int maxRequestsPerBatch) {
-    List<Row> input = new ArrayList<>(rows);
-    for (int i = 0; i < rows; i++) {
-      input.add(RowFactory.create(id(i), question(i)));
-    }
-    StructType schema =
-        new StructType()
-            .add("id", DataTypes.StringType, false)
-            .add("question", DataTypes.StringType, false);
-    Dataset<Row> questions = spark.createDataFrame(input, schema).repartition(partitions);
-
-    questions
+    questions(spark, rows, partitions)
         .write()
         .format("together-batch")
         .option("baseUrl", baseUrl)
@@ -129,7 +121,67 @@ public final class RoundTripJob {
         .option("body.max_tokens", String.valueOf(MAX_TOKENS))
         .option("maxRequestsPerBatch", String.valueOf(maxRequestsPerBatch))
         .save(jobPath);
+    return readAndCheck(spark, baseUrl, jobPath, rows, maxRequestsPerBatch);
+  }
 
+  /**
+   * The streaming sink's round trip: the questions land as JSON files in {@code inputDir}, one
+   * {@code Trigger.AvailableNow()} run of {@code writeStream().format("together-batch")} submits
+   * them to {@code jobPath} (checkpoint {@code checkpointDir}), a second run finds nothing new,
+   * then a batch read of the job is checked row by row as in {@link #run}.
+   */
+  static Summary runStreaming(
+      SparkSession spark,
+      String baseUrl,
+      String inputDir,
+      String checkpointDir,
+      String jobPath,
+      int rows,
+      int partitions,
+      int maxRequestsPerBatch)
+      throws Exception {
+    questions(spark, rows, partitions).write().json(inputDir);
+    StructType schema =
+        new StructType().add("id", DataTypes.StringType).add("question", DataTypes.StringType);
+    for (int run = 0; run < 2; run++) {
+      StreamingQuery q =
+          spark
+              .readStream()
+              .schema(schema)
+              .json(inputDir)
+              .writeStream()
+              .format("together-batch")
+              .option("baseUrl", baseUrl)
+              .option("apiKey", "round-trip-key")
+              .option("model", MODEL)
+              .option("promptColumn", "question")
+              .option("idColumn", "id")
+              .option("systemPrompt", SYSTEM_PROMPT)
+              .option("body.max_tokens", String.valueOf(MAX_TOKENS))
+              .option("maxRequestsPerBatch", String.valueOf(maxRequestsPerBatch))
+              .option("checkpointLocation", checkpointDir)
+              .trigger(Trigger.AvailableNow())
+              .start(jobPath);
+      q.awaitTermination();
+    }
+    return readAndCheck(spark, baseUrl, jobPath, rows, maxRequestsPerBatch);
+  }
+
+  private static Dataset<Row> questions(SparkSession spark, int rows, int partitions) {
+    List<Row> input = new ArrayList<>(rows);
+    for (int i = 0; i < rows; i++) {
+      input.add(RowFactory.create(id(i), question(i)));
+    }
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType, false)
+            .add("question", DataTypes.StringType, false);
+    return spark.createDataFrame(input, schema).repartition(partitions);
+  }
+
+  /** Reads the job at {@code jobPath} and checks each of the {@code rows} questions' rows. */
+  private static Summary readAndCheck(
+      SparkSession spark, String baseUrl, String jobPath, int rows, int maxRequestsPerBatch) {
     List<Row> results =
         spark
             .read()

@@ -183,6 +183,34 @@ class ShadedJarIT {
     }
   }
 
+  /**
+   * The streaming sink through the shaded jar: an AvailableNow run, a run with nothing new, a read.
+   */
+  @Test
+  void streamingRoundTripInProcess() throws Exception {
+    SparkSession spark = ItSupport.localSpark();
+    try (ItSupport.EmulatorProcess emulator =
+        ItSupport.EmulatorProcess.start(tmp.resolve("emulator.log"))) {
+      RoundTripJob.Summary s =
+          RoundTripJob.runStreaming(
+              spark,
+              emulator.baseUrl(),
+              tmp.resolve("input").toString(),
+              tmp.resolve("checkpoint").toString(),
+              tmp.resolve("stream-job").toString(),
+              600,
+              3,
+              300);
+      assertEquals(600, s.rows());
+      assertEquals(60, s.failed());
+      assertEquals(540, s.succeeded());
+      assertTrue(s.batches() >= 2, "batches: " + s.batches());
+      System.out.println("Streaming round trip on Spark " + spark.version() + ": " + s);
+    } finally {
+      spark.stop();
+    }
+  }
+
   static Path location(Class<?> c) throws URISyntaxException, IOException {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
   }

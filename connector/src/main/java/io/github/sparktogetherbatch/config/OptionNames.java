@@ -21,6 +21,12 @@ final class OptionNames {
   /** Spark's own key for {@code load(path1, path2, ...)}; accepted, not used. */
   private static final String SPARK_PATHS = "paths";
 
+  /**
+   * Spark's own key of {@code writeStream().option("checkpointLocation", ...)}, which Spark passes
+   * on to the sink with the write options; accepted, not used.
+   */
+  private static final String SPARK_CHECKPOINT = "checkpointlocation";
+
   /** Keys Spark or this source add for themselves start with this. */
   private static final String INTERNAL_PREFIX = "__";
 
@@ -31,7 +37,7 @@ final class OptionNames {
 
   /**
    * Rejects unknown option names with a "did you mean" suggestion. Spark-internal keys ({@code
-   * path}, {@code paths}) and {@code body.<field>} are accepted.
+   * path}, {@code paths}, {@code checkpointLocation}) and {@code body.<field>} are accepted.
    */
   static void check(Map<String, String> options) {
     Map<String, String> named =
@@ -41,6 +47,7 @@ final class OptionNames {
     for (String raw : named.keySet()) {
       String k = raw.toLowerCase(Locale.ROOT);
       if (k.equals(SPARK_PATHS)
+          || k.equals(SPARK_CHECKPOINT)
           || k.startsWith(TogetherBatchOptions.BODY_PREFIX)
           || k.startsWith(INTERNAL_PREFIX)) {
         continue;

@@ -16,6 +16,7 @@ public final class BatchEntry implements Serializable {
   private final int attempt;
   private final List<String> retryOf;
   private final String customIds;
+  private final StreamEpoch stream;
 
   public BatchEntry(
       String batchId,
@@ -72,6 +73,30 @@ public final class BatchEntry implements Serializable {
       int attempt,
       List<String> retryOf,
       String customIds) {
+    this(
+        batchId,
+        inputFileId,
+        requests,
+        bytes,
+        createdAt,
+        writeId,
+        attempt,
+        retryOf,
+        customIds,
+        null);
+  }
+
+  private BatchEntry(
+      String batchId,
+      String inputFileId,
+      long requests,
+      long bytes,
+      Instant createdAt,
+      String writeId,
+      int attempt,
+      List<String> retryOf,
+      String customIds,
+      StreamEpoch stream) {
     this.batchId = batchId;
     this.inputFileId = inputFileId;
     this.requests = requests;
@@ -81,20 +106,42 @@ public final class BatchEntry implements Serializable {
     this.attempt = attempt;
     this.retryOf = List.copyOf(retryOf);
     this.customIds = customIds;
+    this.stream = stream;
+  }
+
+  /** This batch as submitted by a streaming query's epoch ({@code stream} may be null). */
+  public BatchEntry withStream(StreamEpoch stream) {
+    return new BatchEntry(
+        batchId,
+        inputFileId,
+        requests,
+        bytes,
+        createdAt,
+        writeId,
+        attempt,
+        retryOf,
+        customIds,
+        stream);
+  }
+
+  /** The streaming query and epoch that submitted it; null for a batch write's batch. */
+  public StreamEpoch stream() {
+    return stream;
   }
 
   /** The batch for a pending file, with that file's attempt and custom_id record. */
   public static BatchEntry forPending(PendingFile p, String batchId, Instant createdAt) {
     return new BatchEntry(
-        batchId,
-        p.inputFileId(),
-        p.requests(),
-        p.bytes(),
-        createdAt,
-        p.writeId(),
-        p.attempt(),
-        p.retryOf(),
-        p.customIds());
+            batchId,
+            p.inputFileId(),
+            p.requests(),
+            p.bytes(),
+            createdAt,
+            p.writeId(),
+            p.attempt(),
+            p.retryOf(),
+            p.customIds())
+        .withStream(p.stream());
   }
 
   /** 1 for a first submission, n + 1 for a resubmission of attempt n's requests. */

@@ -180,6 +180,29 @@ public final class JobFolder implements Serializable {
   }
 
   /**
+   * Best effort: deletes the temporary folders of other writes of the streaming query ({@code
+   * <queryId>-…}: epochs of earlier runs whose driver died), keeping this write's.
+   */
+  public void sweepTempOfQuery(String queryId) {
+    try {
+      FileSystem fs = fs();
+      Path temp = new Path(new Path(job), TEMP_DIR);
+      if (!fs.exists(temp)) {
+        return;
+      }
+      for (FileStatus w : fs.listStatus(temp)) {
+        String name = w.getPath().getName();
+        if (name.startsWith(queryId + "-") && !name.equals(writeId)) {
+          fs.delete(w.getPath(), true);
+          LOG.info("Deleted the temporary folder of write {}, an epoch that never committed", name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not sweep the temporary folders under {}: {}", job, e.getMessage());
+    }
+  }
+
+  /**
    * Best effort: deletes this write's folders when empty, then {@value #TEMP_DIR} and {@value
    * #RECORDS_DIR} when empty, and the job path itself when the write created it and left it empty.
    */

@@ -27,14 +27,20 @@ import org.apache.hadoop.conf.Configuration;
  * for), {@code batches: [{batchId, inputFileId, requests, bytes, createdAt, writeId, customIds}]},
  * {@code pendingFiles: [{inputFileId, requests, bytes, writeId, customIds}]}. {@code customIds}
  * (since version 2) names the input file's custom_id record relative to the job path ({@link
- * JobFolder}); version 1 manifests have none, and their reads reconcile from the input file. The
- * API key is never written.
+ * JobFolder}); version 1 manifests have none, and their reads reconcile from the input file.
+ * Version 3 adds what streaming writes need: {@code streams: {queryId: lastEpoch}} and, on batches
+ * and pending files, {@code queryId} and {@code epoch}; it is written only by jobs a streaming
+ * query wrote to (so older connectors still read, and refuse to change, everything else). The API
+ * key is never written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final String FORMAT = "spark-together-batch-manifest";
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+
+  /** The version written for jobs without streaming fields (readable by older connectors). */
+  static final int BATCH_FORMAT_VERSION = 2;
 
   private final long version;
   private final String jobId;
@@ -46,6 +52,7 @@ public final class JobManifest implements Serializable {
   private final List<BatchEntry> batches;
   private final List<PendingFile> pendingFiles;
   private final Map<String, String> writeOptions;
+  private final Map<String, Long> streams;
 
   private JobManifest(
       long version,
@@ -57,7 +64,8 @@ public final class JobManifest implements Serializable {
       String responseSchema,
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
-      Map<String, String> writeOptions) {
+      Map<String, String> writeOptions,
+      Map<String, Long> streams) {
     this.version = version;
     this.jobId = jobId;
     this.createdAt = createdAt;
@@ -68,6 +76,7 @@ public final class JobManifest implements Serializable {
     this.batches = Collections.unmodifiableList(new ArrayList<>(batches));
     this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
     this.writeOptions = Collections.unmodifiableMap(new TreeMap<>(writeOptions));
+    this.streams = Collections.unmodifiableMap(new TreeMap<>(streams));
   }
 
   /** A manifest as read from its JSON ({@link ManifestJson}). */
@@ -81,7 +90,8 @@ public final class JobManifest implements Serializable {
       String responseSchema,
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
-      Map<String, String> writeOptions) {
+      Map<String, String> writeOptions,
+      Map<String, Long> streams) {
     return new JobManifest(
         version,
         jobId,
@@ -92,7 +102,8 @@ public final class JobManifest implements Serializable {
         responseSchema,
         batches,
         pendingFiles,
-        writeOptions);
+        writeOptions,
+        streams);
   }
 
   /** A new, not yet written job (version 0). */
@@ -108,6 +119,7 @@ public final class JobManifest implements Serializable {
         null,
         List.of(),
         List.of(),
+        Map.of(),
         Map.of());
   }
 
@@ -156,7 +168,8 @@ public final class JobManifest implements Serializable {
         schemaJson,
         batches,
         pendingFiles,
-        writeOptions);
+        writeOptions,
+        streams);
   }
 
   public List<BatchEntry> batches() {
@@ -241,7 +254,41 @@ public final class JobManifest implements Serializable {
         responseSchema,
         batches,
         pendingFiles,
-        options);
+        options,
+        streams);
+  }
+
+  /**
+   * The last epoch each streaming query that wrote to this job has recorded (query id → epoch): an
+   * epoch at or below it is already in the job, so a replay of it creates nothing. Empty for jobs
+   * written by batch writes only.
+   */
+  public Map<String, Long> streams() {
+    return streams;
+  }
+
+  /** The last epoch recorded for {@code queryId}, or -1 when it has recorded none. */
+  public long lastEpoch(String queryId) {
+    Long e = streams.get(queryId);
+    return e == null ? -1 : e;
+  }
+
+  /** This job recording that {@code epoch} of a streaming query is in it. */
+  public JobManifest withEpoch(StreamEpoch epoch) {
+    Map<String, Long> s = new TreeMap<>(streams);
+    s.merge(epoch.queryId(), epoch.epoch(), Math::max);
+    return new JobManifest(
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        pendingFiles,
+        writeOptions,
+        s);
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -267,7 +314,8 @@ public final class JobManifest implements Serializable {
         responseSchema,
         b,
         p,
-        writeOptions);
+        writeOptions,
+        streams);
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
@@ -283,6 +331,7 @@ public final class JobManifest implements Serializable {
         null,
         List.of(),
         List.of(),
+        Map.of(),
         Map.of());
   }
 
@@ -317,7 +366,8 @@ public final class JobManifest implements Serializable {
         responseSchema,
         batches,
         pendingFiles,
-        writeOptions);
+        writeOptions,
+        streams);
   }
 
   @Override

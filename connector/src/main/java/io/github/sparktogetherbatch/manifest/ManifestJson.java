@@ -22,7 +22,9 @@ final class ManifestJson {
   static ObjectNode toJson(JobManifest m) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("format", JobManifest.FORMAT);
-    n.put("formatVersion", JobManifest.FORMAT_VERSION);
+    n.put(
+        "formatVersion",
+        m.streams().isEmpty() ? JobManifest.BATCH_FORMAT_VERSION : JobManifest.FORMAT_VERSION);
     n.put("jobId", m.jobId());
     n.put("createdAt", m.createdAt().toString());
     n.put("updatedAt", m.updatedAt().toString());
@@ -45,6 +47,7 @@ final class ManifestJson {
         o.put("customIds", e.customIds());
       }
       putAttempt(o, e.attempt(), e.retryOf());
+      putStream(o, e.stream());
     }
     ArrayNode p = n.putArray("pendingFiles");
     for (PendingFile f : m.pendingFiles()) {
@@ -57,12 +60,31 @@ final class ManifestJson {
         o.put("customIds", f.customIds());
       }
       putAttempt(o, f.attempt(), f.retryOf());
+      putStream(o, f.stream());
     }
     if (!m.writeOptions().isEmpty()) {
       ObjectNode w = n.putObject("writeOptions");
       m.writeOptions().forEach(w::put);
     }
+    if (!m.streams().isEmpty()) {
+      ObjectNode q = n.putObject("streams");
+      m.streams().forEach(q::put);
+    }
     return n;
+  }
+
+  /** The streaming query and epoch, only on what a streaming write submitted. */
+  private static void putStream(ObjectNode o, StreamEpoch stream) {
+    if (stream != null) {
+      o.put("queryId", stream.queryId());
+      o.put("epoch", stream.epoch());
+    }
+  }
+
+  private static StreamEpoch stream(JsonNode n) {
+    return n.hasNonNull("queryId") && n.hasNonNull("epoch")
+        ? new StreamEpoch(n.get("queryId").asText(), n.get("epoch").asLong())
+        : null;
   }
 
   /** Attempt fields only for resubmissions, so first submissions read as before. */
@@ -100,31 +122,37 @@ final class ManifestJson {
     for (JsonNode b : n.path("batches")) {
       batches.add(
           new BatchEntry(
-              b.path("batchId").asText(),
-              b.path("inputFileId").asText(null),
-              b.path("requests").asLong(-1),
-              b.path("bytes").asLong(-1),
-              b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
-              b.path("writeId").asText(null),
-              b.path("attempt").asInt(1),
-              retryOf(b),
-              b.path("customIds").asText(null)));
+                  b.path("batchId").asText(),
+                  b.path("inputFileId").asText(null),
+                  b.path("requests").asLong(-1),
+                  b.path("bytes").asLong(-1),
+                  b.hasNonNull("createdAt") ? Instant.parse(b.get("createdAt").asText()) : null,
+                  b.path("writeId").asText(null),
+                  b.path("attempt").asInt(1),
+                  retryOf(b),
+                  b.path("customIds").asText(null))
+              .withStream(stream(b)));
     }
     Map<String, String> writeOptions = new TreeMap<>();
     n.path("writeOptions")
         .fields()
         .forEachRemaining(e -> writeOptions.put(e.getKey(), e.getValue().asText()));
+    Map<String, Long> streams = new TreeMap<>();
+    n.path("streams")
+        .fields()
+        .forEachRemaining(e -> streams.put(e.getKey(), e.getValue().asLong()));
     List<PendingFile> pending = new ArrayList<>();
     for (JsonNode f : n.path("pendingFiles")) {
       pending.add(
           new PendingFile(
-              f.path("inputFileId").asText(),
-              f.path("requests").asLong(-1),
-              f.path("bytes").asLong(-1),
-              f.path("writeId").asText(null),
-              f.path("attempt").asInt(1),
-              retryOf(f),
-              f.path("customIds").asText(null)));
+                  f.path("inputFileId").asText(),
+                  f.path("requests").asLong(-1),
+                  f.path("bytes").asLong(-1),
+                  f.path("writeId").asText(null),
+                  f.path("attempt").asInt(1),
+                  retryOf(f),
+                  f.path("customIds").asText(null))
+              .withStream(stream(f)));
     }
     return JobManifest.of(
         version,
@@ -136,6 +164,7 @@ final class ManifestJson {
         n.path("responseSchema").asText(null),
         batches,
         pending,
-        writeOptions);
+        writeOptions,
+        streams);
   }
 }

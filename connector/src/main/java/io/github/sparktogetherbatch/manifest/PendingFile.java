@@ -16,6 +16,7 @@ public final class PendingFile implements Serializable {
   private final int attempt;
   private final List<String> retryOf;
   private final String customIds;
+  private final StreamEpoch stream;
 
   public PendingFile(String inputFileId, long requests, long bytes, String writeId) {
     this(inputFileId, requests, bytes, writeId, 1, List.of(), null);
@@ -49,6 +50,18 @@ public final class PendingFile implements Serializable {
       int attempt,
       List<String> retryOf,
       String customIds) {
+    this(inputFileId, requests, bytes, writeId, attempt, retryOf, customIds, null);
+  }
+
+  private PendingFile(
+      String inputFileId,
+      long requests,
+      long bytes,
+      String writeId,
+      int attempt,
+      List<String> retryOf,
+      String customIds,
+      StreamEpoch stream) {
     this.inputFileId = inputFileId;
     this.requests = requests;
     this.bytes = bytes;
@@ -56,6 +69,18 @@ public final class PendingFile implements Serializable {
     this.attempt = attempt;
     this.retryOf = List.copyOf(retryOf);
     this.customIds = customIds;
+    this.stream = stream;
+  }
+
+  /** This file as uploaded by a streaming query's epoch ({@code stream} may be null). */
+  public PendingFile withStream(StreamEpoch stream) {
+    return new PendingFile(
+        inputFileId, requests, bytes, writeId, attempt, retryOf, customIds, stream);
+  }
+
+  /** The streaming query and epoch that uploaded it; null for a batch write's file. */
+  public StreamEpoch stream() {
+    return stream;
   }
 
   public int attempt() {

@@ -23,7 +23,8 @@ final class BatchViewPartition implements InputPartition {
       String inputFileId,
       String outputFileId,
       String errorFileId,
-      String error)
+      String error,
+      Long epoch)
       implements Serializable {
 
     InternalRow toRow() {
@@ -39,7 +40,8 @@ final class BatchViewPartition implements InputPartition {
             utf8(inputFileId),
             utf8(outputFileId),
             utf8(errorFileId),
-            utf8(error)
+            utf8(error),
+            epoch
           });
     }
 

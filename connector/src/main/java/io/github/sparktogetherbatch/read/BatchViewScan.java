@@ -118,7 +118,8 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
                 b.inputFileId() != null ? b.inputFileId() : m == null ? null : m.inputFileId(),
                 emptyToNull(b.outputFileId()),
                 emptyToNull(b.errorFileId()),
-                emptyToNull(b.error())));
+                emptyToNull(b.error()),
+                m == null || m.stream() == null ? null : m.stream().epoch()));
       }
     }
     LOG.info("{}: {} batch(es)", description(), rows.size());

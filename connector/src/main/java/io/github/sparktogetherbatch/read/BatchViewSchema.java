@@ -21,6 +21,7 @@ public final class BatchViewSchema {
             DataTypes.createStructField("input_file_id", DataTypes.StringType, true),
             DataTypes.createStructField("output_file_id", DataTypes.StringType, true),
             DataTypes.createStructField("error_file_id", DataTypes.StringType, true),
-            DataTypes.createStructField("error", DataTypes.StringType, true)
+            DataTypes.createStructField("error", DataTypes.StringType, true),
+            DataTypes.createStructField("epoch", DataTypes.LongType, true)
           });
 }

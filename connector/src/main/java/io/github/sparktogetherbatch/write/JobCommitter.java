@@ -10,6 +10,7 @@ import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.manifest.PendingFile;
+import io.github.sparktogetherbatch.manifest.StreamEpoch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * WriteDuplicateCheck}), starts from the job at the path as the SaveMode's {@link CommitMode} says
  * (append resumes an interrupted write, overwrite cancels and replaces the old job), records the
  * uploaded files (the tasks' and the packs of small files) in the job manifest, creates one batch
- * per file, and has {@link WriteCleanup} sweep the write's orphaned files. One instance per write.
+ * per file, and has {@link WriteCleanup} sweep the write's orphaned files (for a streaming epoch:
+ * every file of the query that the manifest does not name). One instance per write.
  *
  * <p>Order of {@link #commit}, and what a failure at each point leaves:
  *
  * <ol>
+ *   <li>A streaming epoch the manifest already records (Spark replays an epoch it did not log as
+ *       committed): this attempt's uploads are deleted and the first attempt's pending files get
+ *       their batches; nothing else happens.
  *   <li>Duplicate custom_ids across tasks: every uploaded file is deleted, no batch, no manifest.
  *   <li>The small files tasks left at the job path are packed into shared input files and uploaded
  *       ({@link SmallFilePacker}); a failure leaves nothing recorded (the abort deletes them).
@@ -91,11 +96,28 @@ final class JobCommitter {
 
   /** Commits the write; returns the manifest as last written. */
   JobManifest commit(TogetherClient client, List<TogetherWriterCommitMessage> messages) {
+    return commit(client, messages, null);
+  }
+
+  /**
+   * Commits the write, as {@code epoch} of a streaming query when it is not null: an epoch the
+   * manifest already records (a replay after a crash) creates nothing and deletes what this attempt
+   * uploaded ({@link #replayed}); otherwise the write's pending files, batches and the epoch are
+   * recorded like a batch write's, the epoch in the same manifest version as the pending files.
+   */
+  JobManifest commit(
+      TogetherClient client, List<TogetherWriterCommitMessage> messages, StreamEpoch epoch) {
     List<TogetherWriterCommitMessage.UploadedFile> files = new ArrayList<>();
     List<TogetherWriterCommitMessage.SmallFile> small = new ArrayList<>();
     for (TogetherWriterCommitMessage msg : messages) {
       files.addAll(msg.files());
       small.addAll(msg.small());
+    }
+    if (epoch != null) {
+      Optional<JobManifest> before = JobManifest.read(path, conf);
+      if (before.isPresent() && before.get().lastEpoch(epoch.queryId()) >= epoch.epoch()) {
+        return replayed(client, epoch, before, files);
+      }
     }
     if (!mapping.idsDerived()) {
       new WriteDuplicateCheck(mapping.idColumn(), digestFiles)
@@ -129,20 +151,28 @@ final class JobCommitter {
     if (!files.isEmpty()) {
       List<PendingFile> intent = new ArrayList<>();
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        intent.add(new PendingFile(f.fileId(), f.requests(), f.bytes(), writeId, f.customIds()));
+        intent.add(
+            new PendingFile(f.fileId(), f.requests(), f.bytes(), writeId, f.customIds())
+                .withStream(epoch));
       }
-      m = m.withWriteOptions(writeOptions).withPendingFiles(intent).commit(path, conf);
+      m = m.withWriteOptions(writeOptions).withPendingFiles(intent);
+      m = (epoch == null ? m : m.withEpoch(epoch)).commit(path, conf);
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         cleanup.recordedPending(f.fileId(), f.customIds());
       }
     } else if (start.unwritten()) {
-      m = m.commit(path, conf);
+      m = (epoch == null ? m : m.withEpoch(epoch)).commit(path, conf);
     }
 
     if (!files.isEmpty()) {
-      m = createBatches(client, files, m, created);
+      m = createBatches(client, files, m, created, epoch);
     }
-    cleanup.sweepAfterCommit(client);
+    if (epoch == null) {
+      cleanup.sweepAfterCommit(client);
+    } else {
+      cleanup.sweepQuery(client, epoch.queryId(), m);
+      jobFolder.sweepTempOfQuery(epoch.queryId());
+    }
     jobFolder.sweepRecords(m.customIdRecords(), null);
     long retries = client.stats().retries();
     for (TogetherWriterCommitMessage msg : messages) {
@@ -171,7 +201,8 @@ final class JobCommitter {
       TogetherClient client,
       List<TogetherWriterCommitMessage.UploadedFile> files,
       JobManifest m,
-      List<String> created) {
+      List<String> created,
+      StreamEpoch epoch) {
     try (ManifestRecorder recorder =
         new ManifestRecorder(path, conf, m, WriteFileNames.manifestThread(writeId))) {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
@@ -193,13 +224,14 @@ final class JobCommitter {
         m =
             m.withBatch(
                 new BatchEntry(
-                    b.id(),
-                    f.fileId(),
-                    f.requests(),
-                    f.bytes(),
-                    b.createdAt() == null ? Instant.now() : b.createdAt(),
-                    writeId,
-                    f.customIds()));
+                        b.id(),
+                        f.fileId(),
+                        f.requests(),
+                        f.bytes(),
+                        b.createdAt() == null ? Instant.now() : b.createdAt(),
+                        writeId,
+                        f.customIds())
+                    .withStream(epoch));
         cleanup.batchCreated(f.fileId(), f.customIds());
         try {
           recorder.record(m);
@@ -222,6 +254,34 @@ final class JobCommitter {
         throw incomplete(path, onDisk, created, e);
       }
     }
+  }
+
+  /**
+   * A replayed epoch (Spark runs an epoch again after a restart when its commit log lacks it): the
+   * manifest already records it, so the rows are in the job as pending files or batches of the
+   * first attempt. Deletes what this attempt uploaded, then gives the first attempt's pending files
+   * (if its driver died while creating) their batches, never twice.
+   */
+  private JobManifest replayed(
+      TogetherClient client,
+      StreamEpoch epoch,
+      Optional<JobManifest> existing,
+      List<TogetherWriterCommitMessage.UploadedFile> files) {
+    int deleted = cleanup.discard(client, files);
+    List<String> created = new ArrayList<>();
+    JobManifest m = mode.begin(client, existing, created).manifest();
+    cleanup.sweepQuery(client, epoch.queryId(), m);
+    jobFolder.sweepTempOfQuery(epoch.queryId());
+    LOG.info(
+        "{} is already in the job at {}: the replay created no batch from its rows and deleted "
+            + "its {} uploaded file(s){}",
+        epoch,
+        path,
+        deleted,
+        created.isEmpty()
+            ? ""
+            : "; the first attempt's pending files got their batches " + created);
+    return m;
   }
 
   /**

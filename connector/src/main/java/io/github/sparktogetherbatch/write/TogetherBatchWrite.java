@@ -6,6 +6,7 @@ import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobFolder;
+import io.github.sparktogetherbatch.manifest.StreamEpoch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +77,14 @@ final class TogetherBatchWrite implements BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
+    commit(messages, null);
+  }
+
+  /**
+   * Commits the write, as {@code epoch} of a streaming query when it is not null (see {@link
+   * JobCommitter#commit(TogetherClient, List, StreamEpoch)}).
+   */
+  void commit(WriterCommitMessage[] messages, StreamEpoch epoch) {
     try {
       if (config.dryRun()) {
         committer().commitDryRun(ours(messages));
@@ -83,7 +92,7 @@ final class TogetherBatchWrite implements BatchWrite {
         return;
       }
       try (TogetherClient client = new TogetherClient(config.client())) {
-        committer().commit(client, ours(messages));
+        committer().commit(client, ours(messages), epoch);
       }
     } finally {
       deleteTemporary();

@@ -7,11 +7,13 @@ import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.preflight.Preflight;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.SupportsTruncate;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -26,11 +28,18 @@ import org.apache.spark.sql.types.StructType;
 public final class TogetherWriteBuilder implements SupportsTruncate {
   private final LogicalWriteInfo info;
   private final WriteConfig config;
+  private final Function<EpochWrite, StreamingWrite> streaming;
   private boolean truncate;
 
-  public TogetherWriteBuilder(LogicalWriteInfo info, WriteConfig config) {
+  /**
+   * @param streaming adapts one micro-batch's write to Spark's {@code StreamingWrite} (the {@code
+   *     stream} package; given here so that {@code write} does not depend on it)
+   */
+  public TogetherWriteBuilder(
+      LogicalWriteInfo info, WriteConfig config, Function<EpochWrite, StreamingWrite> streaming) {
     this.info = info;
     this.config = config;
+    this.streaming = streaming;
   }
 
   @Override
@@ -79,7 +88,7 @@ public final class TogetherWriteBuilder implements SupportsTruncate {
     if (!config.dryRun()) {
       Preflight.beforeWrite(config.client(), mapping.model(), config.modelCheck());
     }
-    return new TogetherWrite(config, mapping, truncate);
+    return new TogetherWrite(config, mapping, truncate, info.queryId(), streaming);
   }
 
   private static boolean sameSchema(String a, String b) {

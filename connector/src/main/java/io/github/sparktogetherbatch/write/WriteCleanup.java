@@ -2,7 +2,10 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.client.FileObject;
 import io.github.sparktogetherbatch.client.TogetherClient;
+import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobFolder;
+import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.PendingFile;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +71,41 @@ final class WriteCleanup {
   /** After a commit: deletes this write's files that no batch refers to. */
   void sweepAfterCommit(TogetherClient client) {
     sweepOrphans(client, batched);
+  }
+
+  /**
+   * After a streaming epoch's commit: deletes every file of the streaming query ({@code stb-<query
+   * id>-}) that the job does not name, i.e. what earlier runs of the query uploaded for epochs
+   * whose driver died before the manifest recorded them. Epochs of one query run one after another,
+   * so no other write of it is under way. Best effort.
+   */
+  void sweepQuery(TogetherClient client, String queryId, JobManifest m) {
+    Set<String> keep = new HashSet<>(batched);
+    for (BatchEntry b : m.batches()) {
+      keep.add(b.inputFileId());
+    }
+    for (PendingFile p : m.pendingFiles()) {
+      keep.add(p.inputFileId());
+    }
+    int n = 0;
+    try {
+      for (FileObject f : client.listFiles()) {
+        if (WriteFileNames.isOfQuery(f.filename(), queryId) && !keep.contains(f.id())) {
+          client.deleteQuietly(f.id());
+          n++;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not look for leftover input files of query {}: {}", queryId, e.getMessage());
+      return;
+    }
+    if (n > 0) {
+      LOG.info(
+          "Deleted {} input file(s) of streaming query {} that the job at {} does not name",
+          n,
+          queryId,
+          path);
+    }
   }
 
   /**

@@ -38,6 +38,19 @@ final class WriteFileNames {
     return fileName != null && fileName.startsWith(writePrefix(writeId));
   }
 
+  /**
+   * The write id of one epoch of a streaming query: {@code <queryId>-<8 hex>}, so that every file
+   * the query uploads, in any run, starts with {@code stb-<queryId>-} ({@link #isOfQuery}).
+   */
+  static String streamingWriteId(String queryId) {
+    return queryId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Whether a file in the account was uploaded by an epoch of the streaming query. */
+  static boolean isOfQuery(String fileName, String queryId) {
+    return fileName != null && fileName.startsWith(PREFIX + queryId + "-");
+  }
+
   /** {@code stb-<writeId>-p<partition>-a<attempt>}: the files of one task attempt. */
   static String taskPrefix(String writeId, int partitionId, int attempt) {
     return String.format("%sp%05d-a%d", writePrefix(writeId), partitionId, attempt);

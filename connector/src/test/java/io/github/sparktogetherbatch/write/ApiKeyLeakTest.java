@@ -142,7 +142,7 @@ class ApiKeyLeakTest {
       InputMapping mapping =
           InputMapping.resolve(
               org.apache.spark.sql.types.StructType.fromDDL("prompt STRING"), config);
-      TogetherWrite write = new TogetherWrite(config, mapping, false);
+      TogetherWrite write = new TogetherWrite(config, mapping, false, "query", null);
       seen.add(config.toString());
       seen.add(config.client().toString());
       seen.add(write.toString());

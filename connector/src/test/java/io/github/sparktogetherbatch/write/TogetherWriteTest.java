@@ -370,7 +370,7 @@ class TogetherWriteTest {
     assertEquals(bytes, fileBytes);
 
     // The driver metric, and the metric declarations Spark instantiates by class name.
-    TogetherWrite write = new TogetherWrite(config, mapping, false);
+    TogetherWrite write = new TogetherWrite(config, mapping, false, "query", null);
     assertEquals(5, write.supportedCustomMetrics().length);
     for (org.apache.spark.sql.connector.metric.CustomMetric cm : write.supportedCustomMetrics()) {
       assertNotNull(cm.getClass().getConstructor().newInstance().name());
