@@ -16,9 +16,10 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * The record of a job at its path: which batches exist (and over which input files), and which
  * uploaded files are still waiting for a batch. Immutable; every change is written as a new
- * numbered file {@code manifest-000001.json}, {@code manifest-000002.json}, ... (each written to a
- * temporary name and renamed into place: {@link ManifestFiles}), so a crash at any point leaves the
- * last complete version readable. Readers take the highest version that parses.
+ * numbered file {@code manifest-000001.json}, {@code manifest-000002.json}, ... (each written once
+ * under its final name, never renamed: {@link ManifestFiles}), so a crash at any point leaves the
+ * last complete version readable, on a file system and on an object store alike. Readers take the
+ * highest version that parses.
  *
  * <p>Format (JSON, {@code "format": "spark-together-batch-manifest"}, {@code "formatVersion": 2}):
  * {@code jobId}, {@code createdAt}, {@code updatedAt}, {@code endpoint}, {@code model}, {@code
@@ -346,7 +347,8 @@ public final class JobManifest implements Serializable {
 
   /**
    * Writes this manifest as the next version at {@code path} and returns it with that version.
-   * Written to a temporary file first and renamed, so readers never see a partial manifest.
+   * Written directly under its final name (no rename, so object stores work alike); readers skip a
+   * version that does not parse, e.g. one a crash cut short.
    */
   public JobManifest commit(String path, Configuration conf) {
     return ManifestFiles.write(this, path, conf);

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,9 +22,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job manifest's files at the job path, on any Hadoop file system: numbered versions {@code
- * manifest-000001.json}, {@code manifest-000002.json}, ..., each written to a temporary name and
- * renamed into place, so a crash at any point leaves the last complete version readable. Readers
- * take the highest version that parses; older versions beyond {@value #VERSIONS_KEPT} are pruned.
+ * manifest-000001.json}, {@code manifest-000002.json}, ..., each written once, directly under its
+ * final name with {@code create(path, overwrite=false)}; nothing is renamed. The protocol assumes
+ * only that a file is either complete or does not parse, which holds on an object store (an object
+ * becomes visible whole when its upload completes, S3A) and on a file system (a crash mid-write
+ * leaves a truncated JSON document, which does not parse):
+ *
+ * <ul>
+ *   <li>readers take the highest version that parses, skipping newer ones that do not;
+ *   <li>the next version is the highest existing one + 1, whether or not that one parses, so a
+ *       writer never collides with a file a crashed writer left behind;
+ *   <li>a file that exists already under the next version's name fails the write (another write to
+ *       the same job path got there first) instead of replacing it. HDFS checks and creates in one
+ *       step; the local file system and S3A look first, then create, so two writes committing to
+ *       one job path in the same instant can go undetected there (on S3A the later upload wins).
+ *       Nothing else detects two writes to one job path at the same time: run one at a time.
+ * </ul>
+ *
+ * Older versions beyond {@value #VERSIONS_KEPT} are pruned.
  */
 final class ManifestFiles {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestFiles.class);
@@ -75,35 +90,41 @@ final class ManifestFiles {
     Path dir = new Path(path);
     try {
       FileSystem fs = dir.getFileSystem(conf);
-      fs.mkdirs(dir);
-      long next = Math.max(m.version(), latestVersion(fs, dir)) + 1;
+      return writeAs(m, Math.max(m.version(), latestVersion(fs, dir)) + 1, path, conf);
+    } catch (IOException e) {
+      throw cannotWrite(m, path, e);
+    }
+  }
+
+  /** Writes {@code m} as version {@code next}, failing if that version exists already. */
+  static JobManifest writeAs(JobManifest m, long next, String path, Configuration conf) {
+    Path dir = new Path(path);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
       JobManifest written = m.withVersion(next);
-      Path tmp = new Path(dir, "." + fileName(next) + "." + UUID.randomUUID() + ".tmp");
-      try (OutputStream out = fs.create(tmp, false)) {
-        MAPPER.writeValue(out, ManifestJson.toJson(written));
-      }
       Path target = new Path(dir, fileName(next));
-      if (!fs.rename(tmp, target)) {
-        fs.delete(tmp, false);
+      try (OutputStream out = fs.create(target, false)) {
+        MAPPER.writeValue(out, ManifestJson.toJson(written));
+      } catch (FileAlreadyExistsException e) {
         throw new IOException(
-            "could not rename "
-                + tmp
-                + " to "
-                + target
-                + " (another write to the same job path at the same time?)");
+            target + " exists already (another write to the same job path at the same time?)", e);
       }
       prune(fs, dir, next);
       return written;
     } catch (IOException e) {
-      throw new TogetherBatchException(
-          "Cannot write the job manifest at "
-              + path
-              + ": "
-              + e.getMessage()
-              + ". The batches created so far are: "
-              + m.batchIds(),
-          e);
+      throw cannotWrite(m, path, e);
     }
+  }
+
+  private static TogetherBatchException cannotWrite(JobManifest m, String path, IOException e) {
+    return new TogetherBatchException(
+        "Cannot write the job manifest at "
+            + path
+            + ": "
+            + e.getMessage()
+            + ". The batches created so far are: "
+            + m.batchIds(),
+        e);
   }
 
   static String fileName(long version) {

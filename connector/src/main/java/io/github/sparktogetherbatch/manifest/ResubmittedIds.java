@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,7 +24,8 @@ import org.apache.hadoop.fs.Path;
  * from the job's input files writes a custom_id record ({@link #writeRecord}, named by the
  * manifest's {@code customIds}, as a write's own input files have); one from the input DataFrame,
  * and jobs resubmitted before records existed, keep {@code _stb_resubmitted/<input file id>.ids},
- * one id a line as a JSON string, written by rename before the file is recorded in the manifest.
+ * one id a line as a JSON string, written (directly, no rename) before the file is recorded in the
+ * manifest.
  */
 public final class ResubmittedIds {
   /** The folder under the job path. */
@@ -77,20 +77,16 @@ public final class ResubmittedIds {
       String jobPath, String inputFileId, Collection<String> ids, Configuration conf) {
     Path target = file(jobPath, inputFileId);
     try {
+      // Written under its final name: the manifest names the file only after this returns, so
+      // nobody reads it before it is complete (no rename, which object stores do not have).
       FileSystem fs = target.getFileSystem(conf);
-      fs.mkdirs(target.getParent());
-      Path tmp = new Path(target.getParent(), "." + inputFileId + "." + UUID.randomUUID() + ".tmp");
       try (BufferedWriter w =
           new BufferedWriter(
-              new OutputStreamWriter(fs.create(tmp, false), StandardCharsets.UTF_8))) {
+              new OutputStreamWriter(fs.create(target, true), StandardCharsets.UTF_8))) {
         for (String id : ids) {
           w.write(new String(CustomIds.quoted(id), StandardCharsets.UTF_8));
           w.write('\n');
         }
-      }
-      fs.delete(target, false);
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("could not rename " + tmp + " to " + target);
       }
     } catch (IOException e) {
       throw new TogetherBatchException(
