@@ -3,8 +3,8 @@ package io.github.sparktogetherbatch.codec;
 import static io.github.sparktogetherbatch.codec.SchemaLookup.find;
 import static io.github.sparktogetherbatch.codec.SchemaLookup.wrongType;
 
+import io.github.sparktogetherbatch.config.Option;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
-import io.github.sparktogetherbatch.config.TogetherBatchOptions.Option;
 import io.github.sparktogetherbatch.config.WriteConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.exceptions.TogetherDataException;

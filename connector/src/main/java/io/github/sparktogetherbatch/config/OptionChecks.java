@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch.config;
 
-import io.github.sparktogetherbatch.config.TogetherBatchOptions.Option;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

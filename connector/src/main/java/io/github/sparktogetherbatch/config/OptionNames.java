@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch.config;
 
-import io.github.sparktogetherbatch.config.TogetherBatchOptions.Option;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch.config;
 
-import io.github.sparktogetherbatch.config.TogetherBatchOptions.Option;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;

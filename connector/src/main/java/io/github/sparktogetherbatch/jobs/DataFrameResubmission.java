@@ -3,6 +3,7 @@ package io.github.sparktogetherbatch.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.codec.CustomIds;
+import io.github.sparktogetherbatch.config.Option;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
 import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
@@ -190,7 +191,7 @@ final class DataFrameResubmission {
   /** The options that reach Together (key, URL, timeouts, retries) as this call resolved them. */
   private static Map<String, String> connection(JobSettings s) {
     Map<String, String> out = new HashMap<>();
-    for (TogetherBatchOptions.Option<?> o : TogetherBatchOptions.all()) {
+    for (Option<?> o : TogetherBatchOptions.all()) {
       if (o.side() == TogetherBatchOptions.Side.BOTH
           && o != TogetherBatchOptions.PATH
           && o != TogetherBatchOptions.PRICING

@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.jobs;
 
+import io.github.sparktogetherbatch.config.Option;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
@@ -37,7 +38,7 @@ final class JobSettings {
       throw new TogetherConfigException("No job path: give the path the job was saved to.");
     }
     Map<String, String> m = new HashMap<>();
-    for (TogetherBatchOptions.Option<?> o : TogetherBatchOptions.all()) {
+    for (Option<?> o : TogetherBatchOptions.all()) {
       for (String name : new String[] {o.key(), o.name()}) {
         String v = spark.conf().get(TogetherBatchOptions.SESSION_PREFIX + name, null);
         if (v != null) {

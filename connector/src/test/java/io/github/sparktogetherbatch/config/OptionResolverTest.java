@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.sparktogetherbatch.config.TogetherBatchOptions.Option;
 import io.github.sparktogetherbatch.config.TogetherBatchOptions.Side;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import java.time.Duration;
