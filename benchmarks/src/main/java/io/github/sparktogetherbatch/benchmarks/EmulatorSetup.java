@@ -131,8 +131,11 @@ abstract class EmulatorSetup implements AutoCloseable {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String first = out.readLine();
     String prefix = "Together emulator listening on ";
+    String first = out.readLine();
+    for (int i = 0; i < 20 && first != null && !first.startsWith(prefix); i++) {
+      first = out.readLine(); // e.g. JFR's start-up lines
+    }
     if (first == null || !first.startsWith(prefix)) {
       p.destroyForcibly();
       throw new IOException("The standalone emulator did not start: " + first);

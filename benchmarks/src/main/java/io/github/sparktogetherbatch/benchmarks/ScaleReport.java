@@ -19,7 +19,7 @@ final class ScaleReport {
     sb.append(
             String.format(
                 Locale.ROOT,
-                "\\n**S2, scale** (child JVM `-Xmx%s` for driver and executors, `local[2]`, the"
+                "\n**S2, scale** (child JVM `-Xmx%s` for driver and executors, `local[2]`, the"
                     + " standalone emulator): write + read of %,d rows against %,d: ",
                 a.s2Heap,
                 10 * a.rows,
@@ -27,29 +27,29 @@ final class ScaleReport {
         .append(Results.stat(total, "%.2f", "×"))
         .append(" (target ≤ 10.5×: ")
         .append(Results.verdict(total, 10.5))
-        .append(").\\n\\n")
+        .append(").\n\n")
         .append(
             "Phases in seconds: the write before its Spark job (preflight), its tasks (encode,"
                 + " stage, upload), after (driver commit: duplicate-id merge, batch creates,"
                 + " manifest); the emulator's processing (untimed); the read before its job"
                 + " (manifest, status polls, planning), its tasks (download, decode, reconcile,"
                 + " aggregate), after. Live heap: heap used after a full GC, after the commit and"
-                + " after the read.\\n\\n"
+                + " after the read.\n\n"
                 + "| rows | write s | preflight | tasks | commit | emulator s | read s | before job"
                 + " | tasks | after | peak heap MB | live heap after commit, after read MB |"
-                + " peak RSS MB |\\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\\n");
+                + " peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<ScaleChild.Result> all = new ArrayList<>(r.s2Small);
     all.addAll(r.s2Big);
     for (ScaleChild.Result x : all) {
       if (!x.ok()) {
-        sb.append(String.format(Locale.ROOT, "| %,d | failed: %s |\\n", x.rows, x.error));
+        sb.append(String.format(Locale.ROOT, "| %,d | failed: %s |\n", x.rows, x.error));
         continue;
       }
       sb.append(
           String.format(
               Locale.ROOT,
               "| %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d, %d |"
-                  + " %d |\\n",
+                  + " %d |\n",
               x.rows,
               x.writeSeconds,
               x.writeSpans[0],
@@ -76,7 +76,7 @@ final class ScaleReport {
       ok.add((double) n);
     }
     sb.append(
-            "\\n**E2, the standalone emulator** (`java -jar together-emulator.jar`, default options:"
+            "\n**E2, the standalone emulator** (`java -jar together-emulator.jar`, default options:"
                 + " MD5 ETags; the connector's own client over loopback, one stream, after two"
                 + " warm-up uploads): uploads ")
         .append(Results.stat(e2.upMBs, "%.0f", " MB/s"))
@@ -103,6 +103,6 @@ final class ScaleReport {
                     + ", "
                     + e2.pollErrors.size()
                     + " in all: **missed**)")
-        .append(".\\n");
+        .append(".\n");
   }
 }
