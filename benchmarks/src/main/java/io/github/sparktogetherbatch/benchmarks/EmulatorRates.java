@@ -41,6 +41,10 @@ final class EmulatorRates {
     final List<Double> pollSeconds = new ArrayList<>();
     final List<Integer> pollOk = new ArrayList<>();
     final List<String> pollErrors = new ArrayList<>();
+
+    /** The kernel's count of connections dropped for a full accept queue (whole machine). */
+    final List<Double> listenOverflows = new ArrayList<>();
+
     long uploadBytes;
   }
 
@@ -84,9 +88,11 @@ final class EmulatorRates {
         client.deleteQuietly(id);
         AtomicInteger ok = new AtomicInteger();
         List<String> errors = new ArrayList<>();
+        long overflows = listenOverflows();
         t0 = System.nanoTime();
         polls(emu.baseUrl(), batchId, POLLS, ok, errors);
         e2.pollSeconds.add((System.nanoTime() - t0) / 1e9);
+        e2.listenOverflows.add((double) (listenOverflows() - overflows));
         e2.pollOk.add(ok.get());
         e2.pollErrors.addAll(errors);
         log(
@@ -160,6 +166,27 @@ final class EmulatorRates {
       }
     }
     pool.shutdownNow();
+  }
+
+  /** TcpExt ListenOverflows of /proc/net/netstat (the whole machine), or 0 where missing. */
+  static long listenOverflows() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+      for (int i = 0; i + 1 < lines.size(); i++) {
+        if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+          String[] names = lines.get(i).split("\\s+");
+          String[] values = lines.get(i + 1).split("\\s+");
+          for (int k = 0; k < names.length && k < values.length; k++) {
+            if (names[k].equals("ListenOverflows")) {
+              return Long.parseLong(values[k]);
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** Writes valid request lines (as the connector writes them) up to about {@code bytes}. */

@@ -96,6 +96,9 @@ final class ScaleReport {
         .append(" answered 200 per run, all in ")
         .append(Results.stat(e2.pollSeconds, "%.2f", " s"))
         .append(
+            ", connections dropped for a full accept queue (the kernel's ListenOverflows, whole machine) ")
+        .append(Results.stat(e2.listenOverflows, "%.0f", ""))
+        .append(
             e2.pollErrors.isEmpty()
                 ? " (no errors: **met**)"
                 : " (errors: "
