@@ -40,6 +40,7 @@ public final class Bench {
   private final Args args;
   private final Path work;
   private final Results results = new Results();
+  private JobSpans spans;
 
   private Bench(Args args) {
     this.args = args;
@@ -140,6 +141,7 @@ public final class Bench {
       Map<EmulatorSetup, Path> r1Jobs = new HashMap<>();
       Path r1Local = work.resolve("r1-results");
       TaskCpu cpu = TaskCpu.register(spark);
+      spans = JobSpans.register(spark);
       for (int run = 0; run < args.runs; run++) {
         // base, then each setup's W1 and W2; the next run the other way round.
         List<Object[]> steps = new ArrayList<>();
@@ -182,7 +184,12 @@ public final class Bench {
             double s =
                 time(
                     emu.key("w1") + "-" + run,
-                    () -> Workloads.connectorWrite(df, url, job.toUri().toString(), false));
+                    () -> {
+                      spans.start(spark);
+                      Workloads.connectorWrite(df, url, job.toUri().toString(), false);
+                      spans.stop();
+                    });
+            logSpans(spark, emu.key("W1"), "preflight", "tasks", "driver commit");
             results.add(emu.key("W1"), s);
             results.add(emu.key("W1.cpu"), cpu.seconds(spark));
             Workloads.Processing p = Workloads.awaitBatchesDone(url);
@@ -298,7 +305,12 @@ public final class Bench {
             emu.key("R1"),
             time(
                 emu.key("r1") + "-" + run,
-                () -> got[0] = Workloads.connectorRead(spark, url, jobUri)));
+                () -> {
+                  spans.start(spark);
+                  got[0] = Workloads.connectorRead(spark, url, jobUri);
+                  spans.stop();
+                }));
+        logSpans(spark, emu.key("R1"), "manifest, polls, planning", "tasks", "after");
         results.add(emu.key("R1.cpu"), cpu.seconds(spark));
         results.r1Connector = got[0];
         if (got[0].get(0).getLong(1) != args.rows) {
@@ -316,6 +328,26 @@ public final class Bench {
       }
     }
     Checks.sameAggregates(results.r1Connector, results.r1Baseline);
+  }
+
+  /** Logs (and keeps, as samples) a timed action's seconds before, during and after its jobs. */
+  private void logSpans(SparkSession spark, String key, String before, String during, String after)
+      throws java.util.concurrent.TimeoutException {
+    double[] s = spans.split(spark);
+    results.add(key + ".before", s[0]);
+    results.add(key + ".tasks", s[1]);
+    results.add(key + ".after", s[2]);
+    log(
+        String.format(
+            Locale.ROOT,
+            "  %s: %s %.2f s, %s %.2f s, %s %.2f s",
+            key,
+            before,
+            s[0],
+            during,
+            s[1],
+            after,
+            s[2]));
   }
 
   @SuppressWarnings("unchecked")
