@@ -220,7 +220,7 @@ final class Results {
               m1.ok() ? "**met**" : "**missed**"));
     }
     List<Double> proc = get("E1.process");
-    if (!proc.isEmpty() || !get("E1.upMBs").isEmpty()) {
+    if (a.any("E1") && (!proc.isEmpty() || !get("E1.upMBs").isEmpty())) {
       List<Double> rate = new ArrayList<>();
       for (double s : proc) {
         rate.add(a.rows / s);
