@@ -18,6 +18,15 @@ final class Args {
   String baseUrl;
   String workDir;
 
+  /** The emulator setups, in order: in-process, standalone, or both (see {@link EmulatorSetup}). */
+  java.util.List<String> emulators = java.util.List.of(EmulatorSetup.IN_PROCESS);
+
+  /** S2's heap for the child JVM. */
+  String s2Heap = "1g";
+
+  /** How many times S2 runs each size. */
+  int s2Runs = 1;
+
   static Args parse(String[] argv) {
     Args a = new Args();
     for (int i = 0; i < argv.length; i++) {
@@ -35,6 +44,12 @@ final class Args {
           a.only =
               new LinkedHashSet<>(Arrays.asList(argv[++i].toUpperCase(Locale.ROOT).split(",")));
           break;
+        case "--emulator":
+          a.emulators = EmulatorSetup.names(argv[++i]);
+          break;
+        case "--s2-runs":
+          a.s2Runs = Integer.parseInt(argv[++i]);
+          break;
         case "--child":
           a.child = true;
           break;
@@ -49,7 +64,8 @@ final class Args {
               "unknown argument "
                   + argv[i]
                   + "; use --rows N "
-                  + "--runs R --quick --only W1,W2,R1,E1,M1,S1");
+                  + "--runs R --quick --only W1,W2,R1,E1,M1,S1,S2,E2 "
+                  + "--emulator in-process|standalone|both");
       }
     }
     if (a.quick && !Arrays.asList(argv).contains("--rows")) {
@@ -58,6 +74,11 @@ final class Args {
     a.m1Rows = 2 * a.rows;
     a.scaleSmall = a.rows;
     a.scaleBig = 4 * a.rows;
+    for (String w : a.only) {
+      if (!Bench.KNOWN.contains(w)) {
+        throw new IllegalArgumentException("unknown workload " + w + "; known: " + Bench.KNOWN);
+      }
+    }
     return a;
   }
 

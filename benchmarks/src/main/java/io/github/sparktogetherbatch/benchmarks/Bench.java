@@ -1,22 +1,17 @@
 package io.github.sparktogetherbatch.benchmarks;
 
-import io.github.sparktogetherbatch.emulator.EmulatorOptions;
-import io.github.sparktogetherbatch.emulator.TogetherEmulator;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +24,13 @@ import org.apache.spark.sql.SparkSession;
  * JVMs with {@code -Xmx768m}, and writes {@code benchmarks/target/results.md}.
  */
 public final class Bench {
-  static final Set<String> ALL = new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1"));
+  static final Set<String> ALL =
+      new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1", "E2"));
+
+  /** Every workload; S2 (10,000,000 rows) runs only when named. */
+  static final Set<String> KNOWN =
+      new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1", "S2", "E2"));
+
   private static final int PARTITIONS = 2;
   private static final long WARMUP_ROWS = 50_000;
 
@@ -39,6 +40,7 @@ public final class Bench {
   private final Args args;
   private final Path work;
   private final Results results = new Results();
+  private JobSpans spans;
 
   private Bench(Args args) {
     this.args = args;
@@ -63,37 +65,44 @@ public final class Bench {
     results.setup =
         String.format(
             Locale.ROOT,
-            "%s; rows %,d; runs %d%s; %d cores; load average " + "at start %s; Java %s; Spark %s",
+            "%s; rows %,d; runs %d%s; emulator %s; %d cores; load average at start %s; Java %s;"
+                + " Spark %s",
             LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16),
             args.rows,
             args.runs,
             args.quick ? " (--quick)" : "",
+            String.join(" and ", args.emulators),
             Runtime.getRuntime().availableProcessors(),
             loadAverage(),
             System.getProperty("java.version"),
             org.apache.spark.package$.MODULE$.SPARK_VERSION());
     log("Setup: " + results.setup);
-    // Unlimited speed; batches stay VALIDATING for a few seconds so that the emulator's processing
-    // (Together's servers' work, on this machine's two cores) starts after the timed write ends.
-    // Uploads get an opaque ETag instead of MD5, so the content is not hashed (real storage does it
-    // on its
-    // own machines); no client reads it. E1 also measures uploads with MD5 ETags.
-    try (TogetherEmulator emulator =
-        TogetherEmulator.start(
-            EmulatorOptions.builder()
-                .dataDir(work)
-                .validatingMillis(VALIDATING_MILLIS)
-                .md5ETags(false)
-                .build())) {
-      String baseUrl = emulator.baseUrl();
-      log("Emulator at " + baseUrl);
-      if (args.any("W1", "W2", "R1", "E1")) {
-        session(emulator, baseUrl);
+    if (args.any("W1", "W2", "R1", "E1")) {
+      List<EmulatorSetup> emus = new ArrayList<>();
+      try {
+        for (String name : args.emulators) {
+          emus.add(EmulatorSetup.start(name, work));
+          log("Emulator " + name + " at " + emus.get(emus.size() - 1).baseUrl());
+        }
+        session(emus);
+      } finally {
+        for (EmulatorSetup e : emus) {
+          e.close();
+        }
       }
-      emulator.reset();
-      if (args.any("M1", "S1")) {
-        scale(emulator, baseUrl);
+    }
+    if (args.any("M1", "S1")) {
+      try (EmulatorSetup emu = EmulatorSetup.inProcess(work)) {
+        new ScaleRuns(args, work, results).m1s1(emu);
       }
+    }
+    if (args.any("S2")) {
+      try (EmulatorSetup emu = EmulatorSetup.standalone(work, "emulator-s2")) {
+        new ScaleRuns(args, work, results).s2(emu);
+      }
+    }
+    if (args.any("E2")) {
+      results.e2 = EmulatorRates.measure(work, Math.max(3, args.runs));
     }
     results.totalSeconds = (System.nanoTime() - start) / 1e9;
     String md = results.markdown(args);
@@ -106,34 +115,16 @@ public final class Bench {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // W1, W2, R1, E1: one SparkSession, the workload and its baseline alternately
+  // W1, W2, R1, E1: one SparkSession, the workload and its baseline alternately, in every setup
 
-  private void session(TogetherEmulator emulator, String baseUrl) throws Exception {
+  private void session(List<EmulatorSetup> emus) throws Exception {
     SparkSession spark = ScaleChild.spark("together-batch-benchmarks", work);
     try {
       Path jobs = work.resolve("jobs");
       Files.createDirectories(jobs);
-
-      // Warm-up (JIT, class loading), and the check that both writers produce identical lines.
-      log("Warm-up with " + WARMUP_ROWS + " rows");
-      Dataset<Row> warm = Workloads.input(spark, WARMUP_ROWS, PARTITIONS).cache();
-      warm.count();
-      Path warmJob = jobs.resolve("warmup");
-      Workloads.connectorWrite(warm, baseUrl, warmJob.toUri().toString(), false);
-      Workloads.connectorWrite(warm, baseUrl, jobs.resolve("warmup-dry").toUri().toString(), true);
-      Path warmBase = work.resolve("warmup-baseline");
-      Workloads.baselineWrite(warm, warmBase.toUri().toString());
-      Workloads.awaitBatchesDone(baseUrl);
-      Checks.identicalLines(baseUrl, warmJob, warmBase);
-      Path warmLocal = work.resolve("warmup-results");
-      Workloads.copyResults(baseUrl, warmJob, warmLocal);
-      Checks.sameAggregates(
-          Workloads.connectorRead(spark, baseUrl, warmJob.toUri().toString()),
-          Workloads.baselineRead(spark, warmLocal.toUri().toString()));
-      warm.unpersist(true);
-      Workloads.deleteTree(warmBase);
-      Workloads.deleteTree(warmLocal);
-      emulator.reset();
+      for (EmulatorSetup emu : emus) {
+        warmUp(spark, emu, jobs);
+      }
 
       Dataset<Row> df = Workloads.input(spark, args.rows, PARTITIONS).cache();
       long n = df.count();
@@ -147,214 +138,221 @@ public final class Bench {
               avgPrompt,
               df.rdd().getNumPartitions()));
 
-      Path r1Job = null;
+      Map<EmulatorSetup, Path> r1Jobs = new HashMap<>();
       Path r1Local = work.resolve("r1-results");
       TaskCpu cpu = TaskCpu.register(spark);
-      boolean wantW = args.any("W1", "W2", "R1", "E1");
-      for (int run = 0; run < args.runs && wantW; run++) {
-        List<String> order =
-            run % 2 == 0 ? List.of("base", "W1", "W2") : List.of("W2", "W1", "base");
-        for (String w : order) {
+      spans = JobSpans.register(spark);
+      for (int run = 0; run < args.runs; run++) {
+        // base, then each setup's W1 and W2; the next run the other way round.
+        List<Object[]> steps = new ArrayList<>();
+        if (args.any("W1", "W2")) {
+          steps.add(new Object[] {"base", null});
+        }
+        for (EmulatorSetup emu : emus) {
+          steps.add(new Object[] {"W1", emu});
+          steps.add(new Object[] {"W2", emu});
+        }
+        if (run % 2 == 1) {
+          java.util.Collections.reverse(steps);
+        }
+        for (Object[] step : steps) {
+          String w = (String) step[0];
+          EmulatorSetup emu = (EmulatorSetup) step[1];
           // W1 also makes the job R1 reads and the batches E1 times (R1's job only in run 0).
           boolean skip =
-              w.equals("base")
-                  ? !args.any("W1", "W2")
-                  : w.equals("W2")
-                      ? !args.any("W2")
-                      : !args.any("W1", "E1") && !(args.any("R1") && r1Job == null);
+              w.equals("W2")
+                  ? !args.any("W2")
+                  : w.equals("W1")
+                      && !args.any("W1", "E1")
+                      && !(args.any("R1") && !r1Jobs.containsKey(emu));
           if (skip) {
             continue;
           }
-          switch (w) {
-            case "base":
-              {
-                Path dir = work.resolve("w-baseline-" + run);
-                cpu.reset(spark);
-                double s =
-                    time("wbase-" + run, () -> Workloads.baselineWrite(df, dir.toUri().toString()));
-                results.add("W.base", s);
-                results.add("W.base.cpu", cpu.seconds(spark));
-                results.baselineBytes = bytesUnder(dir);
-                Workloads.deleteTree(dir);
-                break;
-              }
-            case "W1":
-              {
-                Path job = jobs.resolve("w1-" + run);
-                cpu.reset(spark);
-                double s =
-                    time(
-                        "w1-" + run,
-                        () -> Workloads.connectorWrite(df, baseUrl, job.toUri().toString(), false));
-                results.add("W1", s);
-                results.add("W1.cpu", cpu.seconds(spark));
-                Workloads.Processing p = Workloads.awaitBatchesDone(baseUrl);
-                results.add("E1.process", p.seconds());
-                log(
-                    String.format(
-                        Locale.ROOT,
-                        "  the emulator processed the write's batches in "
-                            + "%.1f s (%,d requests in the emulator; not timed)",
-                        p.seconds(),
-                        p.requests()));
-                if (r1Job == null) {
-                  r1Job = job;
-                } else {
-                  // keep the emulator's disk use bounded: only the R1 job's files stay
-                  Checks.deleteJobFiles(emulator, baseUrl, job);
-                }
-                break;
-              }
-            default:
-              {
-                Path job = jobs.resolve("w2-" + run);
-                cpu.reset(spark);
-                double s =
-                    time(
-                        "w2-" + run,
-                        () -> Workloads.connectorWrite(df, baseUrl, job.toUri().toString(), true));
-                results.add("W2", s);
-                results.add("W2.cpu", cpu.seconds(spark));
-              }
-          }
-        }
-        if (args.any("R1") && r1Job != null) {
-          if (!Files.exists(r1Local)) {
-            long b = Workloads.copyResults(baseUrl, r1Job, r1Local);
-            results.resultBytes = b;
+          if (w.equals("base")) {
+            Path dir = work.resolve("w-baseline-" + run);
+            cpu.reset(spark);
+            double s =
+                time("wbase-" + run, () -> Workloads.baselineWrite(df, dir.toUri().toString()));
+            results.add("W.base", s);
+            results.add("W.base.cpu", cpu.seconds(spark));
+            results.baselineBytes = bytesUnder(dir);
+            Workloads.deleteTree(dir);
+          } else if (w.equals("W1")) {
+            Path job = jobs.resolve("w1-" + emu.name + "-" + run);
+            String url = emu.baseUrl();
+            cpu.reset(spark);
+            double s =
+                time(
+                    emu.key("w1") + "-" + run,
+                    () -> {
+                      spans.start(spark);
+                      Workloads.connectorWrite(df, url, job.toUri().toString(), false);
+                      spans.stop();
+                    });
+            logSpans(spark, emu.key("W1"), "preflight", "tasks", "driver commit");
+            results.add(emu.key("W1"), s);
+            results.add(emu.key("W1.cpu"), cpu.seconds(spark));
+            Workloads.Processing p = Workloads.awaitBatchesDone(url);
+            results.add(emu.key("E1.process"), p.seconds());
             log(
                 String.format(
                     Locale.ROOT,
-                    "Copied the result files of %s to local disk: %,d " + "bytes",
-                    r1Job.getFileName(),
-                    b));
-          }
-          String jobUri = r1Job.toUri().toString();
-          List<String> rorder = run % 2 == 0 ? List.of("R1", "base") : List.of("base", "R1");
-          for (String w : rorder) {
-            List<Row>[] got = newRowsHolder();
-            cpu.reset(spark);
-            if (w.equals("R1")) {
-              results.add(
-                  "R1",
-                  time(
-                      "r1-" + run, () -> got[0] = Workloads.connectorRead(spark, baseUrl, jobUri)));
-              results.r1Connector = got[0];
-              results.add("R1.cpu", cpu.seconds(spark));
+                    "  the %s emulator processed the write's batches in "
+                        + "%.1f s (%,d requests; not timed)",
+                    emu.name,
+                    p.seconds(),
+                    p.requests()));
+            if (!r1Jobs.containsKey(emu)) {
+              r1Jobs.put(emu, job);
             } else {
-              results.add(
-                  "R.base",
-                  time(
-                      "rbase-" + run,
-                      () -> got[0] = Workloads.baselineRead(spark, r1Local.toUri().toString())));
-              results.r1Baseline = got[0];
-              results.add("R.base.cpu", cpu.seconds(spark));
+              // keep the emulator's disk use bounded: only the R1 job's files stay
+              Checks.deleteJobFiles(url, job);
             }
+          } else {
+            Path job = jobs.resolve("w2-" + emu.name + "-" + run);
+            String url = emu.baseUrl();
+            cpu.reset(spark);
+            double s =
+                time(
+                    emu.key("w2") + "-" + run,
+                    () -> Workloads.connectorWrite(df, url, job.toUri().toString(), true));
+            results.add(emu.key("W2"), s);
+            results.add(emu.key("W2.cpu"), cpu.seconds(spark));
           }
-          Checks.sameAggregates(results.r1Connector, results.r1Baseline);
-          if (results.r1Connector.get(0).getLong(1) != args.rows) {
-            throw new IllegalStateException(
-                "R1 returned " + results.r1Connector + " for " + args.rows + " rows");
-          }
+        }
+        if (args.any("R1") && !r1Jobs.isEmpty()) {
+          read(spark, emus, r1Jobs, r1Local, cpu, run);
         }
       }
       df.unpersist(true);
-      if (args.any("E1") && r1Job != null) {
-        Throughput.measure(work, baseUrl, r1Job, Math.max(3, args.runs), results);
+      for (EmulatorSetup emu : emus) {
+        if (args.any("E1")
+            && emu.name.equals(EmulatorSetup.IN_PROCESS)
+            && r1Jobs.get(emu) != null) {
+          Throughput.measure(work, emu.baseUrl(), r1Jobs.get(emu), Math.max(3, args.runs), results);
+        }
       }
     } finally {
       spark.stop();
     }
   }
 
+  /**
+   * Warm-up (JIT, class loading, the standalone emulator's JIT too), and the checks that both
+   * writers produce identical lines and both readers the same aggregate.
+   */
+  private void warmUp(SparkSession spark, EmulatorSetup emu, Path jobs) throws Exception {
+    log("Warm-up with " + WARMUP_ROWS + " rows, " + emu.name + " emulator");
+    String url = emu.baseUrl();
+    Dataset<Row> warm = Workloads.input(spark, WARMUP_ROWS, PARTITIONS).cache();
+    warm.count();
+    Path warmJob = jobs.resolve("warmup-" + emu.name);
+    Workloads.connectorWrite(warm, url, warmJob.toUri().toString(), false);
+    Workloads.connectorWrite(
+        warm, url, jobs.resolve("warmup-dry-" + emu.name).toUri().toString(), true);
+    Path warmBase = work.resolve("warmup-baseline");
+    Workloads.baselineWrite(warm, warmBase.toUri().toString());
+    Workloads.awaitBatchesDone(url);
+    Checks.identicalLines(url, warmJob, warmBase);
+    Path warmLocal = work.resolve("warmup-results");
+    Workloads.copyResults(url, warmJob, warmLocal);
+    Checks.sameAggregates(
+        Workloads.connectorRead(spark, url, warmJob.toUri().toString()),
+        Workloads.baselineRead(spark, warmLocal.toUri().toString()));
+    warm.unpersist(true);
+    Workloads.deleteTree(warmBase);
+    Workloads.deleteTree(warmLocal);
+    emu.reset();
+  }
+
+  /** One run of R1 in every setup and its baseline, alternating. */
+  private void read(
+      SparkSession spark,
+      List<EmulatorSetup> emus,
+      Map<EmulatorSetup, Path> r1Jobs,
+      Path r1Local,
+      TaskCpu cpu,
+      int run)
+      throws Exception {
+    if (!Files.exists(r1Local)) {
+      EmulatorSetup first = r1Jobs.keySet().iterator().next();
+      long b = Workloads.copyResults(first.baseUrl(), r1Jobs.get(first), r1Local);
+      results.resultBytes = b;
+      log(
+          String.format(
+              Locale.ROOT,
+              "Copied the result files of %s to local disk: %,d bytes",
+              r1Jobs.get(first).getFileName(),
+              b));
+    }
+    List<EmulatorSetup> order = new ArrayList<>();
+    for (EmulatorSetup emu : emus) {
+      if (r1Jobs.containsKey(emu)) {
+        order.add(emu);
+      }
+    }
+    order.add(null); // the baseline
+    if (run % 2 == 1) {
+      java.util.Collections.reverse(order);
+    }
+    for (EmulatorSetup emu : order) {
+      List<Row>[] got = newRowsHolder();
+      cpu.reset(spark);
+      if (emu != null) {
+        String jobUri = r1Jobs.get(emu).toUri().toString();
+        String url = emu.baseUrl();
+        results.add(
+            emu.key("R1"),
+            time(
+                emu.key("r1") + "-" + run,
+                () -> {
+                  spans.start(spark);
+                  got[0] = Workloads.connectorRead(spark, url, jobUri);
+                  spans.stop();
+                }));
+        logSpans(spark, emu.key("R1"), "manifest, polls, planning", "tasks", "after");
+        results.add(emu.key("R1.cpu"), cpu.seconds(spark));
+        results.r1Connector = got[0];
+        if (got[0].get(0).getLong(1) != args.rows) {
+          throw new IllegalStateException(
+              "R1 returned " + got[0] + " for " + args.rows + " rows (" + emu.name + ")");
+        }
+      } else {
+        results.add(
+            "R.base",
+            time(
+                "rbase-" + run,
+                () -> got[0] = Workloads.baselineRead(spark, r1Local.toUri().toString())));
+        results.r1Baseline = got[0];
+        results.add("R.base.cpu", cpu.seconds(spark));
+      }
+    }
+    Checks.sameAggregates(results.r1Connector, results.r1Baseline);
+  }
+
+  /** Logs (and keeps, as samples) a timed action's seconds before, during and after its jobs. */
+  private void logSpans(SparkSession spark, String key, String before, String during, String after)
+      throws java.util.concurrent.TimeoutException {
+    double[] s = spans.split(spark);
+    results.add(key + ".before", s[0]);
+    results.add(key + ".tasks", s[1]);
+    results.add(key + ".after", s[2]);
+    log(
+        String.format(
+            Locale.ROOT,
+            "  %s: %s %.2f s, %s %.2f s, %s %.2f s",
+            key,
+            before,
+            s[0],
+            during,
+            s[1],
+            after,
+            s[2]));
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Row>[] newRowsHolder() {
     return (List<Row>[]) new List<?>[1];
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // M1, S1: child JVMs with -Xmx768m
-
-  private void scale(TogetherEmulator emulator, String baseUrl) throws Exception {
-    if (args.any("M1")) {
-      ScaleChild.Result r = child(baseUrl, args.m1Rows);
-      results.m1 = r;
-      emulator.reset();
-    }
-    for (int run = 0; run < args.runs; run++) {
-      long[] sizes =
-          run % 2 == 0
-              ? new long[] {args.scaleSmall, args.scaleBig}
-              : new long[] {args.scaleBig, args.scaleSmall};
-      for (long rows : sizes) {
-        ScaleChild.Result r = child(baseUrl, rows);
-        (rows == args.scaleSmall ? results.small : results.big).add(r);
-        emulator.reset();
-      }
-    }
-  }
-
-  private ScaleChild.Result child(String baseUrl, long rows) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx768m");
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens")
-          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")
-          || a.startsWith("-Dio.netty")
-          || a.startsWith("-Dlog4j")
-          || a.startsWith("-Dbench.jfr")) {
-        cmd.add(a);
-      }
-    }
-    Path childWork = work.resolve("child");
-    Workloads.deleteTree(childWork);
-    Files.createDirectories(childWork.resolve("tmp"));
-    String extra = System.getenv("BENCH_CHILD_OPTS"); // experiments, e.g. -Xms768m or -Xlog:gc
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
-    }
-    cmd.add("-Djava.io.tmpdir=" + childWork.resolve("tmp"));
-    cmd.add("-Dbench.log=" + work.resolve("child-" + rows + "-connector.log"));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Bench.class.getName());
-    cmd.addAll(
-        List.of(
-            "--child",
-            "--base-url",
-            baseUrl,
-            "--rows",
-            Long.toString(rows),
-            "--work",
-            childWork.toString()));
-    log(String.format(Locale.ROOT, "Child JVM (-Xmx768m): write and read of %,d rows", rows));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    ScaleChild.Result result = null;
-    Path logFile = work.resolve("child-" + rows + ".log");
-    try (BufferedReader r =
-            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        var w = Files.newBufferedWriter(logFile)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        w.write(line);
-        w.newLine();
-        if (line.startsWith(ScaleChild.RESULT)) {
-          result = ScaleChild.Result.parse(line);
-          log("  " + line);
-        } else if (line.startsWith("[bench]")) {
-          log("  child: " + line.substring(8));
-        }
-      }
-    }
-    int code = p.waitFor();
-    if (code != 0 || result == null) {
-      result = ScaleChild.Result.failed(rows, "exit code " + code + ", see " + logFile);
-      log("  FAILED: " + result.error);
-    }
-    Workloads.deleteTree(childWork);
-    return result;
   }
 
   // ---------------------------------------------------------------------------------------------

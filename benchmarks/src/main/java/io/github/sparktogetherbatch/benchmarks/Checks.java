@@ -4,7 +4,6 @@ import static io.github.sparktogetherbatch.benchmarks.Bench.log;
 
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
-import io.github.sparktogetherbatch.emulator.TogetherEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,9 @@ final class Checks {
   private Checks() {}
 
   /** Deletes a job's input and result files from the emulator (not timed). */
-  static void deleteJobFiles(TogetherEmulator emulator, String baseUrl, Path job)
-      throws IOException {
+  static void deleteJobFiles(String baseUrl, Path job) throws IOException {
     Map<String, com.fasterxml.jackson.databind.JsonNode> byId = new LinkedHashMap<>();
-    for (com.fasterxml.jackson.databind.JsonNode b : emulator.state().path("batches")) {
+    for (com.fasterxml.jackson.databind.JsonNode b : Workloads.state(baseUrl).path("batches")) {
       byId.put(b.path("id").asText(), b);
     }
     TogetherClientConfig cfg =

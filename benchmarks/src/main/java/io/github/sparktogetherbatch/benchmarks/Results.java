@@ -14,6 +14,9 @@ final class Results {
   private final Map<String, List<Double>> samples = new LinkedHashMap<>();
   final List<ScaleChild.Result> small = new ArrayList<>();
   final List<ScaleChild.Result> big = new ArrayList<>();
+  final List<ScaleChild.Result> s2Small = new ArrayList<>();
+  final List<ScaleChild.Result> s2Big = new ArrayList<>();
+  EmulatorRates.E2 e2;
   ScaleChild.Result m1;
   String setup;
   double promptChars;
@@ -59,7 +62,7 @@ final class Results {
         Locale.ROOT, fmt + "%s (" + fmt + "–" + fmt + ")", median(v), unit, min, max);
   }
 
-  private static String verdict(List<Double> ratios, double target) {
+  static String verdict(List<Double> ratios, double target) {
     if (ratios.isEmpty()) {
       return "n/a";
     }
@@ -69,8 +72,7 @@ final class Results {
         : String.format(Locale.ROOT, "**missed** by %.0f%%", (m / target - 1) * 100);
   }
 
-  private static List<Double> of(
-      List<ScaleChild.Result> rs, ToDoubleFunction<ScaleChild.Result> f) {
+  static List<Double> of(List<ScaleChild.Result> rs, ToDoubleFunction<ScaleChild.Result> f) {
     List<Double> out = new ArrayList<>();
     for (ScaleChild.Result r : rs) {
       if (r.ok()) {
@@ -78,6 +80,68 @@ final class Results {
       }
     }
     return out;
+  }
+
+  /** W1, W2 and R1 of one emulator setup, as a table; nothing if the setup has no samples. */
+  private void workloadTable(StringBuilder sb, Args a, String setupName) {
+    String k = setupName.equals(EmulatorSetup.STANDALONE) ? ".sa" : "";
+    boolean sa = !k.isEmpty();
+    if (get("W1" + k).isEmpty() && get("W2" + k).isEmpty() && get("R1" + k).isEmpty()) {
+      return;
+    }
+    sb.append(
+            sa
+                ? "**Standalone emulator** (`java -jar emulator/target/together-emulator.jar`,"
+                    + " its own JVM, default options: MD5 ETags, default heap):\n\n"
+                : "**In-process emulator** (in the harness JVM, MD5 ETags off):\n\n")
+        .append(
+            "| workload | target | ratio: median (min–max) | connector s | baseline s | "
+                + "verdict |\n|---|---|---|---|---|---|\n");
+    String rows = String.format(Locale.ROOT, "%,d", a.rows);
+    row(
+        sb,
+        "W1 write "
+            + rows
+            + " rows: full write (encode, stage, upload, create batches, manifest)"
+            + " vs `to_json` + `write.text`",
+        sa ? 1.0 : 1.2,
+        get("W1" + k),
+        get("W.base"));
+    row(
+        sb,
+        "W2 encode + stage only (`dryRun`) vs the same baseline",
+        1.0,
+        get("W2" + k),
+        get("W.base"));
+    row(
+        sb,
+        "R1 read "
+            + rows
+            + " results (download, decode, reconcile) + aggregate vs"
+            + " `spark.read.schema(...).json` of local copies",
+        sa ? 0.8 : 1.0,
+        get("R1" + k),
+        get("R.base"));
+    sb.append('\n');
+  }
+
+  private static void row(
+      StringBuilder sb, String what, double target, List<Double> mine, List<Double> base) {
+    if (mine.isEmpty()) {
+      return;
+    }
+    List<Double> r = ratios(mine, base);
+    sb.append("| ")
+        .append(what)
+        .append(String.format(Locale.ROOT, " | ≤ %.1f× | ", target))
+        .append(stat(r, "%.2f", "×"))
+        .append(" | ")
+        .append(stat(mine, "%.1f", ""))
+        .append(" | ")
+        .append(stat(base, "%.1f", ""))
+        .append(" | ")
+        .append(verdict(r, target))
+        .append(" |\n");
   }
 
   String markdown(Args a) {
@@ -90,53 +154,13 @@ final class Results {
                 + "alternate, order flipped every run); median of ")
         .append(a.runs)
         .append(" runs, min–max in brackets. Absolute seconds are for scale only.\n\n");
-    sb.append(
-        "| workload | target | ratio: median (min–max) | connector s | baseline s | "
-            + "verdict |\n|---|---|---|---|---|---|\n");
-    String rows = String.format(Locale.ROOT, "%,d", a.rows);
-    List<Double> w1 = ratios(get("W1"), get("W.base"));
-    if (!get("W1").isEmpty()) {
-      sb.append("| W1 write ")
-          .append(rows)
-          .append(
-              " rows: full write (encode, stage, upload, "
-                  + "create batches, manifest) vs `to_json` + `write.text` | ≤ 1.2× | ")
-          .append(stat(w1, "%.2f", "×"))
-          .append(" | ")
-          .append(stat(get("W1"), "%.1f", ""))
-          .append(" | ")
-          .append(stat(get("W.base"), "%.1f", ""))
-          .append(" | ")
-          .append(verdict(w1, 1.2))
-          .append(" |\n");
+    for (String setupName : a.emulators) {
+      workloadTable(sb, a, setupName);
     }
-    List<Double> w2 = ratios(get("W2"), get("W.base"));
-    if (!get("W2").isEmpty()) {
-      sb.append("| W2 encode + stage only (`dryRun`) vs the same baseline | ≤ 1.0× | ")
-          .append(stat(w2, "%.2f", "×"))
-          .append(" | ")
-          .append(stat(get("W2"), "%.1f", ""))
-          .append(" | ")
-          .append(stat(get("W.base"), "%.1f", ""))
-          .append(" | ")
-          .append(verdict(w2, 1.0))
-          .append(" |\n");
-    }
-    List<Double> r1 = ratios(get("R1"), get("R.base"));
-    if (!get("R1").isEmpty()) {
-      sb.append("| R1 read ")
-          .append(rows)
-          .append(
-              " results (download, decode, reconcile) + "
-                  + "aggregate vs `spark.read.schema(...).json` of local copies | ≤ 1.0× | ")
-          .append(stat(r1, "%.2f", "×"))
-          .append(" | ")
-          .append(stat(get("R1"), "%.1f", ""))
-          .append(" | ")
-          .append(stat(get("R.base"), "%.1f", ""))
-          .append(" | ")
-          .append(verdict(r1, 1.0))
-          .append(" |\n");
+    if ((!small.isEmpty() && !big.isEmpty()) || m1 != null) {
+      sb.append(
+          "M1/S1 (child JVMs, in-process emulator):\n\n| workload | target | ratio: median (min–max)"
+              + " | connector s | baseline s | verdict |\n|---|---|---|---|---|---|\n");
     }
     if (!small.isEmpty() && !big.isEmpty()) {
       String sizes = String.format(Locale.ROOT, "%,d vs %,d rows", a.scaleBig, a.scaleSmall);
@@ -196,7 +220,7 @@ final class Results {
               m1.ok() ? "**met**" : "**missed**"));
     }
     List<Double> proc = get("E1.process");
-    if (!proc.isEmpty() || !get("E1.upMBs").isEmpty()) {
+    if (a.any("E1") && (!proc.isEmpty() || !get("E1.upMBs").isEmpty())) {
       List<Double> rate = new ArrayList<>();
       for (double s : proc) {
         rate.add(a.rows / s);
@@ -243,6 +267,8 @@ final class Results {
       }
       sb.append('\n');
     }
+    ScaleReport.s2(sb, this, a);
+    ScaleReport.e2(sb, e2);
     if (promptChars > 0) {
       sb.append(
           String.format(

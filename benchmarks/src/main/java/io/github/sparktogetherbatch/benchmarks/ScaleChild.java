@@ -68,15 +68,29 @@ final class ScaleChild {
       throws Exception {
     Dataset<Row> df = Workloads.input(spark, rows, 2);
     String path = job.toUri().toString();
+    JobSpans spans = JobSpans.register(spark);
     double w =
-        Bench.time("scale-write-" + rows, () -> Workloads.connectorWrite(df, baseUrl, path, false));
+        Bench.time(
+            "scale-write-" + rows,
+            () -> {
+              spans.start(spark);
+              Workloads.connectorWrite(df, baseUrl, path, false);
+              spans.stop();
+            });
+    double[] writeSpans = spans.split(spark);
     long hwmAfterWrite = Workloads.peakRssKb() / 1024;
     long liveAfterWrite = liveHeapMb();
     double p = Workloads.awaitBatchesDone(baseUrl).seconds();
     List<Row>[] got = new List[1];
     double rd =
         Bench.time(
-            "scale-read-" + rows, () -> got[0] = Workloads.connectorRead(spark, baseUrl, path));
+            "scale-read-" + rows,
+            () -> {
+              spans.start(spark);
+              got[0] = Workloads.connectorRead(spark, baseUrl, path);
+              spans.stop();
+            });
+    double[] readSpans = spans.split(spark);
     long total = 0;
     for (Row row : got[0]) {
       total += row.getLong(1);
@@ -98,6 +112,8 @@ final class ScaleChild {
       r.writeSeconds = w;
       r.processSeconds = p;
       r.readSeconds = rd;
+      r.writeSpans = writeSpans;
+      r.readSpans = readSpans;
       r.rssAfterWriteMb = hwmAfterWrite;
       r.liveAfterWriteMb = liveAfterWrite;
       r.liveAfterReadMb = liveAfterRead;
@@ -131,6 +147,13 @@ final class ScaleChild {
     long heapPeakMb;
     long liveAfterWriteMb;
     long liveAfterReadMb;
+
+    /** The write's seconds before its first Spark job, in jobs (tasks), after (driver commit). */
+    double[] writeSpans = new double[3];
+
+    /** The read's seconds before its first job (manifest, poll, planning), in jobs, after. */
+    double[] readSpans = new double[3];
+
     String error;
 
     static Result failed(long rows, String error) {
@@ -146,7 +169,7 @@ final class ScaleChild {
           RESULT
               + "rows=%d write=%.3f process=%.3f read=%.3f "
               + "rssAfterWriteMb=%d rssPeakMb=%d heapMaxMb=%d heapPeakMb=%d liveAfterWriteMb=%d "
-              + "liveAfterReadMb=%d",
+              + "liveAfterReadMb=%d writeSpans=%s readSpans=%s",
           rows,
           writeSeconds,
           processSeconds,
@@ -156,7 +179,9 @@ final class ScaleChild {
           heapMaxMb,
           heapPeakMb,
           liveAfterWriteMb,
-          liveAfterReadMb);
+          liveAfterReadMb,
+          JobSpans.format(writeSpans),
+          JobSpans.format(readSpans));
     }
 
     static Result parse(String line) {
@@ -176,6 +201,8 @@ final class ScaleChild {
       r.heapPeakMb = Long.parseLong(kv.get("heapPeakMb"));
       r.liveAfterWriteMb = Long.parseLong(kv.get("liveAfterWriteMb"));
       r.liveAfterReadMb = Long.parseLong(kv.get("liveAfterReadMb"));
+      r.writeSpans = JobSpans.parse(kv.get("writeSpans"));
+      r.readSpans = JobSpans.parse(kv.get("readSpans"));
       return r;
     }
 

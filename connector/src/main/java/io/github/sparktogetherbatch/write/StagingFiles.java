@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.write;
 
 import io.github.sparktogetherbatch.codec.CustomIdRecord;
 import io.github.sparktogetherbatch.codec.RequestEncoder;
+import io.github.sparktogetherbatch.codec.UnsyncBufferedOutput;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -109,7 +110,7 @@ final class StagingFiles implements Closeable {
     currentName = WriteFileNames.stagedFile(prefix, finished.size());
     current = dir.resolve(currentName);
     out =
-        new Unsynchronized(
+        new UnsyncBufferedOutput(
             Files.newOutputStream(
                 current,
                 StandardOpenOption.CREATE,
@@ -186,62 +187,5 @@ final class StagingFiles implements Closeable {
   public void close() {
     deleteAll();
     closed = true;
-  }
-
-  /**
-   * A BufferedOutputStream without its lock: each line is five writes, and one task's staging is
-   * used by one thread only.
-   */
-  private static final class Unsynchronized extends OutputStream {
-    private final OutputStream out;
-    private final byte[] buf;
-    private int count;
-
-    Unsynchronized(OutputStream out, int size) {
-      this.out = out;
-      this.buf = new byte[size];
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (count == buf.length) {
-        flushBuffer();
-      }
-      buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (len >= buf.length) {
-        flushBuffer();
-        out.write(b, off, len);
-        return;
-      }
-      if (len > buf.length - count) {
-        flushBuffer();
-      }
-      System.arraycopy(b, off, buf, count, len);
-      count += len;
-    }
-
-    private void flushBuffer() throws IOException {
-      if (count > 0) {
-        out.write(buf, 0, count);
-        count = 0;
-      }
-    }
-
-    @Override
-    public void flush() throws IOException {
-      flushBuffer();
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      try (OutputStream o = out) {
-        flushBuffer();
-      }
-    }
   }
 }

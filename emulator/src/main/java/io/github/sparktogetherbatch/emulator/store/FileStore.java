@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileStore {
   private static final int IO_BUFFER = 256 * 1024;
+
+  /** Uploads from this size on are hashed on a second thread. */
+  static final long PIPELINE_FROM = 1024 * 1024;
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -125,50 +129,81 @@ public final class FileStore {
 
   /**
    * Streams exactly {@code length} bytes (all of the stream when negative) into a temp file,
-   * counting lines and computing the MD5 (the upload's ETag, unless MD5 ETags are off) on the way.
+   * counting lines and computing the MD5 (the upload's ETag, unless MD5 ETags are off) on the way:
+   * on a second thread ({@link PipelinedMd5}) for uploads of {@value #PIPELINE_FROM} bytes or more,
+   * in line for smaller ones.
    */
   public Content writeTemp(InputStream in, long length) throws IOException {
     Path tmp = newTempFile("up");
     boolean ok = false;
+    PipelinedMd5 pipelined =
+        md5ETags && (length < 0 || length >= PIPELINE_FROM) ? new PipelinedMd5(IO_BUFFER) : null;
     try {
-      MessageDigest md5 = md5ETags ? digest("MD5") : null;
+      MessageDigest md5 = md5ETags && pipelined == null ? digest("MD5") : null;
       long lines = 0;
       long total = 0;
       byte last = '\n';
-      byte[] buf = new byte[IO_BUFFER];
+      byte[] buf = pipelined == null ? new byte[IO_BUFFER] : null;
       try (OutputStream out = Files.newOutputStream(tmp)) {
         while (length < 0 || total < length) {
+          if (pipelined != null) {
+            buf = pipelined.buffer();
+          }
           int want = length < 0 ? buf.length : (int) Math.min(buf.length, length - total);
-          int n = in.read(buf, 0, want);
-          if (n < 0) {
-            if (length >= 0) {
-              throw new java.io.EOFException("upload ended early");
-            }
-            break;
+          int n = fill(in, buf, want);
+          if (n < want && length >= 0) {
+            throw new java.io.EOFException("upload ended early");
           }
           if (n == 0) {
-            continue;
+            if (pipelined != null) {
+              pipelined.recycle(buf);
+            }
+            break; // the end of a stream of unknown length
           }
           out.write(buf, 0, n);
-          if (md5 != null) {
-            md5.update(buf, 0, n);
-          }
           lines += countNewlines(buf, n);
           last = buf[n - 1];
           total += n;
+          if (pipelined != null) {
+            pipelined.hashAndRecycle(buf, n);
+          } else if (md5 != null) {
+            md5.update(buf, 0, n);
+          }
         }
       }
       if (total > 0 && last != '\n') {
         lines++;
       }
+      String etag =
+          pipelined != null
+              ? pipelined.finish()
+              : md5 != null ? HexFormat.of().formatHex(md5.digest()) : opaqueETag();
       ok = true;
-      return new Content(
-          tmp, total, lines, md5 != null ? HexFormat.of().formatHex(md5.digest()) : opaqueETag());
+      return new Content(tmp, total, lines, etag);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("upload interrupted");
     } finally {
+      if (pipelined != null) {
+        pipelined.close();
+      }
       if (!ok) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /** Reads until {@code buf[0, want)} is full or the stream ends; returns the bytes read. */
+  private static int fill(InputStream in, byte[] buf, int want) throws IOException {
+    int n = 0;
+    while (n < want) {
+      int r = in.read(buf, n, want - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    return n;
   }
 
   /**

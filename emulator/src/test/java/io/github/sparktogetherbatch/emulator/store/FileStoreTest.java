@@ -1,11 +1,68 @@
 package io.github.sparktogetherbatch.emulator.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileStoreTest {
+  @TempDir Path dir;
+
+  /** Hands out a few bytes at a time, as a socket does. */
+  private static InputStream trickle(byte[] data) {
+    return new ByteArrayInputStream(data) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, 1 + (pos % 7919) * 7));
+      }
+    };
+  }
+
+  @Test
+  void etagIsTheMd5OfTheContentAtEverySizeAndLinesAreCounted() throws Exception {
+    FileStore store = new FileStore(dir, true);
+    Random rnd = new Random(7);
+    // below and above the size from which the MD5 is computed on a second thread
+    for (int size : new int[] {0, 1, 1000, (int) FileStore.PIPELINE_FROM - 1, 3_300_001}) {
+      byte[] data = new byte[size];
+      rnd.nextBytes(data);
+      long newlines = 0;
+      for (byte b : data) {
+        newlines += b == '\n' ? 1 : 0;
+      }
+      String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+      for (long length : new long[] {size, -1}) {
+        FileStore.Content c = store.writeTemp(trickle(data), length);
+        assertEquals(md5, c.md5, size + " bytes, length " + length);
+        assertEquals(size, c.bytes);
+        long lines = newlines + (size > 0 && data[size - 1] != '\n' ? 1 : 0);
+        assertEquals(lines, c.lines);
+        assertEquals(size, Files.size(c.path));
+        Files.delete(c.path);
+      }
+    }
+  }
+
+  @Test
+  void aShortUploadFailsAndLeavesNoTempFile() throws IOException {
+    FileStore store = new FileStore(dir, true);
+    byte[] data = new byte[2_000_000];
+    assertThrows(EOFException.class, () -> store.writeTemp(trickle(data), data.length + 1L));
+    try (var s = Files.list(dir.resolve("tmp"))) {
+      assertEquals(0, s.count());
+    }
+  }
+
   @Test
   void countsNewlinesLikeAByteLoop() {
     Random rnd = new Random(42);
