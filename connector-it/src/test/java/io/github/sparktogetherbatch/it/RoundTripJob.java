@@ -1,10 +1,12 @@
 package io.github.sparktogetherbatch.it;
 
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
@@ -144,24 +147,25 @@ public final class RoundTripJob {
     StructType schema =
         new StructType().add("id", DataTypes.StringType).add("question", DataTypes.StringType);
     for (int run = 0; run < 2; run++) {
-      StreamingQuery q =
+      DataStreamWriter<Row> writer =
           spark
               .readStream()
               .schema(schema)
               .json(inputDir)
               .writeStream()
               .format("together-batch")
-              .option("baseUrl", baseUrl)
-              .option("apiKey", "round-trip-key")
-              .option("model", MODEL)
-              .option("promptColumn", "question")
-              .option("idColumn", "id")
-              .option("systemPrompt", SYSTEM_PROMPT)
-              .option("body.max_tokens", String.valueOf(MAX_TOKENS))
-              .option("maxRequestsPerBatch", String.valueOf(maxRequestsPerBatch))
-              .option("checkpointLocation", checkpointDir)
-              .trigger(Trigger.AvailableNow())
-              .start(jobPath);
+              .trigger(Trigger.AvailableNow());
+      Map<String, String> options = new LinkedHashMap<>();
+      options.put("baseUrl", baseUrl);
+      options.put("apiKey", "round-trip-key");
+      options.put("model", MODEL);
+      options.put("promptColumn", "question");
+      options.put("idColumn", "id");
+      options.put("systemPrompt", SYSTEM_PROMPT);
+      options.put("body.max_tokens", String.valueOf(MAX_TOKENS));
+      options.put("maxRequestsPerBatch", String.valueOf(maxRequestsPerBatch));
+      options.put("checkpointLocation", checkpointDir);
+      StreamingQuery q = withOptions(writer, options).start(jobPath);
       q.awaitTermination();
     }
     return readAndCheck(spark, baseUrl, jobPath, rows, maxRequestsPerBatch);
@@ -278,7 +282,7 @@ public final class RoundTripJob {
   static long streamToParquet(
       SparkSession spark, String baseUrl, String jobPath, String out, String checkpoint)
       throws Exception {
-    StreamingQuery query =
+    DataStreamWriter<Row> writer =
         spark
             .readStream()
             .format("together-batch")
@@ -290,10 +294,8 @@ public final class RoundTripJob {
             .selectExpr(STREAM_COLUMNS)
             .writeStream()
             .format("parquet")
-            .option("path", out)
-            .option("checkpointLocation", checkpoint)
-            .trigger(Trigger.AvailableNow())
-            .start();
+            .trigger(Trigger.AvailableNow());
+    StreamingQuery query = withOptions(writer, Map.of("checkpointLocation", checkpoint)).start(out);
     query.awaitTermination();
     Map<String, String> streamed = byCustomId(spark.read().parquet(out).selectExpr(STREAM_COLUMNS));
     Map<String, String> read =
@@ -356,5 +358,20 @@ public final class RoundTripJob {
     if (!ok) {
       throw new IllegalStateException(message);
     }
+  }
+
+  /**
+   * {@code writer.option(key, value)} for each option, called by name: these classes are compiled
+   * against Spark 3.5, where DataStreamWriter declares the method, and run on Spark 4 too, where
+   * (on 4.1) only an interface it implements declares it, with another return type.
+   */
+  static DataStreamWriter<Row> withOptions(
+      DataStreamWriter<Row> writer, Map<String, String> options)
+      throws ReflectiveOperationException {
+    Method option = writer.getClass().getMethod("option", String.class, String.class);
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      option.invoke(writer, e.getKey(), e.getValue());
+    }
+    return writer;
   }
 }
