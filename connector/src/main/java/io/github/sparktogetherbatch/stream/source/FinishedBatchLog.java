@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * No rename is needed, so it holds on object stores too. A crash while writing can only leave the
  * last round's file incomplete (not valid JSON: the closing brace comes last); it was never
  * returned as an offset, so loading deletes it and its batches are appended again later.
+ *
+ * <p>Compaction keeps the folder small for a query that runs for months: every {@value
+ * #COMPACT_EVERY} rounds the whole log is written to one {@code <n>.compact.json} ({@code
+ * {"upto":n,"batches":[...]}}, the first n entries, also {@code overwrite=false}), and only then
+ * are the rounds and older compact files it covers deleted. A load starts from the newest compact
+ * file that is complete and adds the rounds after it; a compact file cut short by a crash is
+ * deleted (the rounds it would have covered are still there).
  */
 final class FinishedBatchLog {
   private static final Logger LOG = LoggerFactory.getLogger(FinishedBatchLog.class);
@@ -42,10 +49,17 @@ final class FinishedBatchLog {
 
   static final String DIR = "finished-batches";
 
+  /** Rounds between two compactions. */
+  static final int COMPACT_EVERY = 10;
+
+  private static final String ROUND = "\\d{20}\\.json";
+  private static final String COMPACT = "\\d{20}\\.compact\\.json";
+
   private final Path dir;
   private final FileSystem fs;
   private final List<String> entries = new ArrayList<>();
   private final Set<String> logged = new HashSet<>();
+  private int roundsSinceCompact;
 
   private FinishedBatchLog(Path dir, FileSystem fs) {
     this.dir = dir;
@@ -74,14 +88,22 @@ final class FinishedBatchLog {
       return;
     }
     TreeMap<Long, Path> rounds = new TreeMap<>();
+    TreeMap<Long, Path> compacts = new TreeMap<>();
     for (FileStatus st : fs.listStatus(dir)) {
       String name = st.getPath().getName();
-      if (name.matches("\\d{20}\\.json")) {
+      if (name.matches(ROUND)) {
         rounds.put(Long.parseLong(name.substring(0, 20)), st.getPath());
+      } else if (name.matches(COMPACT)) {
+        compacts.put(Long.parseLong(name.substring(0, 20)), st.getPath());
       }
     }
+    long upto = loadCompact(compacts);
     long lastKey = rounds.isEmpty() ? -1 : rounds.lastKey();
     for (var r : rounds.entrySet()) {
+      if (r.getKey() < upto) {
+        deleteQuietly(r.getValue()); // covered by the compact file; its deletion was cut short
+        continue;
+      }
       List<String> ids = readRound(r.getValue(), r.getKey());
       if (ids == null) {
         if (r.getKey() != lastKey) {
@@ -100,12 +122,50 @@ final class FinishedBatchLog {
       for (String id : ids) {
         add(id);
       }
+      roundsSinceCompact++;
     }
     LOG.info("The together-batch source's log {} holds {} finished batch(es)", dir, entries.size());
   }
 
+  /**
+   * Takes the entries of the newest complete compact file (deleting a newest one cut short by a
+   * crash, and the older ones); returns how many entries it holds (0 without one).
+   */
+  private long loadCompact(TreeMap<Long, Path> compacts) throws IOException {
+    long upto = 0;
+    for (Long n : compacts.descendingKeySet()) {
+      Path file = compacts.get(n);
+      List<String> ids = upto > 0 ? null : readList(file, "upto", n);
+      if (upto == 0 && ids != null && ids.size() == n) {
+        for (String id : ids) {
+          add(id);
+        }
+        upto = n;
+      } else if (upto == 0 && n.equals(compacts.lastKey())) {
+        LOG.warn(
+            "The together-batch source's compact log file {} was not completely written (a crash"
+                + " while compacting); it is deleted, the rounds it covers are kept",
+            file);
+        fs.delete(file, false);
+      } else if (upto == 0) {
+        throw corrupt(file, "it is not a complete compact file of the log");
+      } else {
+        deleteQuietly(file); // older than the one taken
+      }
+    }
+    return upto;
+  }
+
   /** The round's batch ids, or null when the file is incomplete. */
   private List<String> readRound(Path file, long first) throws IOException {
+    return readList(file, "first", first);
+  }
+
+  /**
+   * The {@code batches} of a log file whose {@code key} field is {@code expected}, or null when the
+   * file is incomplete (not valid JSON, or not of that shape).
+   */
+  private List<String> readList(Path file, String key, long expected) throws IOException {
     JsonNode root;
     try (FSDataInputStream in = fs.open(file)) {
       root = JSON.readTree((InputStream) in);
@@ -114,7 +174,7 @@ final class FinishedBatchLog {
     }
     if (root == null
         || !root.isObject()
-        || root.path("first").asLong(-1) != first
+        || root.path(key).asLong(-1) != expected
         || !root.path("batches").isArray()) {
       return null;
     }
@@ -193,6 +253,51 @@ final class FinishedBatchLog {
     }
     for (String id : batchIds) {
       add(id);
+    }
+    if (++roundsSinceCompact >= COMPACT_EVERY) {
+      compact();
+    }
+  }
+
+  /**
+   * Writes the whole log as one compact file, then deletes the rounds and older compact files it
+   * covers. Best effort: on failure the rounds stay and the log is as valid as before.
+   */
+  private void compact() {
+    long n = entries.size();
+    Path file = new Path(dir, String.format(Locale.ROOT, "%020d.compact.json", n));
+    ObjectNode all = JSON.createObjectNode();
+    all.put("upto", n);
+    ArrayNode ids = all.putArray("batches");
+    entries.forEach(ids::add);
+    try {
+      try (OutputStream out = fs.create(file, false)) {
+        out.write(JSON.writeValueAsBytes(all));
+      }
+      roundsSinceCompact = 0;
+      for (FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        boolean round = name.matches(ROUND);
+        if ((round || name.matches(COMPACT))
+            && Long.parseLong(name.substring(0, 20)) < n
+            && !st.getPath().equals(file)) {
+          deleteQuietly(st.getPath());
+        }
+      }
+      LOG.info("Compacted the together-batch source's log {}: {} finished batch(es)", dir, n);
+    } catch (IOException e) {
+      LOG.warn(
+          "Could not compact the together-batch source's log {} ({}); its rounds are kept",
+          dir,
+          e.getMessage());
+    }
+  }
+
+  private void deleteQuietly(Path file) {
+    try {
+      fs.delete(file, false);
+    } catch (IOException e) {
+      LOG.debug("Could not delete {}: {}", file, e.getMessage());
     }
   }
 
