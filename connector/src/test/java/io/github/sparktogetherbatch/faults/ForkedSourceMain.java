@@ -1,5 +1,6 @@
 package io.github.sparktogetherbatch.faults;
 
+import io.github.sparktogetherbatch.stream.StreamTestSupport;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -67,20 +68,6 @@ public final class ForkedSourceMain {
             .writeStream()
             .format("parquet")
             .trigger(trigger);
-    return option(w, "checkpointLocation", checkpoint).start(out);
-  }
-
-  /**
-   * {@code writer.option(key, value)} by name: compiled against Spark 3.5, where DataStreamWriter
-   * declares it, and run on Spark 4 too, where only the interface it implements does.
-   */
-  private static DataStreamWriter<Row> option(
-      DataStreamWriter<Row> writer, String key, String value) {
-    try {
-      writer.getClass().getMethod("option", String.class, String.class).invoke(writer, key, value);
-      return writer;
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("DataStreamWriter.option(String, String)", e);
-    }
+    return StreamTestSupport.options(w, "checkpointLocation", checkpoint).start(out);
   }
 }

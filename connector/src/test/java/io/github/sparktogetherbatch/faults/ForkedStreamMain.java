@@ -55,15 +55,22 @@ public final class ForkedStreamMain {
             .csv(input)
             .writeStream();
     if (apiKey != null) {
-      w = w.option("apiKey", apiKey);
+      w = StreamTestSupport.options(w, "apiKey", apiKey);
     }
-    return w.format("together-batch")
-        .option("baseUrl", baseUrl)
-        .option("model", FaultSupport.MODEL)
-        .option("minRequestsPerBatch", "1")
-        .option("maxRetries", "1000")
-        .option("retryTimeout", "10m")
-        .option("checkpointLocation", checkpoint)
+    return StreamTestSupport.options(
+            w.format("together-batch"),
+            "baseUrl",
+            baseUrl,
+            "model",
+            FaultSupport.MODEL,
+            "minRequestsPerBatch",
+            "1",
+            "maxRetries",
+            "1000",
+            "retryTimeout",
+            "10m",
+            "checkpointLocation",
+            checkpoint)
         .trigger(Trigger.AvailableNow())
         .start(path);
   }

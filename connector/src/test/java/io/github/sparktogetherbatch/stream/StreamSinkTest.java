@@ -63,8 +63,10 @@ class StreamSinkTest {
   private void runAvailableNow(
       Path input, String path, String checkpoint, String minRequestsPerBatch) throws Exception {
     StreamingQuery q =
-        sink(jsonStream(spark, input), EMU, checkpoint)
-            .option("minRequestsPerBatch", minRequestsPerBatch)
+        StreamTestSupport.options(
+                sink(jsonStream(spark, input), EMU, checkpoint),
+                "minRequestsPerBatch",
+                minRequestsPerBatch)
             .trigger(Trigger.AvailableNow())
             .start(path);
     q.awaitTermination();

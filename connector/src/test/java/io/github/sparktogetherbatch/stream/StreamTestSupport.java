@@ -71,12 +71,34 @@ public final class StreamTestSupport {
   /** The sink with the test key, the emulator and its model. */
   public static DataStreamWriter<Row> sink(
       Dataset<Row> df, EmulatorExtension emu, String checkpoint) {
-    return df.writeStream()
-        .format("together-batch")
-        .option("apiKey", EmulatorExtension.TEST_API_KEY)
-        .option("baseUrl", emu.baseUrl())
-        .option("model", WriteTestSupport.MODEL)
-        .option("checkpointLocation", checkpoint);
+    return options(
+        df.writeStream().format("together-batch"),
+        "apiKey",
+        EmulatorExtension.TEST_API_KEY,
+        "baseUrl",
+        emu.baseUrl(),
+        "model",
+        WriteTestSupport.MODEL,
+        "checkpointLocation",
+        checkpoint);
+  }
+
+  /**
+   * {@code writer.option(key, value)} for each pair, called by name: these tests are compiled
+   * against Spark 3.5, where DataStreamWriter declares it, and also run on Spark 4.1 and later,
+   * where only an interface it implements does (another return type: a direct call fails there with
+   * {@code NoSuchMethodError}).
+   */
+  public static DataStreamWriter<Row> options(DataStreamWriter<Row> writer, String... keyValues) {
+    try {
+      var option = writer.getClass().getMethod("option", String.class, String.class);
+      for (int i = 0; i < keyValues.length; i += 2) {
+        option.invoke(writer, keyValues[i], keyValues[i + 1]);
+      }
+      return writer;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("DataStreamWriter.option(String, String)", e);
+    }
   }
 
   public static Dataset<Row> jsonStream(SparkSession spark, Path folder) {

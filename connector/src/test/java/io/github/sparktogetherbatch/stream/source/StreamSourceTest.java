@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
+import io.github.sparktogetherbatch.stream.StreamTestSupport;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import io.github.sparktogetherbatch.testing.WriteTestSupport;
@@ -83,21 +84,8 @@ class StreamSourceTest {
             .writeStream()
             .format("parquet")
             .trigger(trigger);
-    return option(w, "checkpointLocation", checkpoint.toString()).start(out.toString());
-  }
-
-  /**
-   * {@code writer.option(key, value)}, called by name: this test is compiled against Spark 3.5,
-   * where DataStreamWriter declares it, and also runs on Spark 4, where only the interface it
-   * implements does (with another return type).
-   */
-  static DataStreamWriter<Row> option(DataStreamWriter<Row> writer, String key, String value) {
-    try {
-      writer.getClass().getMethod("option", String.class, String.class).invoke(writer, key, value);
-      return writer;
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("DataStreamWriter.option(String, String)", e);
-    }
+    return StreamTestSupport.options(w, "checkpointLocation", checkpoint.toString())
+        .start(out.toString());
   }
 
   /** custom_id → how many rows the output folder holds for it (all succeeded). */
@@ -305,7 +293,8 @@ class StreamSourceTest {
             .writeStream()
             .format("parquet")
             .trigger(Trigger.AvailableNow());
-    return option(w, "checkpointLocation", checkpoint.toString()).start(out.toString());
+    return StreamTestSupport.options(w, "checkpointLocation", checkpoint.toString())
+        .start(out.toString());
   }
 
   @Test
@@ -394,7 +383,7 @@ class StreamSourceTest {
     String job = tmp.resolve("job").toString();
     awaitTerminal(writeBatch(job, "v", 1));
     StreamingQuery view =
-        option(
+        StreamTestSupport.options(
                 stream(job, "view", "batches")
                     .writeStream()
                     .format("memory")
