@@ -213,6 +213,14 @@ public final class TogetherBatchOptions {
           OptionChecks.MIN_REQUESTS,
           "1000",
           "Staged files with fewer requests are packed by the driver into shared batches; 0: never.");
+  public static final Option<Duration> MAX_CARRY_DELAY =
+      define(
+          "maxCarryDelay",
+          Side.WRITE,
+          OptionType.DURATION,
+          "0s",
+          "writeStream: an epoch's small files wait at the job path up to this long to share a batch"
+              + " with later epochs' (until minRequestsPerBatch); 0s: every epoch submits its own.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",

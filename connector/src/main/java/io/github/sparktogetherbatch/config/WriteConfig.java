@@ -5,6 +5,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.DRY_RUN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ENDPOINT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_BYTES_PER_BATCH;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_CARRY_DELAY;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MAX_REQUESTS_PER_BATCH;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MESSAGES_COLUMN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.MIN_REQUESTS_PER_BATCH;
@@ -19,6 +20,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PR
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.pricing.Estimates;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,7 @@ public final class WriteConfig implements Serializable {
   private final int maxRequestsPerBatch;
   private final long maxBytesPerBatch;
   private final int minRequestsPerBatch;
+  private final long maxCarryDelayMillis;
   private final String stagingDir;
   private final boolean dryRun;
   private final String pricing;
@@ -88,6 +91,7 @@ public final class WriteConfig implements Serializable {
     this.maxRequestsPerBatch = o.get(MAX_REQUESTS_PER_BATCH);
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
     this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
+    this.maxCarryDelayMillis = o.get(MAX_CARRY_DELAY).toMillis();
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.pricing = o.get(TogetherBatchOptions.PRICING);
@@ -110,6 +114,7 @@ public final class WriteConfig implements Serializable {
     this.maxRequestsPerBatch = c.maxRequestsPerBatch;
     this.maxBytesPerBatch = c.maxBytesPerBatch;
     this.minRequestsPerBatch = c.minRequestsPerBatch;
+    this.maxCarryDelayMillis = c.maxCarryDelayMillis;
     this.stagingDir = c.stagingDir;
     this.dryRun = c.dryRun;
     this.pricing = c.pricing;
@@ -212,6 +217,15 @@ public final class WriteConfig implements Serializable {
     return minRequestsPerBatch;
   }
 
+  /**
+   * Streaming writes: how long an epoch's small files may wait at the job path to share a batch
+   * with later epochs' ({@code maxCarryDelay}); zero (the default) submits every epoch's rows with
+   * the epoch. Batch writes ignore it.
+   */
+  public Duration maxCarryDelay() {
+    return Duration.ofMillis(maxCarryDelayMillis);
+  }
+
   /** Local staging directory, or null for the JVM's temp dir. */
   public String stagingDir() {
     return stagingDir;
@@ -274,6 +288,7 @@ public final class WriteConfig implements Serializable {
         + maxBytesPerBatch
         + ", minRequestsPerBatch="
         + minRequestsPerBatch
+        + (maxCarryDelayMillis > 0 ? ", maxCarryDelay=" + maxCarryDelayMillis + "ms" : "")
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

@@ -38,6 +38,13 @@ final class JobCancel {
           s.path,
           m.pendingFiles().size());
     }
+    if (!m.carried().isEmpty()) {
+      LOG.warn(
+          "The job at {} carries {} request(s) of small streaming epochs, not yet submitted; "
+              + "cancel leaves them (a later epoch or append submits them; an overwrite drops them)",
+          s.path,
+          m.carriedRequests());
+    }
     LOG.info(
         "Cancelled {} unfinished batch(es) of the job at {} ({} batch(es) in all): {}",
         cancelled.size(),

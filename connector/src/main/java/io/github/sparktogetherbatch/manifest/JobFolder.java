@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #TEMP_DIR}{@code /<writeId>/}: a write's temporary files, deleted when it ends: the
  *       marker {@value #STARTED} (written when the write starts), the marker {@value #ABORTED}
  *       (written first by a failed write's clean-up), and under {@value #SMALL_DIR}{@code /} the
- *       files of small tasks waiting to be packed into shared batches.
+ *       files of small tasks waiting to be packed into shared batches;
+ *   <li>{@value #CARRIED_DIR}{@code /<writeId>.jsonl} and its record {@code .jsonl.ids.gz}: the
+ *       requests of a small streaming epoch waiting to share a batch with later epochs, named in
+ *       the manifest ({@link CarriedFile}) until they are submitted.
  * </ul>
  */
 public final class JobFolder implements Serializable {
@@ -36,6 +39,7 @@ public final class JobFolder implements Serializable {
 
   public static final String RECORDS_DIR = "_stb_custom_ids";
   public static final String TEMP_DIR = "_stb_temporary";
+  public static final String CARRIED_DIR = "_stb_carried";
   static final String SMALL_DIR = "small";
   static final String STARTED = "_started";
   static final String ABORTED = "_aborted";
@@ -96,6 +100,45 @@ public final class JobFolder implements Serializable {
     return new Path(new Path(writeTemp(), SMALL_DIR), fileName).toString();
   }
 
+  /** Where this write carries its requests, relative to the job path ({@link CarriedFile}). */
+  public String carriedFile() {
+    return CARRIED_DIR + "/" + writeId + ".jsonl";
+  }
+
+  /** The custom_id record of {@link #carriedFile()}, relative to the job path. */
+  public String carriedRecord() {
+    return carriedFile() + CustomIdRecord.SUFFIX;
+  }
+
+  /**
+   * Best effort: deletes the carried files of the streaming query ({@code <queryId>-…}) that {@code
+   * keep} (names relative to the job path) does not name: those of epochs whose driver died before
+   * the manifest recorded them, or after their rows were submitted.
+   */
+  public void sweepCarriedOfQuery(String queryId, Set<String> keep) {
+    int n = 0;
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(new Path(job), CARRIED_DIR);
+      if (!fs.exists(dir)) {
+        return;
+      }
+      for (FileStatus f : fs.listStatus(dir)) {
+        String name = f.getPath().getName();
+        if (name.startsWith(queryId + "-") && !keep.contains(CARRIED_DIR + "/" + name)) {
+          fs.delete(f.getPath(), false);
+          n++;
+        }
+      }
+      deleteIfEmpty(fs, dir);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not sweep the carried files under {}: {}", job, e.getMessage());
+    }
+    if (n > 0) {
+      LOG.info("Deleted {} carried file(s) of query {} that the job does not name", n, queryId);
+    }
+  }
+
   /** The absolute path of a file named relative to the job path (e.g. a custom_id record). */
   public String resolve(String relative) {
     return new Path(new Path(job), relative).toString();
@@ -128,6 +171,18 @@ public final class JobFolder implements Serializable {
       p.getFileSystem(conf()).delete(p, false);
     } catch (IOException | RuntimeException e) {
       LOG.debug("Could not delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  /** Best effort: deletes carried files (and records), named relative to the job path. */
+  public void deleteCarried(java.util.Collection<String> relative) {
+    for (String r : relative) {
+      deleteQuietly(resolve(r));
+    }
+    try {
+      deleteIfEmpty(fs(), new Path(new Path(job), CARRIED_DIR));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Could not delete the empty {} under {}: {}", CARRIED_DIR, job, e.getMessage());
     }
   }
 

@@ -30,8 +30,10 @@ import org.apache.hadoop.conf.Configuration;
  * JobFolder}); version 1 manifests have none, and their reads reconcile from the input file.
  * Version 3 adds what streaming writes need: {@code streams: {queryId: lastEpoch}} and, on batches
  * and pending files, {@code queryId} and {@code epoch}; it is written only by jobs a streaming
- * query wrote to (so older connectors still read, and refuse to change, everything else). The API
- * key is never written.
+ * query wrote to (so older connectors still read, and refuse to change, everything else). Also in
+ * version 3, only when not empty: {@code carried: [{file, customIds, requests, bytes, writeId,
+ * queryId, epoch, carriedAt}]}, the requests of small epochs waiting to share a batch ({@link
+ * CarriedFile}). The API key is never written.
  */
 public final class JobManifest implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -53,6 +55,7 @@ public final class JobManifest implements Serializable {
   private final List<PendingFile> pendingFiles;
   private final Map<String, String> writeOptions;
   private final Map<String, Long> streams;
+  private final List<CarriedFile> carried;
 
   private JobManifest(
       long version,
@@ -65,7 +68,8 @@ public final class JobManifest implements Serializable {
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
       Map<String, String> writeOptions,
-      Map<String, Long> streams) {
+      Map<String, Long> streams,
+      List<CarriedFile> carried) {
     this.version = version;
     this.jobId = jobId;
     this.createdAt = createdAt;
@@ -77,6 +81,7 @@ public final class JobManifest implements Serializable {
     this.pendingFiles = Collections.unmodifiableList(new ArrayList<>(pendingFiles));
     this.writeOptions = Collections.unmodifiableMap(new TreeMap<>(writeOptions));
     this.streams = Collections.unmodifiableMap(new TreeMap<>(streams));
+    this.carried = Collections.unmodifiableList(new ArrayList<>(carried));
   }
 
   /** A manifest as read from its JSON ({@link ManifestJson}). */
@@ -91,7 +96,8 @@ public final class JobManifest implements Serializable {
       List<BatchEntry> batches,
       List<PendingFile> pendingFiles,
       Map<String, String> writeOptions,
-      Map<String, Long> streams) {
+      Map<String, Long> streams,
+      List<CarriedFile> carried) {
     return new JobManifest(
         version,
         jobId,
@@ -103,7 +109,8 @@ public final class JobManifest implements Serializable {
         batches,
         pendingFiles,
         writeOptions,
-        streams);
+        streams,
+        carried);
   }
 
   /** A new, not yet written job (version 0). */
@@ -120,7 +127,8 @@ public final class JobManifest implements Serializable {
         List.of(),
         List.of(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   /** The file version this was read from or written as (0: never written). */
@@ -169,7 +177,8 @@ public final class JobManifest implements Serializable {
         batches,
         pendingFiles,
         writeOptions,
-        streams);
+        streams,
+        carried);
   }
 
   public List<BatchEntry> batches() {
@@ -255,7 +264,8 @@ public final class JobManifest implements Serializable {
         batches,
         pendingFiles,
         options,
-        streams);
+        streams,
+        carried);
   }
 
   /**
@@ -288,7 +298,55 @@ public final class JobManifest implements Serializable {
         batches,
         pendingFiles,
         writeOptions,
-        s);
+        s,
+        carried);
+  }
+
+  /**
+   * Requests of small streaming epochs waiting at the job path to share a batch with later ones
+   * (option {@code maxCarryDelay}), oldest first; not yet uploaded, so not part of a read.
+   */
+  public List<CarriedFile> carried() {
+    return carried;
+  }
+
+  /** How many requests are carried (recorded, not yet submitted). */
+  public long carriedRequests() {
+    long n = 0;
+    for (CarriedFile c : carried) {
+      n += c.requests();
+    }
+    return n;
+  }
+
+  /** This job with {@code file} carried after the ones it carries. */
+  public JobManifest withCarried(CarriedFile file) {
+    List<CarriedFile> c = new ArrayList<>(carried);
+    c.add(file);
+    return withCarriedList(c);
+  }
+
+  /** This job without the carried files {@code files} (submitted, or dropped). */
+  public JobManifest withoutCarried(List<CarriedFile> files) {
+    List<CarriedFile> c = new ArrayList<>(carried);
+    c.removeAll(files);
+    return withCarriedList(c);
+  }
+
+  private JobManifest withCarriedList(List<CarriedFile> c) {
+    return new JobManifest(
+        version,
+        jobId,
+        createdAt,
+        Instant.now(),
+        endpoint,
+        model,
+        responseSchema,
+        batches,
+        pendingFiles,
+        writeOptions,
+        streams,
+        c);
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -315,7 +373,8 @@ public final class JobManifest implements Serializable {
         b,
         p,
         writeOptions,
-        streams);
+        streams,
+        carried);
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
@@ -332,7 +391,8 @@ public final class JobManifest implements Serializable {
         List.of(),
         List.of(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   /** Whether {@code path} holds a job manifest. */
@@ -367,7 +427,8 @@ public final class JobManifest implements Serializable {
         batches,
         pendingFiles,
         writeOptions,
-        streams);
+        streams,
+        carried);
   }
 
   @Override
@@ -380,6 +441,7 @@ public final class JobManifest implements Serializable {
         + batchIds()
         + ", pendingFiles="
         + pendingFiles.size()
+        + (carried.isEmpty() ? "" : ", carried=" + carried.size())
         + "}";
   }
 }

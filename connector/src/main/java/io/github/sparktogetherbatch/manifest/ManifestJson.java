@@ -24,7 +24,9 @@ final class ManifestJson {
     n.put("format", JobManifest.FORMAT);
     n.put(
         "formatVersion",
-        m.streams().isEmpty() ? JobManifest.BATCH_FORMAT_VERSION : JobManifest.FORMAT_VERSION);
+        m.streams().isEmpty() && m.carried().isEmpty()
+            ? JobManifest.BATCH_FORMAT_VERSION
+            : JobManifest.FORMAT_VERSION);
     n.put("jobId", m.jobId());
     n.put("createdAt", m.createdAt().toString());
     n.put("updatedAt", m.updatedAt().toString());
@@ -69,6 +71,19 @@ final class ManifestJson {
     if (!m.streams().isEmpty()) {
       ObjectNode q = n.putObject("streams");
       m.streams().forEach(q::put);
+    }
+    if (!m.carried().isEmpty()) {
+      ArrayNode c = n.putArray("carried");
+      for (CarriedFile f : m.carried()) {
+        ObjectNode o = c.addObject();
+        o.put("file", f.file());
+        o.put("customIds", f.customIds());
+        o.put("requests", f.requests());
+        o.put("bytes", f.bytes());
+        o.put("writeId", f.writeId());
+        putStream(o, f.stream());
+        o.put("carriedAt", f.carriedAt().toString());
+      }
     }
     return n;
   }
@@ -154,6 +169,18 @@ final class ManifestJson {
                   f.path("customIds").asText(null))
               .withStream(stream(f)));
     }
+    List<CarriedFile> carried = new ArrayList<>();
+    for (JsonNode c : n.path("carried")) {
+      carried.add(
+          new CarriedFile(
+              c.path("file").asText(),
+              c.path("customIds").asText(),
+              c.path("requests").asLong(-1),
+              c.path("bytes").asLong(-1),
+              c.path("writeId").asText(null),
+              stream(c),
+              Instant.parse(c.path("carriedAt").asText())));
+    }
     return JobManifest.of(
         version,
         n.path("jobId").asText(),
@@ -165,6 +192,7 @@ final class ManifestJson {
         batches,
         pending,
         writeOptions,
-        streams);
+        streams,
+        carried);
   }
 }

@@ -5,6 +5,7 @@ import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.config.ReadConfig;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.BatchEntry;
+import io.github.sparktogetherbatch.manifest.CarriedFile;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import java.time.Instant;
@@ -25,14 +26,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batch view of a job ({@code view=batches}): one row per batch, a snapshot taken when the
- * query is planned, without waiting. The driver asks Together for each batch once (one {@code GET
+ * query is planned, without waiting, and one row ({@value #CARRIED}) per file of requests the job
+ * carries, not yet submitted. The driver asks Together for each batch once (one {@code GET
  * /batches/{id}} each) and hands the rows to a single partition.
  */
 public final class BatchViewScan implements ScanBuilder, Scan, Batch {
   private static final Logger LOG = LoggerFactory.getLogger(BatchViewScan.class);
 
+  /**
+   * The status of the view's rows for requests the job carries (small streaming epochs waiting to
+   * share a batch, option {@code maxCarryDelay}): no batch yet, so {@code batch_id} is null.
+   */
+  public static final String CARRIED = "carried";
+
   private final ReadConfig config;
   private InputPartition[] planned;
+  private JobManifest manifest;
 
   public BatchViewScan(ReadConfig config) {
     this.config = config;
@@ -99,6 +108,7 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
     }
     Map<String, BatchEntry> known = new LinkedHashMap<>();
     manifest.ifPresent(m -> m.batches().forEach(b -> known.put(b.batchId(), b)));
+    this.manifest = manifest.orElse(null);
     if (config.batchIds().isEmpty()) {
       return known;
     }
@@ -133,6 +143,24 @@ public final class BatchViewScan implements ScanBuilder, Scan, Batch {
       }
     }
     LOG.info("{}: {} batch(es)", description(), rows.size());
+    if (manifest != null && config.batchIds().isEmpty()) {
+      for (CarriedFile c : manifest.carried()) {
+        rows.add(
+            new BatchViewPartition.Values(
+                null,
+                CARRIED,
+                null,
+                c.requests(),
+                1,
+                micros(c.carriedAt()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                c.stream() == null ? null : c.stream().epoch()));
+      }
+    }
     return rows;
   }
 

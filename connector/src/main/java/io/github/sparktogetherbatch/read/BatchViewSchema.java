@@ -4,14 +4,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The schema of the batch view ({@code view=batches}): one row per batch of a job. */
+/**
+ * The schema of the batch view ({@code view=batches}): one row per batch of a job (and per carried
+ * file, whose {@code batch_id} is null).
+ */
 public final class BatchViewSchema {
   private BatchViewSchema() {}
 
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
-            DataTypes.createStructField("batch_id", DataTypes.StringType, false),
+            DataTypes.createStructField("batch_id", DataTypes.StringType, true),
             DataTypes.createStructField("status", DataTypes.StringType, true),
             DataTypes.createStructField("progress", DataTypes.DoubleType, true),
             DataTypes.createStructField("requests", DataTypes.LongType, true),

@@ -331,6 +331,15 @@ final class TogetherScan implements Scan, Batch {
           config.path(),
           m.pendingFiles().size());
     }
+    if (!m.carried().isEmpty()) {
+      LOG.warn(
+          "The job at {} carries {} request(s) of small streaming epochs, not yet submitted "
+              + "(option maxCarryDelay); they are not part of the read. The query submits them "
+              + "when they reach minRequestsPerBatch or have waited maxCarryDelay; if it has "
+              + "stopped, its next epoch or an append of an empty DataFrame to the path does",
+          config.path(),
+          m.carriedRequests());
+    }
     for (BatchEntry b : m.batches()) {
       out.add(target(b));
     }

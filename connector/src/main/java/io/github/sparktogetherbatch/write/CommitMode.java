@@ -21,6 +21,13 @@ interface CommitMode {
   Start begin(TogetherClient client, Optional<JobManifest> existing, List<String> created);
 
   /**
+   * Whether the write replaces the job at the path (its carried rows are dropped, not submitted).
+   */
+  default boolean replacesJob() {
+    return false;
+  }
+
+  /**
    * Where a commit starts.
    *
    * @param manifest the job to add this write's batches to

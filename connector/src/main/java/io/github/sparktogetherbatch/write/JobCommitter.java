@@ -7,6 +7,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherJobException;
 import io.github.sparktogetherbatch.ids.DigestFiles;
 import io.github.sparktogetherbatch.ids.WriteDuplicateCheck;
 import io.github.sparktogetherbatch.manifest.BatchEntry;
+import io.github.sparktogetherbatch.manifest.CarriedFile;
 import io.github.sparktogetherbatch.manifest.JobFolder;
 import io.github.sparktogetherbatch.manifest.JobManifest;
 import io.github.sparktogetherbatch.manifest.PendingFile;
@@ -36,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *       committed): this attempt's uploads are deleted and the first attempt's pending files get
  *       their batches; nothing else happens.
  *   <li>Duplicate custom_ids across tasks: every uploaded file is deleted, no batch, no manifest.
- *   <li>The small files tasks left at the job path are packed into shared input files and uploaded
- *       ({@link SmallFilePacker}); a failure leaves nothing recorded (the abort deletes them).
+ *   <li>The small files tasks left at the job path, with the small files the job carries from
+ *       earlier epochs, are packed into shared input files and uploaded ({@link SmallFilePacker});
+ *       or, for a small streaming epoch with {@code maxCarryDelay} on, carried at the job path
+ *       instead ({@link EpochCarry}). A failure leaves nothing recorded (the abort deletes them).
  *   <li>Overwrite: the old job's unfinished batches are cancelled (a failure here leaves the old
  *       manifest in place). Append: pending files of an earlier interrupted write get their batch
  *       first ({@code findBatchForInputFile}, else create), each recorded at once.
@@ -45,7 +48,12 @@ import org.slf4j.LoggerFactory;
  *       and recorded as it is created, by a {@link ManifestRecorder} thread (which folds versions
  *       together when creates outpace the file system). A failure leaves a manifest naming every
  *       batch created and every file still pending; the next append to the path resumes from there.
+ *       The same version records a carried file, or drops the carried entries packed into this
+ *       write's files (whose carried files are deleted once the batches exist).
  * </ol>
+ *
+ * <p>Commits to one job path in this JVM run one at a time ({@link JobLocks}): the scheduled flush
+ * of carried rows ({@link CarryFlush}) commits through here too.
  */
 final class JobCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(JobCommitter.class);
@@ -61,7 +69,7 @@ final class JobCommitter {
   private final WriteCleanup cleanup;
   private Map<String, String> writeOptions = Map.of();
   private final JobFolder jobFolder;
-  private final SmallFilePacker packer;
+  private final EpochCarry carry;
 
   JobCommitter(
       Configuration conf,
@@ -74,7 +82,7 @@ final class JobCommitter {
       DigestFiles digestFiles,
       WriteCleanup cleanup,
       JobFolder jobFolder,
-      SmallFilePacker packer) {
+      EpochCarry carry) {
     this.conf = conf;
     this.path = path;
     this.mapping = mapping;
@@ -85,7 +93,7 @@ final class JobCommitter {
     this.digestFiles = digestFiles;
     this.cleanup = cleanup;
     this.jobFolder = jobFolder;
-    this.packer = packer;
+    this.carry = carry;
   }
 
   /** Records {@code options} (the write options that shape a request) in the job. */
@@ -107,23 +115,33 @@ final class JobCommitter {
    */
   JobManifest commit(
       TogetherClient client, List<TogetherWriterCommitMessage> messages, StreamEpoch epoch) {
+    synchronized (JobLocks.of(path)) {
+      return commitLocked(client, messages, epoch);
+    }
+  }
+
+  private JobManifest commitLocked(
+      TogetherClient client, List<TogetherWriterCommitMessage> messages, StreamEpoch epoch) {
     List<TogetherWriterCommitMessage.UploadedFile> files = new ArrayList<>();
     List<TogetherWriterCommitMessage.SmallFile> small = new ArrayList<>();
     for (TogetherWriterCommitMessage msg : messages) {
       files.addAll(msg.files());
       small.addAll(msg.small());
     }
-    if (epoch != null) {
-      Optional<JobManifest> before = JobManifest.read(path, conf);
-      if (before.isPresent() && before.get().lastEpoch(epoch.queryId()) >= epoch.epoch()) {
-        return replayed(client, epoch, before, files);
-      }
+    Optional<JobManifest> existing = JobManifest.read(path, conf);
+    if (epoch != null
+        && existing.isPresent()
+        && existing.get().lastEpoch(epoch.queryId()) >= epoch.epoch()) {
+      return replayed(client, epoch, existing, files);
     }
     if (!mapping.idsDerived()) {
       new WriteDuplicateCheck(mapping.idColumn(), digestFiles)
           .check(jobFolder::open, messages, () -> cleanup.discard(client, files));
     }
-    files.addAll(packer.pack(client, small));
+    List<CarriedFile> carriedBefore =
+        existing.isEmpty() || mode.replacesJob() ? List.of() : existing.get().carried();
+    EpochCarry.Plan plan = carry.plan(client, carriedBefore, small, epoch, Instant.now());
+    files.addAll(plan.packs());
     long requests = 0;
     long bytes = 0;
     for (TogetherWriterCommitMessage.UploadedFile f : files) {
@@ -131,15 +149,18 @@ final class JobCommitter {
       bytes += f.bytes();
     }
 
-    Optional<JobManifest> existing = JobManifest.read(path, conf);
     List<String> created = new ArrayList<>();
     CommitMode.Start start = mode.begin(client, existing, created);
     JobManifest m = start.manifest();
     if (start.unwritten()) {
       m = m.withResponseSchema(mapping.responseSchemaJson());
     }
+    if (plan.carried() != null) {
+      m = m.withCarried(plan.carried());
+    }
+    m = m.withoutCarried(plan.flushed());
 
-    if (files.isEmpty() && created.isEmpty()) {
+    if (files.isEmpty() && created.isEmpty() && plan.carried() == null) {
       LOG.warn(
           "The DataFrame written to {} has no rows: nothing was uploaded and no batch was "
               + "created{}",
@@ -160,18 +181,25 @@ final class JobCommitter {
       for (TogetherWriterCommitMessage.UploadedFile f : files) {
         cleanup.recordedPending(f.fileId(), f.customIds());
       }
-    } else if (start.unwritten()) {
+    } else if (start.unwritten() || plan.carried() != null) {
+      m = plan.carried() == null ? m : m.withWriteOptions(writeOptions);
       m = (epoch == null ? m : m.withEpoch(epoch)).commit(path, conf);
     }
 
     if (!files.isEmpty()) {
       m = createBatches(client, files, m, created, epoch);
     }
+    carry.deleteFlushed(plan.flushed());
+    if (mode.replacesJob() && existing.isPresent()) {
+      carry.drop(existing.get().carried());
+    }
     if (epoch == null) {
       cleanup.sweepAfterCommit(client);
     } else {
       cleanup.sweepQuery(client, epoch.queryId(), m);
       jobFolder.sweepTempOfQuery(epoch.queryId());
+      carry.sweepQuery(epoch.queryId(), m);
+      carry.scheduleFlush(m, epoch.queryId());
     }
     jobFolder.sweepRecords(m.customIdRecords(), null);
     long retries = client.stats().retries();
@@ -181,7 +209,7 @@ final class JobCommitter {
     httpRetries.set(retries);
     LOG.info(
         "Write {} to {}: {} requests in {} batch(es), {} bytes, {} HTTP retries; the job ({}) "
-            + "now has {} batch(es)",
+            + "now has {} batch(es){}",
         writeId,
         path,
         requests,
@@ -189,8 +217,14 @@ final class JobCommitter {
         bytes,
         retries,
         m.jobId(),
-        m.batches().size());
+        m.batches().size(),
+        m.carried().isEmpty() ? "" : " and carries " + m.carriedRequests() + " request(s)");
     return m;
+  }
+
+  /** After a failed commit: deletes the file this write carried unless the manifest names it. */
+  void abortCarry() {
+    carry.abort(JobManifest.read(path, conf).orElse(null));
   }
 
   /**
@@ -272,6 +306,8 @@ final class JobCommitter {
     JobManifest m = mode.begin(client, existing, created).manifest();
     cleanup.sweepQuery(client, epoch.queryId(), m);
     jobFolder.sweepTempOfQuery(epoch.queryId());
+    carry.sweepQuery(epoch.queryId(), m);
+    carry.scheduleFlush(m, epoch.queryId());
     LOG.info(
         "{} is already in the job at {}: the replay created no batch from its rows and deleted "
             + "its {} uploaded file(s){}",

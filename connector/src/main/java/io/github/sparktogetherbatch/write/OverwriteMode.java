@@ -33,6 +33,11 @@ final class OverwriteMode implements CommitMode {
   }
 
   @Override
+  public boolean replacesJob() {
+    return true;
+  }
+
+  @Override
   public Start begin(TogetherClient client, Optional<JobManifest> existing, List<String> created) {
     if (existing.isEmpty()) {
       return new Start(JobManifest.newJob(endpoint, model), true, false);

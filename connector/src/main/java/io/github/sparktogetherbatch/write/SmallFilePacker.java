@@ -32,6 +32,7 @@ final class SmallFilePacker {
   private final WriteConfig config;
   private final JobFolder jobFolder;
   private final String writeId;
+  private int packed;
 
   SmallFilePacker(WriteConfig config, JobFolder jobFolder, String writeId) {
     this.config = config;
@@ -39,7 +40,10 @@ final class SmallFilePacker {
     this.writeId = writeId;
   }
 
-  /** Packs and uploads the small files; returns the packed input files, in order. */
+  /**
+   * Packs and uploads the small files; returns the packed input files, in order. Packs are numbered
+   * across calls on this instance, so a write can pack two groups apart.
+   */
   List<TogetherWriterCommitMessage.UploadedFile> pack(
       TogetherClient client, List<TogetherWriterCommitMessage.SmallFile> small) {
     List<TogetherWriterCommitMessage.UploadedFile> out = new ArrayList<>();
@@ -65,7 +69,7 @@ final class SmallFilePacker {
           bytes += f.bytes();
           to++;
         }
-        out.add(packOne(client, dir, out.size(), small.subList(from, to), requests, bytes));
+        out.add(packOne(client, dir, packed++, small.subList(from, to), requests, bytes));
         from = to;
       }
     } catch (IOException e) {

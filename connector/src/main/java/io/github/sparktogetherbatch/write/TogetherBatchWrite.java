@@ -115,6 +115,11 @@ final class TogetherBatchWrite implements BatchWrite {
       } catch (RuntimeException e) {
         LOG.warn("Could not mark the write {} as aborted: {}", writeId, e.getMessage());
       }
+      synchronized (this) {
+        if (committer != null) {
+          committer.abortCarry();
+        }
+      }
       try (TogetherClient client = new TogetherClient(config.client())) {
         cleanup().abort(client, ours(messages));
       } catch (RuntimeException e) {
@@ -137,6 +142,9 @@ final class TogetherBatchWrite implements BatchWrite {
               ? new OverwriteMode(config.path(), mapping.endpoint(), mapping.model())
               : new AppendMode(
                   conf, config.path(), mapping.endpoint(), mapping.model(), batchesCreated);
+      SmallFilePacker packer = new SmallFilePacker(config, jobFolder(), writeId);
+      EpochCarry.FlushScheduler flushes =
+          (queryId, at) -> new CarryFlush(config, mapping, conf, queryId).scheduleAt(at);
       committer =
           new JobCommitter(
                   conf,
@@ -149,7 +157,7 @@ final class TogetherBatchWrite implements BatchWrite {
                   digestFiles(),
                   cleanup(),
                   jobFolder(),
-                  new SmallFilePacker(config, jobFolder(), writeId))
+                  new EpochCarry(config, jobFolder(), packer, writeId, flushes))
               .recordingOptions(config.recordedOptions());
     }
     return committer;

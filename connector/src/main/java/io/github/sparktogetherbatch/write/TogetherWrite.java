@@ -12,9 +12,12 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A planned write of a DataFrame as Together batches to one job path. */
 final class TogetherWrite implements Write {
+  private static final Logger LOG = LoggerFactory.getLogger(TogetherWrite.class);
   private final WriteConfig config;
   private final InputMapping mapping;
   private final boolean truncate;
@@ -52,6 +55,12 @@ final class TogetherWrite implements Write {
   @Override
   public synchronized BatchWrite toBatch() {
     if (batchWrite == null) {
+      if (!config.maxCarryDelay().isZero()) {
+        LOG.warn(
+            "Option 'maxCarryDelay' applies to streaming writes only; the batch write to {} "
+                + "submits its rows (and any rows the job carries) now",
+            config.path());
+      }
       batchWrite =
           new TogetherBatchWrite(config, mapping, writeId, truncate, batchesCreated, httpRetries);
     }
