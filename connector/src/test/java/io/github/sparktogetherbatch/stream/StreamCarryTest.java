@@ -57,9 +57,12 @@ class StreamCarryTest {
   private void run(Path input, String path, String checkpoint, String min, String delay)
       throws Exception {
     StreamingQuery q =
-        sink(jsonStream(spark, input), EMU, checkpoint)
-            .option("minRequestsPerBatch", min)
-            .option("maxCarryDelay", delay)
+        StreamTestSupport.options(
+                sink(jsonStream(spark, input), EMU, checkpoint),
+                "minRequestsPerBatch",
+                min,
+                "maxCarryDelay",
+                delay)
             .trigger(Trigger.AvailableNow())
             .start(path);
     q.awaitTermination();
