@@ -213,6 +213,13 @@ public final class TogetherBatchOptions {
           OptionChecks.MIN_REQUESTS,
           "1000",
           "Staged files with fewer requests are packed by the driver into shared batches; 0: never.");
+  public static final Option<Integer> UPLOADS_PER_TASK =
+      define(
+          "uploadsPerTask",
+          Side.WRITE,
+          OptionChecks.UPLOADS_PER_TASK,
+          "2",
+          "Staged files a task uploads at once when it commits (1 to 8); 1: one after the other.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",
