@@ -1,6 +1,5 @@
 package io.github.sparktogetherbatch.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -36,8 +35,6 @@ import java.nio.charset.StandardCharsets;
 public final class ResultDecoder {
   static final String UNRECOGNIZED_CODE = "unrecognized_result";
 
-  private static final JsonFactory JSON = JsonFactory.builder().build();
-
   /** The outcome of decoding a line. */
   public enum Outcome {
     /** A result for {@link DecodedResult#customId}. */
@@ -52,6 +49,9 @@ public final class ResultDecoder {
   private final boolean wantReasoning;
   private final boolean wantToolCalls;
   private final boolean wantResponse;
+
+  /** One parser for every line this decoder reads. */
+  private final LineParser parser = new LineParser();
 
   // The line being decoded.
   private byte[] lineBytes;
@@ -109,8 +109,9 @@ public final class ResultDecoder {
 
   /**
    * Decodes the UTF-8 line {@code bytes[offset, offset + length)} into {@code out} (cleared first),
-   * with Jackson's byte-based parser straight over the buffer. Never throws on bad input; bytes
-   * that are not UTF-8 make the line {@link Outcome#MALFORMED} (see {@link ResultLines}).
+   * with Jackson's UTF-8 parser, one for every line of this decoder ({@link LineParser}). Never
+   * throws on bad input; bytes that are not UTF-8 make the line {@link Outcome#MALFORMED} (see
+   * {@link ResultLines}).
    */
   public Outcome decode(byte[] bytes, int offset, int length, DecodedResult out) {
     lineBytes = bytes;
@@ -129,11 +130,14 @@ public final class ResultDecoder {
     responsePresent = false;
     statusCode = -1;
     bodyError.clear();
-    try (JsonParser p = JSON.createParser(lineBytes, lineOffset, lineLength)) {
+    boolean wholeObject = false;
+    try {
+      JsonParser p = parser.start(lineBytes, lineOffset, lineLength);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Outcome.MALFORMED;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
+      JsonToken field;
+      while ((field = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
         switch (name) {
@@ -150,10 +154,17 @@ public final class ResultDecoder {
             p.skipChildren();
         }
       }
+      wholeObject = field == JsonToken.END_OBJECT;
     } catch (JsonProcessingException e) {
       return Outcome.MALFORMED;
     } catch (IOException e) {
       return Outcome.MALFORMED;
+    } finally {
+      if (wholeObject) {
+        parser.finished();
+      } else {
+        parser.discard();
+      }
     }
     if (out.customId == null || out.customId.isEmpty()) {
       return Outcome.NO_CUSTOM_ID;
@@ -426,7 +437,13 @@ public final class ResultDecoder {
     return new String(lineBytes, lineOffset + start, end - start, StandardCharsets.UTF_8);
   }
 
-  private static int offset(long byteOffset) {
-    return byteOffset > Integer.MAX_VALUE ? -1 : (int) byteOffset;
+  /** Jackson parsers made for the lines decoded so far (for tests). */
+  int parsersMade() {
+    return parser.parsersMade();
+  }
+
+  private int offset(long byteOffset) {
+    long inLine = parser.lineOffset(byteOffset);
+    return inLine > Integer.MAX_VALUE ? -1 : (int) inLine;
   }
 }

@@ -57,6 +57,20 @@ final class OptionChecks {
                   + WriteConfig.LIMIT_REQUESTS
                   + " (0 gives every task its own batches).");
 
+  /** uploadsPerTask: 1 to {@value WriteConfig#MAX_UPLOADS_PER_TASK} uploads at once. */
+  static final OptionType<Integer> UPLOADS_PER_TASK =
+      OptionType.POSITIVE_INT.check(
+          n -> n <= WriteConfig.MAX_UPLOADS_PER_TASK,
+          (option, value, n) ->
+              "Option '"
+                  + option
+                  + "' is "
+                  + n
+                  + "; use 1 to "
+                  + WriteConfig.MAX_UPLOADS_PER_TASK
+                  + " (each upload holds one connection; 1 uploads a task's files one after the"
+                  + " other).");
+
   /** pollInterval: at least 1ms. */
   static final OptionType<Duration> POLL_INTERVAL =
       OptionType.DURATION.check(

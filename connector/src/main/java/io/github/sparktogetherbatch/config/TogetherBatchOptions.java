@@ -221,6 +221,13 @@ public final class TogetherBatchOptions {
           "0s",
           "writeStream: an epoch's small files wait at the job path up to this long to share a batch"
               + " with later epochs' (until minRequestsPerBatch); 0s: every epoch submits its own.");
+  public static final Option<Integer> UPLOADS_PER_TASK =
+      define(
+          "uploadsPerTask",
+          Side.WRITE,
+          OptionChecks.UPLOADS_PER_TASK,
+          "2",
+          "Staged files a task uploads at once when it commits (1 to 8); 1: one after the other.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",

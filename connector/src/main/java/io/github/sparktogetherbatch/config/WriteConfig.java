@@ -16,6 +16,7 @@ import static io.github.sparktogetherbatch.config.TogetherBatchOptions.PROMPT_CO
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.RESPONSE_SCHEMA;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.STAGING_DIR;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.SYSTEM_PROMPT;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.UPLOADS_PER_TASK;
 
 import io.github.sparktogetherbatch.client.TogetherClientConfig;
 import io.github.sparktogetherbatch.pricing.Estimates;
@@ -56,6 +57,9 @@ public final class WriteConfig implements Serializable {
   /** The smallest {@code maxBytesPerBatch}: 1KB. */
   public static final long MIN_BYTES = 1000L;
 
+  /** The most uploads one task runs at once (option {@code uploadsPerTask}). */
+  public static final int MAX_UPLOADS_PER_TASK = 8;
+
   private final TogetherClientConfig client;
   private final String path;
   private final String model;
@@ -70,6 +74,7 @@ public final class WriteConfig implements Serializable {
   private final long maxBytesPerBatch;
   private final int minRequestsPerBatch;
   private final long maxCarryDelayMillis;
+  private final int uploadsPerTask;
   private final String stagingDir;
   private final boolean dryRun;
   private final String pricing;
@@ -92,6 +97,7 @@ public final class WriteConfig implements Serializable {
     this.maxBytesPerBatch = o.get(MAX_BYTES_PER_BATCH);
     this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
     this.maxCarryDelayMillis = o.get(MAX_CARRY_DELAY).toMillis();
+    this.uploadsPerTask = o.get(UPLOADS_PER_TASK);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.pricing = o.get(TogetherBatchOptions.PRICING);
@@ -115,6 +121,7 @@ public final class WriteConfig implements Serializable {
     this.maxBytesPerBatch = c.maxBytesPerBatch;
     this.minRequestsPerBatch = c.minRequestsPerBatch;
     this.maxCarryDelayMillis = c.maxCarryDelayMillis;
+    this.uploadsPerTask = c.uploadsPerTask;
     this.stagingDir = c.stagingDir;
     this.dryRun = c.dryRun;
     this.pricing = c.pricing;
@@ -231,6 +238,11 @@ public final class WriteConfig implements Serializable {
     return stagingDir;
   }
 
+  /** The option {@code uploadsPerTask}: how many staged files a task uploads at once. */
+  public int uploadsPerTask() {
+    return uploadsPerTask;
+  }
+
   /**
    * Whether this is a dry run: every row is encoded, checked and staged as in a real write, but
    * nothing is uploaded, no batch is created and no manifest is written.
@@ -289,6 +301,8 @@ public final class WriteConfig implements Serializable {
         + ", minRequestsPerBatch="
         + minRequestsPerBatch
         + (maxCarryDelayMillis > 0 ? ", maxCarryDelay=" + maxCarryDelayMillis + "ms" : "")
+        + ", uploadsPerTask="
+        + uploadsPerTask
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

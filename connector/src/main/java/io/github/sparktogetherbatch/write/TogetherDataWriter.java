@@ -15,6 +15,7 @@ import io.github.sparktogetherbatch.metrics.WriteMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -28,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * One task's writer. {@link #write} encodes each row into a rolling local staging file and checks
  * it (null or empty input, id, line size); nothing leaves the executor. {@link #commit} — which
  * Spark calls only after the commit coordinator authorised this attempt — checks the task's
- * custom_ids for duplicates, then uploads each staged file (its custom_id record to the job path)
- * and reports the file ids; a file with fewer than {@code minRequestsPerBatch} requests is copied
- * to the job path instead, for the driver to pack into a shared batch. After its uploads it checks
- * that the write is still under way ({@link JobFolder#writeEnded}). {@link #abort} deletes what
- * this attempt uploaded or wrote to the job path, and its staging; {@link #close} always deletes
- * the staging. A dry run ({@code dryRun}) stops after the duplicate check: nothing is uploaded.
+ * custom_ids for duplicates, then uploads the staged files, {@code uploadsPerTask} at a time
+ * ({@link TaskUploads}; each file's custom_id record is copied to the job path beside it), and
+ * reports the file ids in the order the files were staged; a file with fewer than {@code
+ * minRequestsPerBatch} requests is copied to the job path instead, for the driver to pack into a
+ * shared batch. After its uploads it checks that the write is still under way ({@link
+ * JobFolder#writeEnded}). {@link #abort} deletes what this attempt uploaded or wrote to the job
+ * path, its uploads still in flight included (it waits for them to end), and its staging; {@link
+ * #close} always deletes the staging. A dry run ({@code dryRun}) stops after the duplicate check:
+ * nothing is uploaded.
  */
 final class TogetherDataWriter implements DataWriter<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(TogetherDataWriter.class);
@@ -48,16 +52,21 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   private final StagingFiles staging;
   private final TaskDuplicateCheck ids;
   private final JobFolder jobFolder;
-  private final List<TogetherWriterCommitMessage.UploadedFile> uploaded = new ArrayList<>();
+  private final TaskUploads uploads;
+
+  /** What this attempt uploaded, in the order the uploads ended (upload threads add to it). */
+  private final List<TogetherWriterCommitMessage.UploadedFile> uploaded =
+      Collections.synchronizedList(new ArrayList<>());
+
   private final List<TogetherWriterCommitMessage.SmallFile> small = new ArrayList<>();
 
   /** What this attempt wrote to the job path (custom_id records, small files). */
-  private final List<String> written = new ArrayList<>();
+  private final List<String> written = Collections.synchronizedList(new ArrayList<>());
 
   private TogetherClient client;
   private long rows;
-  private long bytesUploaded;
-  private long filesUploaded;
+  private volatile long bytesUploaded;
+  private volatile long filesUploaded;
 
   TogetherDataWriter(
       WriteConfig config,
@@ -76,6 +85,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
     TaskContext tc = TaskContext.get();
     this.attempt = tc == null ? 0 : tc.attemptNumber();
     this.encoder = new RequestEncoder(mapping, partitionId);
+    this.uploads = new TaskUploads(config.uploadsPerTask());
     Path dir = WriteFileNames.stagingDir(config);
     String prefix = WriteFileNames.taskPrefix(writeId, partitionId, attempt);
     this.staging =
@@ -148,14 +158,22 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
               partitionId, taskId, attempt, uploaded, small, sorted, sortedFile, idCount, 0)
           .withStaged(rows, staging.bytesStaged());
     }
-    for (StagingFiles.Staged s : files) {
+    TogetherWriterCommitMessage.UploadedFile[] inOrder =
+        new TogetherWriterCommitMessage.UploadedFile[files.size()];
+    for (int i = 0; i < files.size(); i++) {
       stopIfKilled();
+      StagingFiles.Staged s = files.get(i);
       if (s.requests() < config.minRequestsPerBatch()) {
         leaveForPacking(s);
       } else {
-        upload(s);
+        if (client == null) {
+          client = new TogetherClient(config.client());
+        }
+        int slot = i;
+        uploads.submit(() -> inOrder[slot] = upload(s));
       }
     }
+    uploads.awaitAll();
     // A killed task deletes its own files (abort) instead of reporting them. So does a task whose
     // write ended (failed elsewhere) while it uploaded: the driver's clean-up wrote its marker
     // before it swept the account, so whatever this task uploaded after that sweep is seen here.
@@ -178,11 +196,17 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
         filesUploaded,
         bytesUploaded,
         small.size());
+    List<TogetherWriterCommitMessage.UploadedFile> reported = new ArrayList<>();
+    for (TogetherWriterCommitMessage.UploadedFile f : inOrder) {
+      if (f != null) {
+        reported.add(f);
+      }
+    }
     return new TogetherWriterCommitMessage(
         partitionId,
         taskId,
         attempt,
-        uploaded,
+        reported,
         small,
         sorted,
         sortedFile,
@@ -196,12 +220,10 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
    * milliseconds (Hadoop sets its permissions, forking {@code chmod} on a local path), on an object
    * store a PUT; one after the other, each task paid it once per file. The file is reported only
    * when both are done; whatever of the two was done is in {@link #uploaded} or {@link #written},
-   * for {@link #abort}.
+   * for {@link #abort}. Runs on an upload thread of {@link TaskUploads} (or the task's own).
    */
-  private void upload(StagingFiles.Staged s) throws IOException {
-    if (client == null) {
-      client = new TogetherClient(config.client());
-    }
+  private TogetherWriterCommitMessage.UploadedFile upload(StagingFiles.Staged s)
+      throws IOException {
     String customIds = jobFolder.recordName(s.fileName());
     String record = jobFolder.resolve(customIds);
     written.add(record);
@@ -213,12 +235,16 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
       copy.awaitQuietly(); // so that abort() finds the record it deletes
       throw e;
     }
-    uploaded.add(
+    TogetherWriterCommitMessage.UploadedFile done =
         new TogetherWriterCommitMessage.UploadedFile(
-            f.id(), s.fileName(), s.requests(), s.bytes(), customIds, record));
-    bytesUploaded += s.bytes();
-    filesUploaded++;
+            f.id(), s.fileName(), s.requests(), s.bytes(), customIds, record);
+    synchronized (uploaded) {
+      uploaded.add(done);
+      bytesUploaded += s.bytes();
+      filesUploaded++;
+    }
     copy.await();
+    return done;
   }
 
   /** Copies a small staged file and its custom_id record to the job path, for the driver. */
@@ -243,6 +269,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
 
   @Override
   public void abort() {
+    uploads.cancelAndAwait(); // the uploads in flight end first: their files are deleted too
     try {
       if (client != null) {
         for (TogetherWriterCommitMessage.UploadedFile f : uploaded) {
@@ -277,6 +304,7 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
 
   @Override
   public void close() {
+    uploads.cancelAndAwait(); // before the client closes under them
     staging.close();
     if (ids != null) {
       ids.close();
