@@ -166,19 +166,9 @@ public final class JobManifest implements Serializable {
 
   /** This job recording the shape its requests ask for ({@code schemaJson} may be null). */
   public JobManifest withResponseSchema(String schemaJson) {
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        updatedAt,
-        endpoint,
-        model,
-        schemaJson,
-        batches,
-        pendingFiles,
-        writeOptions,
-        streams,
-        carried);
+    Draft d = draft();
+    d.responseSchema = schemaJson;
+    return d.build();
   }
 
   public List<BatchEntry> batches() {
@@ -253,19 +243,9 @@ public final class JobManifest implements Serializable {
 
   /** This job recording {@code options} as its write options. */
   public JobManifest withWriteOptions(Map<String, String> options) {
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        batches,
-        pendingFiles,
-        options,
-        streams,
-        carried);
+    Draft d = draft().touched();
+    d.writeOptions = options;
+    return d.build();
   }
 
   /**
@@ -285,21 +265,10 @@ public final class JobManifest implements Serializable {
 
   /** This job recording that {@code epoch} of a streaming query is in it. */
   public JobManifest withEpoch(StreamEpoch epoch) {
-    Map<String, Long> s = new TreeMap<>(streams);
-    s.merge(epoch.queryId(), epoch.epoch(), Math::max);
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        batches,
-        pendingFiles,
-        writeOptions,
-        s,
-        carried);
+    Draft d = draft().touched();
+    d.streams = new TreeMap<>(streams);
+    d.streams.merge(epoch.queryId(), epoch.epoch(), Math::max);
+    return d.build();
   }
 
   /**
@@ -334,19 +303,9 @@ public final class JobManifest implements Serializable {
   }
 
   private JobManifest withCarriedList(List<CarriedFile> c) {
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        batches,
-        pendingFiles,
-        writeOptions,
-        streams,
-        c);
+    Draft d = draft().touched();
+    d.carried = c;
+    return d.build();
   }
 
   /** Drops pending files (e.g. after they were deleted on abort). */
@@ -362,37 +321,17 @@ public final class JobManifest implements Serializable {
 
   /** This job with other batches and pending files, updated now. */
   private JobManifest touched(List<BatchEntry> b, List<PendingFile> p) {
-    return new JobManifest(
-        version,
-        jobId,
-        createdAt,
-        Instant.now(),
-        endpoint,
-        model,
-        responseSchema,
-        b,
-        p,
-        writeOptions,
-        streams,
-        carried);
+    Draft d = draft().touched();
+    d.batches = b;
+    d.pendingFiles = p;
+    return d.build();
   }
 
   /** A new job at the same path, replacing this one on the next commit (SaveMode.Overwrite). */
   public JobManifest replacedBy(String newEndpoint, String newModel) {
-    Instant now = Instant.now();
-    return new JobManifest(
-        version,
-        UUID.randomUUID().toString(),
-        now,
-        now,
-        newEndpoint,
-        newModel,
-        null,
-        List.of(),
-        List.of(),
-        Map.of(),
-        Map.of(),
-        List.of());
+    Draft d = newJob(newEndpoint, newModel).draft();
+    d.version = version;
+    return d.build();
   }
 
   /** Whether {@code path} holds a job manifest. */
@@ -416,19 +355,66 @@ public final class JobManifest implements Serializable {
 
   /** This manifest as file version {@code v}. */
   JobManifest withVersion(long v) {
-    return new JobManifest(
-        v,
-        jobId,
-        createdAt,
-        updatedAt,
-        endpoint,
-        model,
-        responseSchema,
-        batches,
-        pendingFiles,
-        writeOptions,
-        streams,
-        carried);
+    Draft d = draft();
+    d.version = v;
+    return d.build();
+  }
+
+  private Draft draft() {
+    return new Draft(this);
+  }
+
+  /** A manifest's parts, copied to change some of them and build a new manifest. */
+  private static final class Draft {
+    private long version;
+    private final String jobId;
+    private final Instant createdAt;
+    private Instant updatedAt;
+    private final String endpoint;
+    private final String model;
+    private String responseSchema;
+    private List<BatchEntry> batches;
+    private List<PendingFile> pendingFiles;
+    private Map<String, String> writeOptions;
+    private Map<String, Long> streams;
+    private List<CarriedFile> carried;
+
+    private Draft(JobManifest m) {
+      version = m.version;
+      jobId = m.jobId;
+      createdAt = m.createdAt;
+      updatedAt = m.updatedAt;
+      endpoint = m.endpoint;
+      model = m.model;
+      responseSchema = m.responseSchema;
+      batches = m.batches;
+      pendingFiles = m.pendingFiles;
+      writeOptions = m.writeOptions;
+      streams = m.streams;
+      carried = m.carried;
+    }
+
+    /** Updated now. */
+    private Draft touched() {
+      updatedAt = Instant.now();
+      return this;
+    }
+
+    private JobManifest build() {
+      return new JobManifest(
+          version,
+          jobId,
+          createdAt,
+          updatedAt,
+          endpoint,
+          model,
+          responseSchema,
+          batches,
+          pendingFiles,
+          writeOptions,
+          streams,
+          carried);
+    }
   }
 
   @Override

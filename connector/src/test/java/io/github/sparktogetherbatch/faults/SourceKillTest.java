@@ -8,19 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sparktogetherbatch.client.TogetherClient;
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.stream.StreamTestSupport;
 import io.github.sparktogetherbatch.testing.EmulatorExtension;
 import io.github.sparktogetherbatch.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -147,17 +146,8 @@ class SourceKillTest {
         .orElse(List.of());
   }
 
-  /** custom_id → how many succeeded rows the Parquet table holds for it. */
   private Map<String, Integer> answers(Path out) {
-    Map<String, Integer> counts = new HashMap<>();
-    if (!Files.exists(out)) {
-      return counts;
-    }
-    for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
-      assertEquals("succeeded", r.getString(2), "row " + r);
-      counts.merge(r.getString(0), 1, Integer::sum);
-    }
-    return counts;
+    return StreamTestSupport.succeededAnswers(spark, out);
   }
 
   private static void waitFor(Process driver, Path log, BooleanSupplier moment)

@@ -163,4 +163,20 @@ public final class StreamTestSupport {
       }
     }
   }
+
+  /**
+   * custom_id → how many rows a streamed Parquet folder holds for it (columns custom_id, batch_id,
+   * status, ...), each checked succeeded; empty before the folder exists.
+   */
+  public static Map<String, Integer> succeededAnswers(SparkSession spark, Path out) {
+    Map<String, Integer> counts = new HashMap<>();
+    if (!Files.exists(out)) {
+      return counts;
+    }
+    for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
+      assertEquals("succeeded", r.getString(2), "row " + r);
+      counts.merge(r.getString(0), 1, Integer::sum);
+    }
+    return counts;
+  }
 }

@@ -90,15 +90,7 @@ class StreamSourceTest {
 
   /** custom_id → how many rows the output folder holds for it (all succeeded). */
   private Map<String, Integer> output(Path out) {
-    Map<String, Integer> counts = new HashMap<>();
-    if (!Files.exists(out)) {
-      return counts;
-    }
-    for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
-      assertEquals("succeeded", r.getString(2), "row " + r);
-      counts.merge(r.getString(0), 1, Integer::sum);
-    }
-    return counts;
+    return StreamTestSupport.succeededAnswers(spark, out);
   }
 
   private static Set<String> ids(String prefix, int n) {
