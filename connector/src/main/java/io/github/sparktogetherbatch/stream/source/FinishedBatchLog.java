@@ -236,9 +236,7 @@ final class FinishedBatchLog {
     batchIds.forEach(ids::add);
     try {
       fs.mkdirs(dir);
-      try (OutputStream out = fs.create(file, false)) {
-        out.write(JSON.writeValueAsBytes(round));
-      }
+      writeNew(file, round);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       throw new TogetherJobException(
           "The together-batch source's log entry "
@@ -271,9 +269,7 @@ final class FinishedBatchLog {
     ArrayNode ids = all.putArray("batches");
     entries.forEach(ids::add);
     try {
-      try (OutputStream out = fs.create(file, false)) {
-        out.write(JSON.writeValueAsBytes(all));
-      }
+      writeNew(file, all);
       roundsSinceCompact = 0;
       for (FileStatus st : fs.listStatus(dir)) {
         String name = st.getPath().getName();
@@ -290,6 +286,13 @@ final class FinishedBatchLog {
           "Could not compact the together-batch source's log {} ({}); its rounds are kept",
           dir,
           e.getMessage());
+    }
+  }
+
+  /** Writes {@code json} as a new file: {@code overwrite=false}, no rename (object stores too). */
+  private void writeNew(Path file, ObjectNode json) throws IOException {
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(JSON.writeValueAsBytes(json));
     }
   }
 
