@@ -71,6 +71,20 @@ final class OptionChecks {
                   + " (each upload holds one connection; 1 uploads a task's files one after the"
                   + " other).");
 
+  /** createsAtOnce: 1 to {@value WriteConfig#MAX_CREATES_AT_ONCE} creates at once. */
+  static final OptionType<Integer> CREATES_AT_ONCE =
+      OptionType.POSITIVE_INT.check(
+          n -> n <= WriteConfig.MAX_CREATES_AT_ONCE,
+          (option, value, n) ->
+              "Option '"
+                  + option
+                  + "' is "
+                  + n
+                  + "; use 1 to "
+                  + WriteConfig.MAX_CREATES_AT_ONCE
+                  + " (each create holds one connection; 1 creates a write's batches one after the"
+                  + " other).");
+
   /** pollInterval: at least 1ms. */
   static final OptionType<Duration> POLL_INTERVAL =
       OptionType.DURATION.check(

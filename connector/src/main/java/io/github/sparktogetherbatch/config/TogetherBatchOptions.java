@@ -228,6 +228,14 @@ public final class TogetherBatchOptions {
           OptionChecks.UPLOADS_PER_TASK,
           "2",
           "Staged files a task uploads at once when it commits (1 to 8); 1: one after the other.");
+  public static final Option<Integer> CREATES_AT_ONCE =
+      define(
+          "createsAtOnce",
+          Side.WRITE,
+          OptionChecks.CREATES_AT_ONCE,
+          "4",
+          "Batch creates the driver sends at once after the tasks (1 to 16); 1: one after the"
+              + " other.");
   public static final Option<String> STAGING_DIR =
       defineDescribed(
           "stagingDir",

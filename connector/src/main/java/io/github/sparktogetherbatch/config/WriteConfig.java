@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.config;
 
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.BODY_COLUMN;
+import static io.github.sparktogetherbatch.config.TogetherBatchOptions.CREATES_AT_ONCE;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.DRY_RUN;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ENDPOINT;
 import static io.github.sparktogetherbatch.config.TogetherBatchOptions.ID_COLUMN;
@@ -60,6 +61,9 @@ public final class WriteConfig implements Serializable {
   /** The most uploads one task runs at once (option {@code uploadsPerTask}). */
   public static final int MAX_UPLOADS_PER_TASK = 8;
 
+  /** The most batch creates the driver sends at once (option {@code createsAtOnce}). */
+  public static final int MAX_CREATES_AT_ONCE = 16;
+
   private final TogetherClientConfig client;
   private final String path;
   private final String model;
@@ -75,6 +79,7 @@ public final class WriteConfig implements Serializable {
   private final int minRequestsPerBatch;
   private final long maxCarryDelayMillis;
   private final int uploadsPerTask;
+  private final int createsAtOnce;
   private final String stagingDir;
   private final boolean dryRun;
   private final String pricing;
@@ -98,6 +103,7 @@ public final class WriteConfig implements Serializable {
     this.minRequestsPerBatch = o.get(MIN_REQUESTS_PER_BATCH);
     this.maxCarryDelayMillis = o.get(MAX_CARRY_DELAY).toMillis();
     this.uploadsPerTask = o.get(UPLOADS_PER_TASK);
+    this.createsAtOnce = o.get(CREATES_AT_ONCE);
     this.stagingDir = o.get(STAGING_DIR);
     this.dryRun = o.get(DRY_RUN);
     this.pricing = o.get(TogetherBatchOptions.PRICING);
@@ -122,6 +128,7 @@ public final class WriteConfig implements Serializable {
     this.minRequestsPerBatch = c.minRequestsPerBatch;
     this.maxCarryDelayMillis = c.maxCarryDelayMillis;
     this.uploadsPerTask = c.uploadsPerTask;
+    this.createsAtOnce = c.createsAtOnce;
     this.stagingDir = c.stagingDir;
     this.dryRun = c.dryRun;
     this.pricing = c.pricing;
@@ -243,6 +250,11 @@ public final class WriteConfig implements Serializable {
     return uploadsPerTask;
   }
 
+  /** The option {@code createsAtOnce}: how many batch creates the driver sends at once. */
+  public int createsAtOnce() {
+    return createsAtOnce;
+  }
+
   /**
    * Whether this is a dry run: every row is encoded, checked and staged as in a real write, but
    * nothing is uploaded, no batch is created and no manifest is written.
@@ -303,6 +315,8 @@ public final class WriteConfig implements Serializable {
         + (maxCarryDelayMillis > 0 ? ", maxCarryDelay=" + maxCarryDelayMillis + "ms" : "")
         + ", uploadsPerTask="
         + uploadsPerTask
+        + ", createsAtOnce="
+        + createsAtOnce
         + (dryRun ? ", dryRun" : "")
         + ", "
         + client

@@ -87,7 +87,8 @@ final class CarryFlush implements Runnable {
                 cleanup,
                 folder,
                 new EpochCarry(config, folder, packer, writeId, null))
-            .recordingOptions(config.recordedOptions());
+            .recordingOptions(config.recordedOptions())
+            .creatingAtOnce(config.createsAtOnce());
     try (TogetherClient client = new TogetherClient(config.client())) {
       LOG.info(
           "The carried requests of the job at {} waited {}: submitting them",

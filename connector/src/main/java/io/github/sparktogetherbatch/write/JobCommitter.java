@@ -68,6 +68,7 @@ final class JobCommitter {
   private final DigestFiles digestFiles;
   private final WriteCleanup cleanup;
   private Map<String, String> writeOptions = Map.of();
+  private int createsAtOnce = 1;
   private final JobFolder jobFolder;
   private final EpochCarry carry;
 
@@ -99,6 +100,12 @@ final class JobCommitter {
   /** Records {@code options} (the write options that shape a request) in the job. */
   JobCommitter recordingOptions(Map<String, String> options) {
     this.writeOptions = Map.copyOf(options);
+    return this;
+  }
+
+  /** Creates up to {@code n} batches at once (option {@code createsAtOnce}). */
+  JobCommitter creatingAtOnce(int n) {
+    this.createsAtOnce = n;
     return this;
   }
 
@@ -228,8 +235,11 @@ final class JobCommitter {
   }
 
   /**
-   * Creates one batch per uploaded file, in order, and records each in the manifest, written in the
-   * background ({@link ManifestRecorder}); returns the manifest as written at the end.
+   * Creates one batch per uploaded file, {@code createsAtOnce} at a time ({@link BatchCreates}),
+   * and records each in the manifest in file order, written in the background ({@link
+   * ManifestRecorder}); returns the manifest as written at the end. After the first failure no
+   * create is sent, the ones under way are waited for and their batches recorded too, then the
+   * write fails with what the manifest holds.
    */
   private JobManifest createBatches(
       TogetherClient client,
@@ -237,15 +247,28 @@ final class JobCommitter {
       JobManifest m,
       List<String> created,
       StreamEpoch epoch) {
+    RuntimeException failure = null;
     try (ManifestRecorder recorder =
-        new ManifestRecorder(path, conf, m, WriteFileNames.manifestThread(writeId))) {
-      for (TogetherWriterCommitMessage.UploadedFile f : files) {
-        BatchJob b;
-        try {
-          b = client.createBatch(f.fileId(), mapping.endpoint(), mapping.batchModelId());
-        } catch (RuntimeException e) {
-          throw incomplete(path, persist(recorder, m, e), created, e);
+            new ManifestRecorder(path, conf, m, WriteFileNames.manifestThread(writeId));
+        BatchCreates creates =
+            new BatchCreates(
+                i ->
+                    client.createBatch(
+                        files.get(i).fileId(), mapping.endpoint(), mapping.batchModelId()),
+                files.size(),
+                createsAtOnce,
+                WriteFileNames.createThread(writeId))) {
+      for (int i = 0; i < files.size(); i++) {
+        BatchCreates.Outcome o = creates.await(i);
+        if (o.failure() != null) {
+          failure = firstOf(failure, o.failure());
+          continue;
         }
+        if (o.batch() == null) {
+          continue; // not sent after a failure: the file stays pending
+        }
+        TogetherWriterCommitMessage.UploadedFile f = files.get(i);
+        BatchJob b = o.batch();
         created.add(b.id());
         batchesCreated.incrementAndGet();
         LOG.info(
@@ -267,11 +290,17 @@ final class JobCommitter {
                         f.customIds())
                     .withStream(epoch));
         cleanup.batchCreated(f.fileId(), f.customIds());
-        try {
-          recorder.record(m);
-        } catch (RuntimeException e) {
-          throw incomplete(path, persist(recorder, m, e), created, e);
+        if (!recorder.failed()) {
+          try {
+            recorder.record(m);
+          } catch (RuntimeException e) {
+            creates.stop();
+            failure = firstOf(failure, e);
+          }
         }
+      }
+      if (failure != null) {
+        throw incomplete(path, persist(recorder, m, failure), created, failure);
       }
       try {
         return recorder.flush();
@@ -288,6 +317,16 @@ final class JobCommitter {
         throw incomplete(path, onDisk, created, e);
       }
     }
+  }
+
+  private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    if (next != first) {
+      first.addSuppressed(next);
+    }
+    return first;
   }
 
   /**

@@ -158,7 +158,8 @@ final class TogetherBatchWrite implements BatchWrite {
                   cleanup(),
                   jobFolder(),
                   new EpochCarry(config, jobFolder(), packer, writeId, flushes))
-              .recordingOptions(config.recordedOptions());
+              .recordingOptions(config.recordedOptions())
+              .creatingAtOnce(config.createsAtOnce());
     }
     return committer;
   }

@@ -77,4 +77,9 @@ final class WriteFileNames {
   static String manifestThread(String writeId) {
     return PREFIX + "manifest-" + writeId;
   }
+
+  /** The name of the driver's threads that create a write's batches ({@link BatchCreates}). */
+  static String createThread(String writeId) {
+    return PREFIX + "create-" + writeId;
+  }
 }

@@ -112,7 +112,7 @@ class OptionMessagesTest {
         " Known options: path, apiKey, baseUrl, connectTimeout, requestTimeout, maxRetries,"
             + " retryTimeout, model, endpoint, promptColumn, messagesColumn, bodyColumn,"
             + " systemPrompt, idColumn, maxRequestsPerBatch, maxBytesPerBatch, minRequestsPerBatch,"
-            + " maxCarryDelay, uploadsPerTask, stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
+            + " maxCarryDelay, uploadsPerTask, createsAtOnce, stagingDir, modelCheck, dryRun, responseSchema, wait, pollInterval, waitTimeout,"
             + " progress, batchId, view, pricing, maxBatchesPerTrigger, availableNowWait, and"
             + " body.<field>.";
     assertEquals(

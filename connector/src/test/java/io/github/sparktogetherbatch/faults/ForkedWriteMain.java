@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * clean-up, like a killed driver) the moment the connector logs the k-th "Created batch": Together
  * has created that batch and the job manifest does not record it yet.
  *
- * <p>Arguments: path, baseUrl, n, maxRequestsPerBatch, haltAfterCreated (0 = never).
+ * <p>Arguments: path, baseUrl, n, maxRequestsPerBatch, haltAfterCreated (0 = never), createsAtOnce.
  */
 public final class ForkedWriteMain {
   private ForkedWriteMain() {}
@@ -29,6 +29,7 @@ public final class ForkedWriteMain {
     long n = Long.parseLong(args[2]);
     String maxRequests = args[3];
     int haltAfter = Integer.parseInt(args[4]);
+    String createsAtOnce = args[5];
     if (haltAfter > 0) {
       haltOnCreatedBatch(haltAfter);
     }
@@ -45,6 +46,7 @@ public final class ForkedWriteMain {
         .format("together-batch")
         .option("model", FaultSupport.MODEL)
         .option("maxRequestsPerBatch", maxRequests)
+        .option("createsAtOnce", createsAtOnce)
         // keep retrying whatever the emulator answers, until the test kills this JVM
         .option("maxRetries", "1000")
         .option("retryTimeout", "10m")

@@ -441,7 +441,12 @@ class TogetherWriteTest {
     Dataset<Row> df = spark.range(0, 30, 1, 1).selectExpr("id", "concat('q', id) AS prompt");
     Exception e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            Exception.class, () -> writer(df, EMU).option("maxRequestsPerBatch", "10").save(path));
+            Exception.class,
+            () ->
+                writer(df, EMU)
+                    .option("maxRequestsPerBatch", "10")
+                    .option("createsAtOnce", "1") // one after the other: the third is not sent
+                    .save(path));
     io.github.sparktogetherbatch.exceptions.TogetherJobException job =
         WriteTestSupport.causeOf(
             e, io.github.sparktogetherbatch.exceptions.TogetherJobException.class);
