@@ -29,6 +29,13 @@ public final class FileStore {
   /** Uploads from this size on are hashed on a second thread. */
   static final long PIPELINE_FROM = 1024 * 1024;
 
+  /**
+   * The chunks a large upload is read in and handed to the hashing thread: 1 MB rather than 256 KB
+   * took E2's median upload from 457 to 489 MB/s (15 uploads each, alternating, 2026-12-07): fewer
+   * reads from the socket and hand-overs on the receiving core.
+   */
+  private static final int PIPELINE_CHUNK = 1024 * 1024;
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -137,7 +144,9 @@ public final class FileStore {
     Path tmp = newTempFile("up");
     boolean ok = false;
     PipelinedMd5 pipelined =
-        md5ETags && (length < 0 || length >= PIPELINE_FROM) ? new PipelinedMd5(IO_BUFFER) : null;
+        md5ETags && (length < 0 || length >= PIPELINE_FROM)
+            ? new PipelinedMd5(PIPELINE_CHUNK)
+            : null;
     try {
       MessageDigest md5 = md5ETags && pipelined == null ? digest("MD5") : null;
       long lines = 0;
