@@ -160,7 +160,8 @@ class S3aJobPathTest {
   @Test
   void anAppendResumesThePendingFilesOfAWriteWhoseCreateFailed() throws Exception {
     String path = s3aPath("resume");
-    // the first create goes through, the second is refused for good
+    // the first create to arrive goes through, the second is refused for good; with the creates
+    // four at a time (the default) the third may have been sent before the refusal and made
     EMU.emulator()
         .armFault("{\"route\":\"POST /v1/batches\",\"action\":\"delay\",\"millis\":1,\"times\":1}");
     EMU.emulator().armFault("{\"route\":\"POST /v1/batches\",\"status\":400,\"times\":1}");
@@ -174,8 +175,10 @@ class S3aJobPathTest {
                     .save(path));
     causeOf(e, TogetherJobException.class);
     JobManifest failed = manifest(spark, path).orElseThrow();
-    assertEquals(1, failed.batches().size());
-    assertEquals(2, failed.pendingFiles().size());
+    assertEquals(3, failed.batches().size() + failed.pendingFiles().size(), failed.toString());
+    assertTrue(failed.batches().size() >= 1, failed.toString());
+    assertTrue(failed.pendingFiles().size() >= 1, failed.toString());
+    assertEquals(failed.batches().size(), batches(EMU).size(), "every batch made is recorded");
 
     Dataset<Row> none = spark.range(0, 0, 1, 1).selectExpr("concat('q', id) AS prompt");
     writer(none, EMU).mode("append").save(path);

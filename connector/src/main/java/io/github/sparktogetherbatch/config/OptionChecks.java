@@ -59,31 +59,23 @@ final class OptionChecks {
 
   /** uploadsPerTask: 1 to {@value WriteConfig#MAX_UPLOADS_PER_TASK} uploads at once. */
   static final OptionType<Integer> UPLOADS_PER_TASK =
-      OptionType.POSITIVE_INT.check(
-          n -> n <= WriteConfig.MAX_UPLOADS_PER_TASK,
-          (option, value, n) ->
-              "Option '"
-                  + option
-                  + "' is "
-                  + n
-                  + "; use 1 to "
-                  + WriteConfig.MAX_UPLOADS_PER_TASK
-                  + " (each upload holds one connection; 1 uploads a task's files one after the"
-                  + " other).");
+      atOnce(
+          WriteConfig.MAX_UPLOADS_PER_TASK,
+          "each upload holds one connection; 1 uploads a task's files one after the other");
 
   /** createsAtOnce: 1 to {@value WriteConfig#MAX_CREATES_AT_ONCE} creates at once. */
   static final OptionType<Integer> CREATES_AT_ONCE =
-      OptionType.POSITIVE_INT.check(
-          n -> n <= WriteConfig.MAX_CREATES_AT_ONCE,
-          (option, value, n) ->
-              "Option '"
-                  + option
-                  + "' is "
-                  + n
-                  + "; use 1 to "
-                  + WriteConfig.MAX_CREATES_AT_ONCE
-                  + " (each create holds one connection; 1 creates a write's batches one after the"
-                  + " other).");
+      atOnce(
+          WriteConfig.MAX_CREATES_AT_ONCE,
+          "each create holds one connection; 1 creates a write's batches one after the other");
+
+  /** A count of requests sent at once: 1 to {@code max}; the message ends with {@code why}. */
+  private static OptionType<Integer> atOnce(int max, String why) {
+    return OptionType.POSITIVE_INT.check(
+        n -> n <= max,
+        (option, value, n) ->
+            "Option '" + option + "' is " + n + "; use 1 to " + max + " (" + why + ").");
+  }
 
   /** pollInterval: at least 1ms. */
   static final OptionType<Duration> POLL_INTERVAL =

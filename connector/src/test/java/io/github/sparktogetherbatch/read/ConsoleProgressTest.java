@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.testing.TestBatches;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,21 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The progress line's text, and how often and in what form the console gets it. */
 class ConsoleProgressTest {
   private static BatchJob batch(String id, String status, double progress) {
-    return new BatchJob(
-        id,
-        "u",
-        "file-" + id,
-        10,
-        status,
-        "/v1/chat/completions",
-        progress,
-        "m",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return TestBatches.batch(id, "file-" + id, status, progress);
   }
 
   private static Map<String, BatchJob> state(double first, String secondStatus, double second) {

@@ -129,22 +129,7 @@ class WaitProgressReadTest {
         new SparkUiProgress(spark.sparkContext(), new ProgressLine("job at /j", Map.of()));
     Map<String, BatchJob> state = new LinkedHashMap<>();
     state.put(
-        "b1",
-        new BatchJob(
-            "b1",
-            "u",
-            "f",
-            1,
-            "IN_PROGRESS",
-            "/v1/chat/completions",
-            40,
-            "m",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        "b1", io.github.sparktogetherbatch.testing.TestBatches.batch("b1", "f", "IN_PROGRESS", 40));
     ui.update(state, 1_000, false);
     assertEquals(
         "Waiting: Together batches of job at /j: 0/1 batches finished (40.0%), 1.0s elapsed",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparktogetherbatch.client.BatchJob;
+import io.github.sparktogetherbatch.testing.TestBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,21 +18,7 @@ import org.junit.jupiter.api.Test;
 /** {@link BatchCreates}: at most n at once, outcomes in file order, nothing new after a failure. */
 class BatchCreatesTest {
   private static BatchJob batch(int i) {
-    return new BatchJob(
-        "batch-" + i,
-        "u",
-        "file-" + i,
-        10,
-        "VALIDATING",
-        "/v1/chat/completions",
-        0,
-        "m",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return TestBatches.batch("batch-" + i, "file-" + i, "VALIDATING", 0);
   }
 
   @Test
