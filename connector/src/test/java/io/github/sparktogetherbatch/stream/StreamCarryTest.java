@@ -42,18 +42,6 @@ class StreamCarryTest {
 
   @TempDir Path tmp;
 
-  private long uploads() {
-    return EMU.emulator().requestCount("POST /v1/files");
-  }
-
-  private long creates() {
-    return EMU.emulator().requestCount("POST /v1/batches");
-  }
-
-  private JobManifest manifest(String path) {
-    return WriteTestSupport.manifest(spark, path).orElseThrow();
-  }
-
   private void run(Path input, String path, String checkpoint, String min, String delay)
       throws Exception {
     StreamingQuery q =
@@ -93,9 +81,9 @@ class StreamCarryTest {
 
     addJsonFile(input, "part-1.json", 0, 30);
     run(input, path, checkpoint, "90", "1h");
-    JobManifest one = manifest(path);
-    assertEquals(0, uploads(), "a carried epoch uploads nothing");
-    assertEquals(0, creates());
+    JobManifest one = StreamTestSupport.manifest(spark, path);
+    assertEquals(0, StreamTestSupport.uploads(EMU), "a carried epoch uploads nothing");
+    assertEquals(0, StreamTestSupport.creates(EMU));
     assertEquals(1, one.carried().size());
     assertEquals(30, one.carriedRequests());
     String queryId = one.streams().keySet().iterator().next();
@@ -104,17 +92,17 @@ class StreamCarryTest {
 
     addJsonFile(input, "part-2.json", 30, 60);
     run(input, path, checkpoint, "90", "1h");
-    JobManifest two = manifest(path);
-    assertEquals(0, creates());
+    JobManifest two = StreamTestSupport.manifest(spark, path);
+    assertEquals(0, StreamTestSupport.creates(EMU));
     assertEquals(2, two.carried().size());
     assertEquals(60, two.carriedRequests());
     assertTrue(two.lastEpoch(queryId) > one.lastEpoch(queryId));
 
     addJsonFile(input, "part-3.json", 60, 90);
     run(input, path, checkpoint, "90", "1h");
-    JobManifest three = manifest(path);
-    assertEquals(1, uploads());
-    assertEquals(1, creates());
+    JobManifest three = StreamTestSupport.manifest(spark, path);
+    assertEquals(1, StreamTestSupport.uploads(EMU));
+    assertEquals(1, StreamTestSupport.creates(EMU));
     assertEquals(1, three.batches().size());
     assertEquals(90, three.batches().get(0).requests());
     assertEquals(three.lastEpoch(queryId), three.batches().get(0).stream().epoch());
@@ -135,15 +123,16 @@ class StreamCarryTest {
     run(input, path, tmp.resolve("checkpoint").toString(), "1000", "2s");
 
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (creates() == 0 && System.nanoTime() < deadline) {
+    while (StreamTestSupport.creates(EMU) == 0 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertEquals(1, creates(), "the flush created the batch, no new epoch came");
-    JobManifest m = manifest(path);
+    assertEquals(
+        1, StreamTestSupport.creates(EMU), "the flush created the batch, no new epoch came");
+    JobManifest m = StreamTestSupport.manifest(spark, path);
     // the flush commits under the job path's lock: once the batch exists, wait for the manifest
     while (m.batches().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(100);
-      m = manifest(path);
+      m = StreamTestSupport.manifest(spark, path);
     }
     assertEquals(1, m.batches().size());
     assertEquals(30, m.batches().get(0).requests());
@@ -168,7 +157,7 @@ class StreamCarryTest {
     String path = tmp.resolve("job").toString();
     addJsonFile(input, "part-1.json", 0, 30);
     run(input, path, tmp.resolve("checkpoint").toString(), "1000", "1h");
-    assertEquals(30, manifest(path).carriedRequests());
+    assertEquals(30, StreamTestSupport.manifest(spark, path).carriedRequests());
 
     List<Row> view =
         spark
@@ -186,8 +175,8 @@ class StreamCarryTest {
     assertTrue(read(spark, EMU, path).isEmpty(), "carried rows are not part of a read");
 
     appendEmpty(path);
-    JobManifest m = manifest(path);
-    assertEquals(1, creates());
+    JobManifest m = StreamTestSupport.manifest(spark, path);
+    assertEquals(1, StreamTestSupport.creates(EMU));
     assertEquals(1, m.batches().size());
     assertEquals(30, m.batches().get(0).requests());
     assertTrue(m.carried().isEmpty());
@@ -210,9 +199,9 @@ class StreamCarryTest {
             spark.read().schema(StreamTestSupport.SCHEMA).json(other.toString()), EMU)
         .mode("overwrite")
         .save(path);
-    JobManifest m = manifest(path);
+    JobManifest m = StreamTestSupport.manifest(spark, path);
     assertTrue(m.carried().isEmpty());
-    assertEquals(1, creates(), "only the overwrite's rows were submitted");
+    assertEquals(1, StreamTestSupport.creates(EMU), "only the overwrite's rows were submitted");
     assertEquals(5, m.batches().get(0).requests());
     assertEquals(0, carriedFilesOnDisk(path), "the dropped rows' files are deleted");
     assertEveryRowOnceSucceeded(read(spark, EMU, path), 5);
@@ -227,14 +216,15 @@ class StreamCarryTest {
     addJsonFile(input, "part-1.json", 0, 30);
     // this run's flush is due in an hour: as if its driver had ended before
     run(input, path, checkpoint, "1000", "1h");
-    Instant carriedAt = manifest(path).carried().get(0).carriedAt();
+    Instant carriedAt = StreamTestSupport.manifest(spark, path).carried().get(0).carriedAt();
     while (!Instant.now().isAfter(carriedAt.plusSeconds(1))) {
       Thread.sleep(50);
     }
     addJsonFile(input, "part-2.json", 30, 50);
     run(input, path, checkpoint, "1000", "1s");
-    JobManifest m = manifest(path);
-    assertEquals(1, creates(), "the carried rows and the epoch's in one batch");
+    JobManifest m = StreamTestSupport.manifest(spark, path);
+    assertEquals(
+        1, StreamTestSupport.creates(EMU), "the carried rows and the epoch's in one batch");
     assertEquals(50, m.batches().get(0).requests());
     assertTrue(m.carried().isEmpty());
     assertEveryRowOnceSucceeded(read(spark, EMU, path), 50);
@@ -252,7 +242,7 @@ class StreamCarryTest {
     Path checkpoint = tmp.resolve("checkpoint");
     addJsonFile(input, "part-1.json", 0, 30);
     run(input, path, checkpoint.toString(), "1000", "1h");
-    JobManifest before = manifest(path);
+    JobManifest before = StreamTestSupport.manifest(spark, path);
     String queryId = before.streams().keySet().iterator().next();
     Path orphan = Path.of(path, JobFolder.CARRIED_DIR, queryId + "-deadbeef.jsonl");
     Files.writeString(orphan, "{\"custom_id\":\"x\"}\n");
@@ -269,15 +259,15 @@ class StreamCarryTest {
 
     run(input, path, checkpoint.toString(), "1000", "1h");
     assertTrue(Files.exists(logged.get(0)), "the replayed epoch is in the commit log again");
-    JobManifest after = manifest(path);
+    JobManifest after = StreamTestSupport.manifest(spark, path);
     assertEquals(before.carried(), after.carried(), "the replay carried nothing more");
-    assertEquals(0, uploads());
+    assertEquals(0, StreamTestSupport.uploads(EMU));
     assertFalse(Files.exists(orphan), "the unnamed carried file is swept");
     assertEquals(2, carriedFilesOnDisk(path));
 
     appendEmpty(path);
-    JobManifest m = manifest(path);
-    assertEquals(1, creates());
+    JobManifest m = StreamTestSupport.manifest(spark, path);
+    assertEquals(1, StreamTestSupport.creates(EMU));
     assertEquals(30, m.batches().get(0).requests());
     assertEveryRowOnceSucceeded(read(spark, EMU, path), 30);
     assertNoOrphanNoDouble(EMU, m.batchIds());
@@ -293,7 +283,7 @@ class StreamCarryTest {
     run(input, path, checkpoint, "1000", "1h");
     addJsonFile(input, "part-2.json", 20, 40);
     run(input, path, checkpoint, "1000", "1h");
-    JobManifest m = manifest(path);
+    JobManifest m = StreamTestSupport.manifest(spark, path);
     assertTrue(m.carried().isEmpty(), "nothing carried when ids meet");
     assertEquals(2, m.batches().size());
     assertEquals(30, m.batches().get(0).requests());

@@ -44,18 +44,6 @@ class StreamSinkTest {
 
   @TempDir Path tmp;
 
-  private long uploads() {
-    return EMU.emulator().requestCount("POST /v1/files");
-  }
-
-  private long creates() {
-    return EMU.emulator().requestCount("POST /v1/batches");
-  }
-
-  private JobManifest manifest(String path) {
-    return WriteTestSupport.manifest(spark, path).orElseThrow();
-  }
-
   private void runAvailableNow(Path input, String path, String checkpoint) throws Exception {
     runAvailableNow(input, path, checkpoint, "1000");
   }
@@ -83,11 +71,11 @@ class StreamSinkTest {
 
     // run 1: the 100 rows, in one packed batch (small task files share a batch)
     runAvailableNow(input, path, checkpoint);
-    JobManifest one = manifest(path);
+    JobManifest one = StreamTestSupport.manifest(spark, path);
     assertEquals(100, one.totalRequests());
     assertEquals(1, one.batches().size());
-    assertEquals(1, uploads());
-    assertEquals(1, creates());
+    assertEquals(1, StreamTestSupport.uploads(EMU));
+    assertEquals(1, StreamTestSupport.creates(EMU));
     assertEquals(1, one.streams().size(), "one streaming query wrote to the job");
     String queryId = one.streams().keySet().iterator().next();
     long firstEpoch = one.lastEpoch(queryId);
@@ -98,18 +86,18 @@ class StreamSinkTest {
 
     // run 2: nothing new: no upload, no batch, the manifest untouched
     runAvailableNow(input, path, checkpoint);
-    assertEquals(1, uploads());
-    assertEquals(1, creates());
-    assertEquals(one.version(), manifest(path).version());
+    assertEquals(1, StreamTestSupport.uploads(EMU));
+    assertEquals(1, StreamTestSupport.creates(EMU));
+    assertEquals(one.version(), StreamTestSupport.manifest(spark, path).version());
 
     // run 3: only the 30 new rows
     addJsonFile(input, "part-3.json", 100, 130);
     runAvailableNow(input, path, checkpoint);
-    JobManifest three = manifest(path);
+    JobManifest three = StreamTestSupport.manifest(spark, path);
     assertEquals(2, three.batches().size());
     assertEquals(30, three.batches().get(1).requests());
-    assertEquals(2, uploads());
-    assertEquals(2, creates());
+    assertEquals(2, StreamTestSupport.uploads(EMU));
+    assertEquals(2, StreamTestSupport.creates(EMU));
     assertEquals(Set.of(queryId), three.streams().keySet(), "the same query id across runs");
     assertTrue(three.lastEpoch(queryId) > firstEpoch);
     assertEquals(three.lastEpoch(queryId), three.batches().get(1).stream().epoch());
@@ -144,8 +132,8 @@ class StreamSinkTest {
     addJsonFile(input, "part-1.json", 0, 40);
     // every task uploads its own file (no packing), so the replay has uploads to delete
     runAvailableNow(input, path, checkpoint.toString(), "1");
-    JobManifest before = manifest(path);
-    long uploadsBefore = uploads();
+    JobManifest before = StreamTestSupport.manifest(spark, path);
+    long uploadsBefore = StreamTestSupport.uploads(EMU);
 
     Path commits = checkpoint.resolve("commits");
     List<Path> logged;
@@ -158,9 +146,9 @@ class StreamSinkTest {
 
     runAvailableNow(input, path, checkpoint.toString(), "1");
     assertTrue(Files.exists(logged.get(0)), "the replayed epoch is in the commit log again");
-    JobManifest after = manifest(path);
-    assertTrue(uploads() > uploadsBefore, "the replay ran its tasks again");
-    assertEquals(1, creates(), "no second batch");
+    JobManifest after = StreamTestSupport.manifest(spark, path);
+    assertTrue(StreamTestSupport.uploads(EMU) > uploadsBefore, "the replay ran its tasks again");
+    assertEquals(1, StreamTestSupport.creates(EMU), "no second batch");
     assertEquals(before.batchIds(), after.batchIds());
     assertEveryRowOnceSucceeded(read(spark, EMU, path), 40);
     assertNoOrphanNoDouble(EMU, after.batchIds());
@@ -185,8 +173,8 @@ class StreamSinkTest {
     assertFalse(
         WriteTestSupport.messages(e).contains(EmulatorExtension.TEST_API_KEY),
         "the failed query's message (with its plan and options) hides the key");
-    assertEquals(0, uploads(), "nothing uploaded");
-    assertEquals(0, creates());
+    assertEquals(0, StreamTestSupport.uploads(EMU), "nothing uploaded");
+    assertEquals(0, StreamTestSupport.creates(EMU));
     assertFalse(
         JobManifest.exists(
             path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)));
@@ -217,7 +205,7 @@ class StreamSinkTest {
     Trigger once = Trigger.Once();
     StreamingQuery q = sink(jsonStream(spark, input), EMU, checkpoint).trigger(once).start(path);
     q.awaitTermination();
-    assertEquals(20, manifest(path).totalRequests());
+    assertEquals(20, StreamTestSupport.manifest(spark, path).totalRequests());
 
     StreamingQuery p =
         sink(jsonStream(spark, input), EMU, checkpoint)
@@ -231,7 +219,7 @@ class StreamSinkTest {
     } finally {
       p.stop();
     }
-    JobManifest m = manifest(path);
+    JobManifest m = StreamTestSupport.manifest(spark, path);
     assertEquals(50, m.totalRequests());
     Set<Long> epochs = new HashSet<>();
     for (BatchEntry b : m.batches()) {
@@ -272,7 +260,7 @@ class StreamSinkTest {
     assertFalse(e instanceof TimeoutException, WriteTestSupport.messages(e));
     WriteTestSupport.causeOf(e, TogetherConfigException.class);
     WriteTestSupport.awaitNoRunningTasks(spark);
-    assertEquals(0, uploads());
+    assertEquals(0, StreamTestSupport.uploads(EMU));
     assertFalse(
         JobManifest.exists(
             path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)));
@@ -297,7 +285,7 @@ class StreamSinkTest {
             .start(path);
     Exception e = assertThrows(Exception.class, q::awaitTermination);
     WriteTestSupport.causeOf(e, TogetherConfigException.class);
-    assertEquals(0, uploads());
+    assertEquals(0, StreamTestSupport.uploads(EMU));
     assertFalse(
         JobManifest.exists(
             path, io.github.sparktogetherbatch.manifest.HadoopConfs.forSession(spark)));
@@ -318,7 +306,7 @@ class StreamSinkTest {
     runAvailableNow(input, path, checkpoint);
     List<Row> rows = read(spark, EMU, path);
     assertEquals(17, rows.size());
-    JobManifest m = manifest(path);
+    JobManifest m = StreamTestSupport.manifest(spark, path);
     assertEquals(2, m.batches().size());
     for (long i = 5; i < 10; i++) {
       Set<String> batches = new HashSet<>();

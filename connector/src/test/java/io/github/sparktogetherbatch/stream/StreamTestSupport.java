@@ -32,6 +32,22 @@ public final class StreamTestSupport {
 
   private StreamTestSupport() {}
 
+  /** Uploads the emulator has started ({@code POST /v1/files}). */
+  public static long uploads(EmulatorExtension emu) {
+    return emu.emulator().requestCount("POST /v1/files");
+  }
+
+  /** Batch creates the emulator has been sent. */
+  public static long creates(EmulatorExtension emu) {
+    return emu.emulator().requestCount("POST /v1/batches");
+  }
+
+  /** The job manifest at {@code path}, which must exist. */
+  public static io.github.sparktogetherbatch.manifest.JobManifest manifest(
+      SparkSession spark, String path) {
+    return WriteTestSupport.manifest(spark, path).orElseThrow();
+  }
+
   public static String prompt(long i) {
     return "question " + i + " about things";
   }
