@@ -171,9 +171,17 @@ public final class Bench {
           if (w.equals("base")) {
             Path dir = work.resolve("w-baseline-" + run);
             cpu.reset(spark);
+            double[] jvm = new double[1];
             double s =
-                time("wbase-" + run, () -> Workloads.baselineWrite(df, dir.toUri().toString()));
+                time(
+                    "wbase-" + run,
+                    () -> {
+                      double j0 = jvmCpuSeconds();
+                      Workloads.baselineWrite(df, dir.toUri().toString());
+                      jvm[0] = jvmCpuSeconds() - j0;
+                    });
             results.add("W.base", s);
+            results.add("W.base.jvm", jvm[0]);
             results.add("W.base.cpu", cpu.seconds(spark));
             results.baselineBytes = bytesUnder(dir);
             Workloads.deleteTree(dir);
@@ -181,14 +189,23 @@ public final class Bench {
             Path job = jobs.resolve("w1-" + emu.name + "-" + run);
             String url = emu.baseUrl();
             cpu.reset(spark);
+            double[] jvm = new double[2];
             double s =
                 time(
                     emu.key("w1") + "-" + run,
                     () -> {
+                      double j0 = jvmCpuSeconds();
+                      double e0 = emu.processCpuSeconds();
                       spans.start(spark);
                       Workloads.connectorWrite(df, url, job.toUri().toString(), false);
                       spans.stop();
+                      jvm[0] = jvmCpuSeconds() - j0;
+                      jvm[1] = emu.processCpuSeconds() - e0;
                     });
+            results.add(emu.key("W1.jvm"), jvm[0]);
+            if (emu.name.equals(EmulatorSetup.STANDALONE)) {
+              results.add(emu.key("W1.emu"), jvm[1]);
+            }
             logSpans(spark, emu.key("W1"), "preflight", "tasks", "driver commit");
             results.add(emu.key("W1"), s);
             results.add(emu.key("W1.cpu"), cpu.seconds(spark));
@@ -366,6 +383,17 @@ public final class Bench {
    * {@code -Dbench.jfr=<dir>}, each action is recorded on its own with JFR's profile settings, as
    * {@code <dir>/<label>.jfr}.
    */
+  /**
+   * CPU seconds of every thread of this JVM so far: the driver, the tasks, their upload threads,
+   * Spark's own threads, the GC, and the emulator when it runs in-process.
+   */
+  static double jvmCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
+  }
+
   static double time(String label, Action a) throws Exception {
     System.gc();
     Thread.sleep(200);

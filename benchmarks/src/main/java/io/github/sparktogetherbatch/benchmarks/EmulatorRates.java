@@ -80,11 +80,22 @@ final class EmulatorRates {
       // against 440-592 back to back on the idle machine).
       List<String> uploaded = new ArrayList<>();
       for (int run = 0; run < runs; run++) {
+        double e0 = emu.processCpuSeconds();
+        double j0 = Bench.jvmCpuSeconds();
         long t0 = System.nanoTime();
         uploaded.add(client.uploadFile(file, "e2-upload-" + run + ".jsonl").id());
         double s = (System.nanoTime() - t0) / 1e9;
+        double emuCpu = emu.processCpuSeconds() - e0;
+        double jvmCpu = Bench.jvmCpuSeconds() - j0;
         e2.upMBs.add(e2.uploadBytes / 1e6 / s);
-        log(String.format(Locale.ROOT, "  E2 upload %d: %.0f MB/s", run, e2.upMBs.get(run)));
+        log(
+            String.format(
+                Locale.ROOT,
+                "  E2 upload %d: %.0f MB/s; CPU: emulator %.2f s, client JVM %.2f s",
+                run,
+                e2.upMBs.get(run),
+                emuCpu,
+                jvmCpu));
       }
       for (int run = 0; run < runs; run++) {
         String id = uploaded.get(run);

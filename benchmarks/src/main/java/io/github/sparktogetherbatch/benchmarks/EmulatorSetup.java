@@ -42,6 +42,14 @@ abstract class EmulatorSetup implements AutoCloseable {
     return name.equals(STANDALONE) ? workload + ".sa" : workload;
   }
 
+  /**
+   * CPU seconds the emulator's own process has used so far: 0 in-process, where it is part of the
+   * harness JVM's CPU.
+   */
+  double processCpuSeconds() {
+    return 0;
+  }
+
   /** Forgets every file and batch (the control surface's reset, over HTTP). */
   void reset() throws IOException {
     post(Workloads.root(baseUrl()) + "/_emulator/reset");
@@ -163,6 +171,11 @@ abstract class EmulatorSetup implements AutoCloseable {
       @Override
       String baseUrl() {
         return url;
+      }
+
+      @Override
+      double processCpuSeconds() {
+        return p.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
       }
 
       @Override

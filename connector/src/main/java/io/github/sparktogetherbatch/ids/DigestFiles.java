@@ -2,6 +2,7 @@ package io.github.sparktogetherbatch.ids;
 
 import io.github.sparktogetherbatch.manifest.HadoopConfs;
 import io.github.sparktogetherbatch.manifest.JobFolder;
+import io.github.sparktogetherbatch.manifest.JobPathFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -77,7 +78,7 @@ public final class DigestFiles implements Serializable {
   /** Writes a task's merged digests; returns the values it repeats (sorted, each once). */
   long[] write(Path file, TaskDigests digests) throws IOException {
     FileSystem fs = file.getFileSystem(conf());
-    try (OutputStream out = fs.create(file, true)) {
+    try (OutputStream out = JobPathFiles.create(fs, file, true)) {
       return digests.mergeTo(out);
     }
   }
@@ -96,7 +97,7 @@ public final class DigestFiles implements Serializable {
         sorted.add(open(files.get(i), counts.get(i)));
       }
       try (TaskDigests.LongWriter out =
-          new TaskDigests.LongWriter(file.getFileSystem(conf()).create(file, true))) {
+          new TaskDigests.LongWriter(JobPathFiles.create(file.getFileSystem(conf()), file, true))) {
         merging = true;
         IdDigest.mergeSorted(sorted, out); // closes the cursors
       }

@@ -9,6 +9,7 @@ import io.github.sparktogetherbatch.exceptions.TogetherBatchException;
 import io.github.sparktogetherbatch.exceptions.TogetherConfigException;
 import io.github.sparktogetherbatch.manifest.BatchEntry;
 import io.github.sparktogetherbatch.manifest.JobManifest;
+import io.github.sparktogetherbatch.manifest.JobPathFiles;
 import io.github.sparktogetherbatch.manifest.ResubmittedIds;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -207,7 +208,8 @@ final class DataFrameResubmission {
       FileSystem fs = file.getFileSystem(conf);
       try (BufferedWriter w =
           new BufferedWriter(
-              new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8))) {
+              new OutputStreamWriter(
+                  JobPathFiles.create(fs, file, true), StandardCharsets.UTF_8))) {
         for (String l : lines) {
           w.write(new String(CustomIds.quoted(l), StandardCharsets.UTF_8));
           w.write('\n');

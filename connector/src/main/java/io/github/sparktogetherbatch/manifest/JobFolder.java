@@ -147,7 +147,7 @@ public final class JobFolder implements Serializable {
   /** Copies a local file to {@code target} (absolute), replacing what is there. */
   public void copyFromLocal(java.nio.file.Path local, String target) throws IOException {
     Path t = new Path(target);
-    try (OutputStream out = t.getFileSystem(conf()).create(t, true)) {
+    try (OutputStream out = JobPathFiles.create(t.getFileSystem(conf()), t, true)) {
       java.nio.file.Files.copy(local, out);
     }
   }
@@ -155,7 +155,7 @@ public final class JobFolder implements Serializable {
   /** Creates (replacing) a file, given its absolute path. */
   public OutputStream create(String target) throws IOException {
     Path t = new Path(target);
-    return t.getFileSystem(conf()).create(t, true);
+    return JobPathFiles.create(t.getFileSystem(conf()), t, true);
   }
 
   /** Opens a file, given its absolute path. */
@@ -198,7 +198,7 @@ public final class JobFolder implements Serializable {
 
   private void touch(Path p) {
     try {
-      p.getFileSystem(conf()).create(p, true).close();
+      JobPathFiles.create(p.getFileSystem(conf()), p, true).close();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + p + ": " + e.getMessage(), e);
     }

@@ -103,7 +103,7 @@ final class ManifestFiles {
       FileSystem fs = dir.getFileSystem(conf);
       JobManifest written = m.withVersion(next);
       Path target = new Path(dir, fileName(next));
-      try (OutputStream out = fs.create(target, false)) {
+      try (OutputStream out = JobPathFiles.create(fs, target, false)) {
         MAPPER.writeValue(out, ManifestJson.toJson(written));
       } catch (FileAlreadyExistsException e) {
         throw new IOException(

@@ -82,7 +82,8 @@ public final class ResubmittedIds {
       FileSystem fs = target.getFileSystem(conf);
       try (BufferedWriter w =
           new BufferedWriter(
-              new OutputStreamWriter(fs.create(target, true), StandardCharsets.UTF_8))) {
+              new OutputStreamWriter(
+                  JobPathFiles.create(fs, target, true), StandardCharsets.UTF_8))) {
         for (String id : ids) {
           w.write(new String(CustomIds.quoted(id), StandardCharsets.UTF_8));
           w.write('\n');

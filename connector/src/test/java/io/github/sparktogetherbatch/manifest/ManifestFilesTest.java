@@ -47,13 +47,7 @@ class ManifestFilesTest {
     m = withBatches(m, "b2").commit(path, conf);
 
     assertEquals(2, m.version());
-    assertEquals(
-        List.of(
-            ".manifest-000001.json.crc",
-            ".manifest-000002.json.crc",
-            ManifestFiles.fileName(1),
-            ManifestFiles.fileName(2)),
-        fileNames());
+    assertEquals(List.of(ManifestFiles.fileName(1), ManifestFiles.fileName(2)), fileNames());
     assertEquals(List.of("b1", "b2"), JobManifest.read(path, conf).orElseThrow().batchIds());
   }
 

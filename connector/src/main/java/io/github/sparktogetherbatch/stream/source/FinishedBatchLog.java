@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparktogetherbatch.exceptions.TogetherJobException;
+import io.github.sparktogetherbatch.manifest.JobPathFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -235,7 +236,7 @@ final class FinishedBatchLog {
     ArrayNode ids = round.putArray("batches");
     batchIds.forEach(ids::add);
     try {
-      fs.mkdirs(dir);
+      JobPathFiles.mkdirs(fs, dir);
       writeNew(file, round);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       throw new TogetherJobException(
@@ -291,7 +292,7 @@ final class FinishedBatchLog {
 
   /** Writes {@code json} as a new file: {@code overwrite=false}, no rename (object stores too). */
   private void writeNew(Path file, ObjectNode json) throws IOException {
-    try (OutputStream out = fs.create(file, false)) {
+    try (OutputStream out = JobPathFiles.create(fs, file, false)) {
       out.write(JSON.writeValueAsBytes(json));
     }
   }
