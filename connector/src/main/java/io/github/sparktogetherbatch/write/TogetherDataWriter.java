@@ -217,9 +217,10 @@ final class TogetherDataWriter implements DataWriter<InternalRow> {
   /**
    * Uploads a staged file while its custom_id record is copied to the job path on another thread
    * ({@link RecordCopies}): on HDFS each file created costs a round trip to the NameNode, on an
-   * object store a PUT; one after the other, each task paid it once per file. The file is reported only
-   * when both are done; whatever of the two was done is in {@link #uploaded} or {@link #written},
-   * for {@link #abort}. Runs on an upload thread of {@link TaskUploads} (or the task's own).
+   * object store a PUT; one after the other, each task paid it once per file. The file is reported
+   * only when both are done; whatever of the two was done is in {@link #uploaded} or {@link
+   * #written}, for {@link #abort}. Runs on an upload thread of {@link TaskUploads} (or the task's
+   * own).
    */
   private TogetherWriterCommitMessage.UploadedFile upload(StagingFiles.Staged s)
       throws IOException {

@@ -28,6 +28,10 @@ class JobPathFilesTest {
     return FileSystem.getLocal(conf);
   }
 
+  private static void assertMode(String expected, java.nio.file.Path p) throws Exception {
+    assertEquals(expected, PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+  }
+
   @Test
   void localFilesAndFoldersGetHadoopsPermissionsUnderItsUmask() throws Exception {
     FileSystem fs = local("077");
@@ -36,24 +40,16 @@ class JobPathFilesTest {
       out.write("{}".getBytes(StandardCharsets.UTF_8));
     }
     java.nio.file.Path f = tmp.resolve("a/b/c.json");
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-    assertEquals(
-        "rwx------",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a"))));
-    assertEquals(
-        "rwx------",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a/b"))));
+    assertMode("rw-------", f);
+    assertMode("rwx------", tmp.resolve("a"));
+    assertMode("rwx------", tmp.resolve("a/b"));
     assertEquals("{}", Files.readString(f));
 
     FileSystem defaults = local("022");
     Path other = new Path(tmp.toUri().toString() + "/d/e.bin");
     JobPathFiles.create(defaults, other, true).close();
-    assertEquals(
-        "rw-r--r--",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d/e.bin"))));
-    assertEquals(
-        "rwxr-xr-x",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d"))));
+    assertMode("rw-r--r--", tmp.resolve("d/e.bin"));
+    assertMode("rwxr-xr-x", tmp.resolve("d"));
   }
 
   @Test
