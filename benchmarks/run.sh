@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks: builds (the emulator's runnable jar too), then runs every workload and its Spark
-# baseline side by side against an in-process emulator (unlimited speed, MD5 ETags off) or the
+# baseline side by side against an in-process emulator (unlimited speed, no MD5 ETags) or the
 # standalone one (java -jar emulator/target/together-emulator.jar, default options) or both, and
 # M1/S1 in child JVMs with -Xmx768m, S2 (10x rows, -Xmx1g) and E2 (the standalone emulator's rates).
 #   benchmarks/run.sh                         # the full run: 1,000,000 rows, 3 runs (~20 min)
@@ -9,6 +9,7 @@
 #   benchmarks/run.sh --emulator both --only W1,W2,R1  # in-process and standalone, alternating
 #   benchmarks/run.sh --only S2,E2                     # 10,000,000 vs 1,000,000 rows; E2
 # Results: printed, and written to benchmarks/target/results.md.
+# BENCH_EMULATOR_ARGS adds options to the standalone emulator, e.g. --md5-etags (S3's MD5 ETags).
 # JAVA_OPTS adds JVM options to the harness JVM, e.g. a JFR recording:
 #   JAVA_OPTS="-XX:StartFlightRecording=filename=benchmarks/target/w.jfr,settings=profile" \
 #     benchmarks/run.sh --only W2 --runs 3

@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * E2: the standalone emulator (its own JVM, default options, so MD5 ETags on) over loopback: upload
+ * E2: the standalone emulator (its own JVM, default options: checksum ETags) over loopback: upload
  * and download rates with the connector's own client, one stream, and {@value #POLLS} concurrent
  * {@code GET /v1/batches/{id}} on as many connections, each answered or not.
  */

@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The emulator a workload runs against. Two setups: {@code in-process}, in the harness JVM with MD5
- * ETags off (the benchmarks' setup until 2026-12-06), and {@code standalone}, its own JVM started
+ * The emulator a workload runs against. Two setups: {@code in-process}, in the harness JVM without
+ * MD5 ETags (the benchmarks' setup until 2026-12-06), and {@code standalone}, its own JVM started
  * from {@code emulator/target/together-emulator.jar} the way users and CI run it, with the
- * emulator's default options (MD5 ETags on, default heap). Both keep batches {@code VALIDATING} for
- * {@link Bench#VALIDATING_MILLIS} so that the emulator's processing starts after a timed write.
+ * emulator's default options (default heap; checksum ETags since 2026-12-07, MD5 ETags before).
+ * Both keep batches {@code VALIDATING} for {@link Bench#VALIDATING_MILLIS} so that the emulator's
+ * processing starts after a timed write.
  */
 abstract class EmulatorSetup implements AutoCloseable {
   static final String IN_PROCESS = "in-process";
@@ -77,7 +78,7 @@ abstract class EmulatorSetup implements AutoCloseable {
     return name.equals(STANDALONE) ? standalone(work, "emulator") : inProcess(work);
   }
 
-  /** The emulator in this JVM, unlimited speed, MD5 ETags off. */
+  /** The emulator in this JVM, unlimited speed, without MD5 ETags. */
   static EmulatorSetup inProcess(Path work) {
     TogetherEmulator emulator =
         TogetherEmulator.start(
@@ -136,6 +137,10 @@ abstract class EmulatorSetup implements AutoCloseable {
             Long.toString(Bench.VALIDATING_MILLIS),
             "--data-dir",
             data.toString()));
+    String args = System.getenv("BENCH_EMULATOR_ARGS"); // e.g. --md5-etags, to compare
+    if (args != null && !args.isBlank()) {
+      cmd.addAll(List.of(args.trim().split("\\s+")));
+    }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

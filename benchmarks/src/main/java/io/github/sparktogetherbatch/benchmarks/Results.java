@@ -92,8 +92,8 @@ final class Results {
     sb.append(
             sa
                 ? "**Standalone emulator** (`java -jar emulator/target/together-emulator.jar`,"
-                    + " its own JVM, default options: MD5 ETags, default heap):\n\n"
-                : "**In-process emulator** (in the harness JVM, MD5 ETags off):\n\n")
+                    + " its own JVM, default options: checksum ETags, default heap):\n\n"
+                : "**In-process emulator** (in the harness JVM, no MD5 ETags):\n\n")
         .append(
             "| workload | target | ratio: median (min–max) | connector s | baseline s | "
                 + "verdict |\n|---|---|---|---|---|---|\n");
@@ -234,7 +234,7 @@ final class Results {
                   + " s first, so that this "
                   + "work, Together's servers' in real life, stays out of W1's time); takes uploads at ")
           .append(stat(get("E1.upMBs"), "%.0f", " MB/s"))
-          .append(" (with S3-style MD5 ETags, off in this benchmark: ")
+          .append(" (with S3-style MD5 ETags, not used in this benchmark: ")
           .append(stat(get("E1.upMd5MBs"), "%.0f", " MB/s"))
           .append(")")
           .append(" and serves downloads at ")

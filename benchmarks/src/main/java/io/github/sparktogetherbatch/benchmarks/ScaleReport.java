@@ -77,7 +77,7 @@ final class ScaleReport {
     }
     sb.append(
             "\n**E2, the standalone emulator** (`java -jar together-emulator.jar`, default options:"
-                + " MD5 ETags; the connector's own client over loopback, one stream, after two"
+                + " checksum ETags; the connector's own client over loopback, one stream, after two"
                 + " warm-up uploads): uploads ")
         .append(Results.stat(e2.upMBs, "%.0f", " MB/s"))
         .append(

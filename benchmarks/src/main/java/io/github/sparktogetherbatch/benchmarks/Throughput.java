@@ -39,7 +39,7 @@ final class Throughput {
       outputs.put(b.path("id").asText(), b.path("output_file_id").asText());
     }
     try (TogetherEmulator md5 =
-            TogetherEmulator.start(EmulatorOptions.builder().dataDir(work).build());
+            TogetherEmulator.start(EmulatorOptions.builder().dataDir(work).md5ETags(true).build());
         TogetherClient client =
             new TogetherClient(
                 TogetherClientConfig.builder()

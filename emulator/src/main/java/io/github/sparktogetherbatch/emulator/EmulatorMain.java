@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the emulator standalone: {@code java -jar together-emulator.jar --port 8090 [--host H]
  * [--api-key K] [--requests-per-second N] [--validating-millis M] [--data-dir D]
- * [--null-empty-batch-list] [--no-serve-input-files]}. Prints {@code Together emulator listening on
- * <baseUrl>} as its first line and runs until killed.
+ * [--null-empty-batch-list] [--no-serve-input-files] [--md5-etags]}. Prints {@code Together
+ * emulator listening on <baseUrl>} as its first line and runs until killed.
  */
 public final class EmulatorMain {
   private EmulatorMain() {}
@@ -29,6 +29,7 @@ public final class EmulatorMain {
           "  --data-dir D              parent directory for data (default: system temp dir)",
           "  --null-empty-batch-list   answer GET /v1/batches with null instead of [] when empty",
           "  --no-serve-input-files    answer 404 for the content of batch-api input files",
+          "  --md5-etags               answer an upload's MD5 as its ETag (default: a checksum)",
           "  --help                    print this help",
           "",
           "The API is under http://<host>:<port>/v1; the control surface under /_emulator/.");
@@ -84,6 +85,9 @@ public final class EmulatorMain {
           continue;
         case "--no-serve-input-files":
           b.serveInputFiles(false);
+          continue;
+        case "--md5-etags":
+          b.md5ETags(true);
           continue;
         default:
           break;

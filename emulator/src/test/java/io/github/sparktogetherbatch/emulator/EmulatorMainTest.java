@@ -1,6 +1,7 @@
 package io.github.sparktogetherbatch.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,9 @@ class EmulatorMainTest {
     assertEquals(
         false, EmulatorMain.parse(new String[] {"--no-serve-input-files"}).serveInputFiles());
     assertTrue(EmulatorMain.USAGE.contains("--no-serve-input-files"));
+    assertFalse(o.md5ETags());
+    assertTrue(EmulatorMain.parse(new String[] {"--md5-etags"}).md5ETags());
+    assertTrue(EmulatorMain.USAGE.contains("--md5-etags"));
     assertEquals(8090, EmulatorMain.parse(new String[0]).port());
     assertNull(EmulatorMain.parse(new String[] {"--help"}));
     assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse(new String[] {"--port"}));

@@ -187,7 +187,7 @@ final class FileRoutes {
     }
     files.storeUpload(r, req.body(), req.contentLength);
     HttpResponse ok = HttpResponse.empty(200);
-    ok.header("ETag", "\"" + r.md5() + "\"");
+    ok.header("ETag", "\"" + r.etag() + "\"");
     ok.header("x-amz-request-id", Long.toHexString(System.nanoTime()).toUpperCase(Locale.ROOT));
     return ok;
   }

@@ -32,7 +32,7 @@ public final class FileRecord {
   volatile boolean uploaded;
   volatile boolean processed;
   volatile String sha256;
-  volatile String md5;
+  volatile String etag;
 
   FileRecord(
       String id,
@@ -68,9 +68,12 @@ public final class FileRecord {
     processed = true;
   }
 
-  /** The ETag of the stored content: its MD5 in hex, or an opaque value when MD5 ETags are off. */
-  public String md5() {
-    return md5;
+  /**
+   * The ETag of the stored content: a checksum of its bytes in 32 hex digits, or its MD5 with MD5
+   * ETags on ({@link FileStore#writeTemp}).
+   */
+  public String etag() {
+    return etag;
   }
 
   /** The API's file object (schema FileResponse). */

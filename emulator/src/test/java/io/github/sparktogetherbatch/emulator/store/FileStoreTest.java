@@ -1,7 +1,9 @@
 package io.github.sparktogetherbatch.emulator.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -43,12 +45,39 @@ class FileStoreTest {
       String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
       for (long length : new long[] {size, -1}) {
         FileStore.Content c = store.writeTemp(trickle(data), length);
-        assertEquals(md5, c.md5, size + " bytes, length " + length);
+        assertEquals(md5, c.etag, size + " bytes, length " + length);
         assertEquals(size, c.bytes);
         long lines = newlines + (size > 0 && data[size - 1] != '\n' ? 1 : 0);
         assertEquals(lines, c.lines);
         assertEquals(size, Files.size(c.path));
         Files.delete(c.path);
+      }
+    }
+  }
+
+  @Test
+  void byDefaultTheEtagIsAChecksumTheSameForTheSameBytesOnly() throws Exception {
+    FileStore store = new FileStore(dir, false);
+    Random rnd = new Random(11);
+    for (int size : new int[] {0, 1, 1000, 3_300_001}) {
+      byte[] data = new byte[size];
+      rnd.nextBytes(data);
+      java.util.zip.CRC32C c32c = new java.util.zip.CRC32C();
+      c32c.update(data);
+      java.util.zip.CRC32 c32 = new java.util.zip.CRC32();
+      c32.update(data);
+      String expected = FileStore.checksumETag(c32c.getValue(), c32.getValue(), size);
+      assertTrue(expected.matches("[0-9a-f]{32}"), expected);
+      for (long length : new long[] {size, -1}) {
+        FileStore.Content c = store.writeTemp(trickle(data), length);
+        assertEquals(expected, c.etag, size + " bytes, length " + length);
+        Files.delete(c.path);
+      }
+      if (size > 0) {
+        data[size / 2] ^= 1;
+        FileStore.Content changed = store.writeTemp(trickle(data), size);
+        assertNotEquals(expected, changed.etag, "one bit changed, " + size + " bytes");
+        Files.delete(changed.path);
       }
     }
   }
