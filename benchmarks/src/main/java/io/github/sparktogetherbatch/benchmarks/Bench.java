@@ -32,7 +32,7 @@ public final class Bench {
       new LinkedHashSet<>(List.of("W1", "W2", "R1", "E1", "M1", "S1", "S2", "E2"));
 
   private static final int PARTITIONS = 2;
-  private static final long WARMUP_ROWS = 50_000;
+  private static final long WARMUP_ROWS = Long.getLong("bench.warmupRows", 50_000);
 
   /** Longer than the driver takes to create a write's batches (80 at 4,000,000 rows). */
   static final long VALIDATING_MILLIS = 5_000;
@@ -177,8 +177,10 @@ public final class Bench {
                     "wbase-" + run,
                     () -> {
                       double j0 = jvmCpuSeconds();
+                      ThreadCpu threads = threadCpu(ProcessHandle.current().pid());
                       Workloads.baselineWrite(df, dir.toUri().toString());
                       jvm[0] = jvmCpuSeconds() - j0;
+                      logThreads("W.base harness", threads);
                     });
             results.add("W.base", s);
             results.add("W.base.jvm", jvm[0]);
@@ -196,11 +198,15 @@ public final class Bench {
                     () -> {
                       double j0 = jvmCpuSeconds();
                       double e0 = emu.processCpuSeconds();
+                      ThreadCpu threads = threadCpu(ProcessHandle.current().pid());
+                      ThreadCpu emuThreads = threadCpu(emu.pid());
                       spans.start(spark);
                       Workloads.connectorWrite(df, url, job.toUri().toString(), false);
                       spans.stop();
                       jvm[0] = jvmCpuSeconds() - j0;
                       jvm[1] = emu.processCpuSeconds() - e0;
+                      logThreads(emu.key("W1") + " harness", threads);
+                      logThreads(emu.key("W1") + " emulator", emuThreads);
                     });
             results.add(emu.key("W1.jvm"), jvm[0]);
             if (emu.name.equals(EmulatorSetup.STANDALONE)) {
@@ -387,6 +393,17 @@ public final class Bench {
    * CPU seconds of every thread of this JVM so far: the driver, the tasks, their upload threads,
    * Spark's own threads, the GC, and the emulator when it runs in-process.
    */
+  /** Per-thread CPU of a process during a timed job, with {@code -Dbench.threads}; else null. */
+  static ThreadCpu threadCpu(long pid) {
+    return System.getProperty("bench.threads") == null ? null : ThreadCpu.start(pid);
+  }
+
+  static void logThreads(String label, ThreadCpu threads) {
+    if (threads != null) {
+      log("  " + label + " threads, CPU s: " + threads.stop());
+    }
+  }
+
   static double jvmCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -397,6 +414,12 @@ public final class Bench {
   static double time(String label, Action a) throws Exception {
     System.gc();
     Thread.sleep(200);
+    double quiet = QuietMachine.await();
+    if (quiet > 1) {
+      log(
+          String.format(
+              Locale.ROOT, "  waited %.1f s for a quiet machine before %s", quiet, label));
+    }
     String jfrDir = System.getProperty("bench.jfr");
     jdk.jfr.Recording rec = null;
     if (jfrDir != null) {

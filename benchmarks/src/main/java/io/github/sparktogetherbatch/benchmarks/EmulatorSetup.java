@@ -51,6 +51,11 @@ abstract class EmulatorSetup implements AutoCloseable {
     return 0;
   }
 
+  /** The emulator's own process id, or 0 in-process. */
+  long pid() {
+    return 0;
+  }
+
   /** Forgets every file and batch (the control surface's reset, over HTTP). */
   void reset() throws IOException {
     post(Workloads.root(baseUrl()) + "/_emulator/reset");
@@ -176,6 +181,11 @@ abstract class EmulatorSetup implements AutoCloseable {
       @Override
       String baseUrl() {
         return url;
+      }
+
+      @Override
+      long pid() {
+        return p.pid();
       }
 
       @Override

@@ -111,6 +111,13 @@ final class Workloads {
     if (!Boolean.getBoolean("bench.derivedIds")) {
       w = w.option("idColumn", "id");
     }
+    // experiments: -Dbench.writeOptions=uploadsPerTask=1,createsAtOnce=1
+    for (String kv : System.getProperty("bench.writeOptions", "").split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        w = w.option(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
     w.save(jobPath);
   }
 
