@@ -21,6 +21,15 @@ if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
     -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 fi
 
+# The connector and the emulator must be this tree's, not older copies from the local Maven
+# repository (what building the benchmarks module without -am puts on the classpath).
+if tr ':' '\n' < benchmarks/target/classpath.txt | grep -E '/(spark-together-batch|together-emulator)[^/]*\.jar$' \
+    | grep -qv "^$PWD/"; then
+  echo "benchmarks/target/classpath.txt names connector or emulator jars outside this tree;" \
+    "run benchmarks/run.sh without BENCH_SKIP_BUILD to rebuild it" >&2
+  exit 1
+fi
+
 # Spark's JVM options on Java 17: the one list, spark.java.opens in pom.xml.
 opens=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 [ -n "$opens" ] || { echo "No spark.java.opens line in pom.xml" >&2; exit 1; }

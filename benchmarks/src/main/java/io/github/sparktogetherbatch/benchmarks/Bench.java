@@ -414,7 +414,8 @@ public final class Bench {
   static double time(String label, Action a) throws Exception {
     System.gc();
     Thread.sleep(200);
-    double quiet = QuietMachine.await();
+    double quiet =
+        Boolean.parseBoolean(System.getProperty("bench.quiet", "true")) ? QuietMachine.await() : 0;
     if (quiet > 1) {
       log(
           String.format(
