@@ -173,14 +173,14 @@ public final class Bench {
             cpu.reset(spark);
             double[] jvm = new double[1];
             double s =
-                time(
+                Timer.time(
                     "wbase-" + run,
                     () -> {
-                      double j0 = jvmCpuSeconds();
-                      ThreadCpu threads = threadCpu(ProcessHandle.current().pid());
+                      double j0 = Timer.jvmCpuSeconds();
+                      ThreadCpu threads = Timer.threadCpu(ProcessHandle.current().pid());
                       Workloads.baselineWrite(df, dir.toUri().toString());
-                      jvm[0] = jvmCpuSeconds() - j0;
-                      logThreads("W.base harness", threads);
+                      jvm[0] = Timer.jvmCpuSeconds() - j0;
+                      Timer.logThreads("W.base harness", threads);
                     });
             results.add("W.base", s);
             results.add("W.base.jvm", jvm[0]);
@@ -193,20 +193,20 @@ public final class Bench {
             cpu.reset(spark);
             double[] jvm = new double[2];
             double s =
-                time(
+                Timer.time(
                     emu.key("w1") + "-" + run,
                     () -> {
-                      double j0 = jvmCpuSeconds();
+                      double j0 = Timer.jvmCpuSeconds();
                       double e0 = emu.processCpuSeconds();
-                      ThreadCpu threads = threadCpu(ProcessHandle.current().pid());
-                      ThreadCpu emuThreads = threadCpu(emu.pid());
+                      ThreadCpu threads = Timer.threadCpu(ProcessHandle.current().pid());
+                      ThreadCpu emuThreads = Timer.threadCpu(emu.pid());
                       spans.start(spark);
                       Workloads.connectorWrite(df, url, job.toUri().toString(), false);
                       spans.stop();
-                      jvm[0] = jvmCpuSeconds() - j0;
+                      jvm[0] = Timer.jvmCpuSeconds() - j0;
                       jvm[1] = emu.processCpuSeconds() - e0;
-                      logThreads(emu.key("W1") + " harness", threads);
-                      logThreads(emu.key("W1") + " emulator", emuThreads);
+                      Timer.logThreads(emu.key("W1") + " harness", threads);
+                      Timer.logThreads(emu.key("W1") + " emulator", emuThreads);
                     });
             results.add(emu.key("W1.jvm"), jvm[0]);
             if (emu.name.equals(EmulatorSetup.STANDALONE)) {
@@ -236,7 +236,7 @@ public final class Bench {
             String url = emu.baseUrl();
             cpu.reset(spark);
             double s =
-                time(
+                Timer.time(
                     emu.key("w2") + "-" + run,
                     () -> Workloads.connectorWrite(df, url, job.toUri().toString(), true));
             results.add(emu.key("W2"), s);
@@ -326,7 +326,7 @@ public final class Bench {
         String url = emu.baseUrl();
         results.add(
             emu.key("R1"),
-            time(
+            Timer.time(
                 emu.key("r1") + "-" + run,
                 () -> {
                   spans.start(spark);
@@ -343,7 +343,7 @@ public final class Bench {
       } else {
         results.add(
             "R.base",
-            time(
+            Timer.time(
                 "rbase-" + run,
                 () -> got[0] = Workloads.baselineRead(spark, r1Local.toUri().toString())));
         results.r1Baseline = got[0];
@@ -379,69 +379,6 @@ public final class Bench {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  interface Action {
-    void run() throws Exception;
-  }
-
-  /**
-   * Seconds one action takes, after a GC so that no run pays for the previous one's garbage. With
-   * {@code -Dbench.jfr=<dir>}, each action is recorded on its own with JFR's profile settings, as
-   * {@code <dir>/<label>.jfr}.
-   */
-  /**
-   * CPU seconds of every thread of this JVM so far: the driver, the tasks, their upload threads,
-   * Spark's own threads, the GC, and the emulator when it runs in-process.
-   */
-  /** Per-thread CPU of a process during a timed job, with {@code -Dbench.threads}; else null. */
-  static ThreadCpu threadCpu(long pid) {
-    return System.getProperty("bench.threads") == null ? null : ThreadCpu.start(pid);
-  }
-
-  static void logThreads(String label, ThreadCpu threads) {
-    if (threads != null) {
-      log("  " + label + " threads, CPU s: " + threads.stop());
-    }
-  }
-
-  static double jvmCpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-            .getProcessCpuTime()
-        / 1e9;
-  }
-
-  static double time(String label, Action a) throws Exception {
-    System.gc();
-    Thread.sleep(200);
-    double quiet =
-        Boolean.parseBoolean(System.getProperty("bench.quiet", "true")) ? QuietMachine.await() : 0;
-    if (quiet > 1) {
-      log(
-          String.format(
-              Locale.ROOT, "  waited %.1f s for a quiet machine before %s", quiet, label));
-    }
-    String jfrDir = System.getProperty("bench.jfr");
-    jdk.jfr.Recording rec = null;
-    if (jfrDir != null) {
-      rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-      rec.setName(label);
-      rec.start();
-    }
-    long t0 = System.nanoTime();
-    try {
-      a.run();
-      return (System.nanoTime() - t0) / 1e9;
-    } finally {
-      if (rec != null) {
-        rec.stop();
-        Path dir = Paths.get(jfrDir);
-        Files.createDirectories(dir);
-        rec.dump(dir.resolve(label + ".jfr"));
-        rec.close();
-      }
-    }
-  }
 
   private static long bytesUnder(Path dir) throws IOException {
     try (var s = Files.walk(dir)) {

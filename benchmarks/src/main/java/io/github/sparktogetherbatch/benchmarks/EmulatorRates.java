@@ -81,12 +81,12 @@ final class EmulatorRates {
       List<String> uploaded = new ArrayList<>();
       for (int run = 0; run < runs; run++) {
         double e0 = emu.processCpuSeconds();
-        double j0 = Bench.jvmCpuSeconds();
+        double j0 = Timer.jvmCpuSeconds();
         long t0 = System.nanoTime();
         uploaded.add(client.uploadFile(file, "e2-upload-" + run + ".jsonl").id());
         double s = (System.nanoTime() - t0) / 1e9;
         double emuCpu = emu.processCpuSeconds() - e0;
-        double jvmCpu = Bench.jvmCpuSeconds() - j0;
+        double jvmCpu = Timer.jvmCpuSeconds() - j0;
         e2.upMBs.add(e2.uploadBytes / 1e6 / s);
         log(
             String.format(

@@ -70,7 +70,7 @@ final class ScaleChild {
     String path = job.toUri().toString();
     JobSpans spans = JobSpans.register(spark);
     double w =
-        Bench.time(
+        Timer.time(
             "scale-write-" + rows,
             () -> {
               spans.start(spark);
@@ -83,7 +83,7 @@ final class ScaleChild {
     double p = Workloads.awaitBatchesDone(baseUrl).seconds();
     List<Row>[] got = new List[1];
     double rd =
-        Bench.time(
+        Timer.time(
             "scale-read-" + rows,
             () -> {
               spans.start(spark);

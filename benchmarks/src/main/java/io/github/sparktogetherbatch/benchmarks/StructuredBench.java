@@ -142,7 +142,7 @@ public final class StructuredBench {
       List<String> order = new ArrayList<>(KINDS);
       Collections.rotate(order, run);
       for (String k : order) {
-        double s = Bench.time(k + "-" + run, () -> measure(k, spark, baseUrl, job, batchIds));
+        double s = Timer.time(k + "-" + run, () -> measure(k, spark, baseUrl, job, batchIds));
         seconds.get(k).add(s);
       }
     }
