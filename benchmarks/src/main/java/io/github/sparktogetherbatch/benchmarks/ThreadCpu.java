@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * system clock ticks, 100 per second): every thread, the JVM's compiler and GC threads too, which
  * {@code ThreadMXBean} does not see. Threads are grouped by name without digits ("stb-upload-3" →
  * "stb-upload-"). A diagnostic ({@code -Dbench.threads}): ticks are 10 ms, so a group's share in a
- * one-second write is coarse; threads that ended between the two snapshots are missed.
+ * one-second write is coarse; threads that ended between the two snapshots are missed; the second
+ * snapshot is taken inside the timed job (a few milliseconds).
  */
 final class ThreadCpu {
   private static final double TICK = 0.01;
